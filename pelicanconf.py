@@ -1,0 +1,143 @@
+"""Development settings for Sharewell (``pelican -s pelicanconf.py``).
+
+Every value a writer or publisher may want to change lives here; publishconf.py
+only changes what differs on the live site. Settings added by our plugins are
+documented in each plugin's README.
+"""
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+AUTHOR = "Sharewell editorial team"
+SITENAME = "Sharewell"
+SITE_TAGLINE = "Clear first aid and health advice you can trust and share"
+# Dev server address; tasks.py reads SHAREWELL_HOST / SHAREWELL_PORT too.
+SITEURL = os.environ.get(
+    "SHAREWELL_SITEURL",
+    "http://{}:{}".format(
+        os.environ.get("SHAREWELL_HOST", "127.0.0.1"), os.environ.get("SHAREWELL_PORT", "8000")
+    ),
+)
+RELATIVE_URLS = False
+
+PATH = str(ROOT / "content")
+OUTPUT_PATH = str(ROOT / "output")
+CACHE_PATH = str(ROOT / ".cache")
+THEME = str(ROOT / "theme")
+
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+LOCALE = ("en_GB.UTF-8", "C.UTF-8", "")
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = 10
+
+# Clean, stable URLs without dates: /first-aid/how-to-do-cpr/
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.ico": {"path": "favicon.ico"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+ARTICLE_LANG_URL = "{category}/{slug}/{lang}/"
+ARTICLE_LANG_SAVE_AS = "{category}/{slug}/{lang}/index.html"
+DRAFT_URL = "drafts/{category}/{slug}/"
+DRAFT_SAVE_AS = "drafts/{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+# Year/month archives would put dates into URLs; we do not publish them.
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+SLUGIFY_SOURCE = "basename"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+# robots.txt is a template so its Sitemap line carries the absolute SITEURL.
+TEMPLATE_PAGES = {"templates/robots.txt": "robots.txt"}
+
+# Titles may contain quotes, `<script>` or right-to-left text: escape everything
+# by default; templates mark trusted HTML (rendered Markdown) with `|safe`.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+JINJA_FILTERS = {
+    # "first-aid/index.html" -> "first-aid/": the public URL path of an output file.
+    "canonical_path": lambda output_file: re.sub(r"(^|/)index\.html$", r"\1", output_file or ""),
+}
+
+# Feeds: full site and per category, Atom and RSS. Absolute links need SITEURL.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = True
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = [
+    "pelican.plugins.sitemap",
+    "content_guard",
+]
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+# Navigation shown in the header and footer (pages by slug).
+MENU_CATEGORIES = True
+FOOTER_PAGES = [
+    "about",
+    "editorial-policy",
+    "medical-disclaimer",
+    "privacy",
+    "accessibility",
+    "contact",
+]
+EMERGENCY_NOTICE = "In an emergency call 999."
+ORGANISATION = {
+    "name": "Sharewell",
+    "legal_name": "Sharewell Health Information",
+    "email": "hello@sharewell.org.uk",
+    "logo": "theme/images/logo.png",
+}
+
+# Writers: the author used by `invoke new` when git has no user.name.
+DEFAULT_NEW_AUTHOR = "Sharewell editorial team"
+
+# content_guard: metadata keys writers may use (our plugins add their own).
+CONTENT_GUARD_KNOWN_KEYS: list[str] = []

@@ -1,0 +1,15 @@
+"""Live-site settings: ``pelican -s publishconf.py`` (used by `invoke preview` and `publish`)."""
+
+import os
+import sys
+from pathlib import Path
+
+# Make pelicanconf importable whatever the working directory is.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pelicanconf import *
+
+SITEURL = os.environ.get("SHAREWELL_PUBLIC_URL", "https://www.sharewell.org.uk").rstrip("/")
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

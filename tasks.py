@@ -1,0 +1,324 @@
+"""Invoke tasks for Sharewell: `invoke --list` is the map of the project.
+
+Host and port for the local server come from SHAREWELL_HOST and SHAREWELL_PORT
+(default 127.0.0.1:8000). Every build goes through `content_guard.build`, which
+prints all content problems as one table instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+CONFIG = {
+    "settings_base": ROOT / "pelicanconf.py",
+    "settings_publish": ROOT / "publishconf.py",
+    "deploy_path": ROOT / "output",
+    "content": ROOT / "content",
+    "host": os.environ.get("SHAREWELL_HOST", "127.0.0.1"),
+    "port": int(os.environ.get("SHAREWELL_PORT", "8000")),
+}
+# System packages the test suite drives for real (browser, deploy targets).
+TEST_APT_PACKAGES = ["chromium", "rsync", "openssh-server", "openssh-client", "nginx", "git"]
+PY = shlex.quote(sys.executable)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "plugins"), env.get("PYTHONPATH")])
+    )
+    return env
+
+
+def _pelican_build(
+    c,
+    settings: Path,
+    *,
+    output: Path | None = None,
+    strict: bool = False,
+    extra: str = "",
+    warn: bool = False,
+):
+    """Run one build through content_guard's runner; return invoke's Result."""
+    cmd = f"{PY} -m content_guard.build -s {shlex.quote(str(settings))}"
+    if output:
+        cmd += f" -o {shlex.quote(str(output))}"
+    if strict:
+        cmd += " --strict"
+    if extra:
+        cmd += f" {extra}"
+    return c.run(cmd, env=_env(), warn=warn, pty=False)
+
+
+@task
+def clean(c):
+    """Remove the generated site and the build cache."""
+    for path in (CONFIG["deploy_path"], ROOT / ".cache"):
+        if path.is_dir():
+            shutil.rmtree(path)
+            print(f"removed {path.relative_to(ROOT)}/")
+
+
+@task(
+    help={
+        "strict": "fail on any warning (like `pelican --fatal warnings`), with a table",
+        "publish": "build with publishconf.py (live-site settings)",
+    }
+)
+def build(c, strict=False, publish=False):
+    """Build the site into output/ (`--strict` fails on any warning)."""
+    settings = CONFIG["settings_publish"] if publish else CONFIG["settings_base"]
+    _pelican_build(c, settings, strict=strict)
+
+
+@task(pre=[clean], post=[build])
+def rebuild(c):
+    """Remove the output and cache, then build from scratch."""
+
+
+@task
+def regenerate(c):
+    """Rebuild automatically whenever content changes (Pelican's autoreload)."""
+    c.run(f"{PY} -m pelican -r -s {shlex.quote(str(CONFIG['settings_base']))}", env=_env())
+
+
+@task
+def serve(c):
+    """Serve output/ at http://SHAREWELL_HOST:SHAREWELL_PORT (default 127.0.0.1:8000)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    class AddressReuseTCPServer(RootedHTTPServer):
+        allow_reuse_address = True
+
+    server = AddressReuseTCPServer(
+        str(CONFIG["deploy_path"]), (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
+    )
+    print(f"Serving the site at http://{CONFIG['host']}:{CONFIG['port']}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(pre=[build], post=[serve])
+def reserve(c):
+    """Build, then serve."""
+
+
+@task
+def preview(c):
+    """Build with the live-site settings (publishconf.py) into output/."""
+    _pelican_build(c, CONFIG["settings_publish"])
+
+
+@task
+def livereload(c):
+    """Serve with live reload, rebuilding when content, theme/ or plugins/ change."""
+    from livereload import Server
+
+    def rebuild_site():
+        _pelican_build(c, CONFIG["settings_base"], warn=True)
+
+    rebuild_site()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
+        server.watch(str(ROOT / pattern), rebuild_site)
+    server.serve(
+        host=CONFIG["host"],
+        port=CONFIG["port"],
+        root=str(CONFIG["deploy_path"]),
+        open_url_delay=None,
+    )
+
+
+def _slugify(text: str) -> str:
+    from pelican.utils import slugify
+
+    return slugify(
+        text,
+        regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")],
+    )
+
+
+def _git_author() -> str | None:
+    try:
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, cwd=ROOT, check=False
+        ).stdout.strip()
+    except OSError:
+        return None
+    return name or None
+
+
+SUMMARY_PLACEHOLDER = "WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)"
+
+
+@task(
+    help={
+        "title": "the article's title, in quotes",
+        "category": "section, e.g. 'First aid'",
+        "author": "defaults to `git config user.name`, then DEFAULT_NEW_AUTHOR",
+        "date": "publication date YYYY-MM-DD (default today; a future date schedules it)",
+    }
+)
+def new(c, title, category, author=None, date=None):
+    """Create a new draft article with every required metadata field filled in."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(CONFIG["settings_base"]))
+    title = " ".join(title.split())
+    if not title:
+        sys.exit(
+            'Give the article a title: invoke new "How to treat a sprain" --category "First aid"'
+        )
+    slug, category_slug = _slugify(title), _slugify(category)
+    if not slug or not category_slug:
+        sys.exit("The title and category need at least one letter or number.")
+    when = dt.datetime.now().replace(second=0, microsecond=0)
+    if date:
+        try:
+            when = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(9, 0))
+        except ValueError:
+            sys.exit(f"--date {date!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-15")
+    author = author or _git_author() or settings.get("DEFAULT_NEW_AUTHOR", "Sharewell")
+    folder = CONFIG["content"] / "articles" / category_slug
+    path = folder / f"{slug}.md"
+    if path.exists():
+        sys.exit(
+            f"{path.relative_to(ROOT)} already exists: choose another title or edit that file."
+        )
+    stamp = when.strftime("%Y-%m-%d %H:%M")
+    text = f"""Title: {title}
+Date: {stamp}
+Modified: {stamp}
+Category: {category}
+Tags: {category.lower()}
+Slug: {slug}
+Author: {author}
+Status: draft
+Summary: {SUMMARY_PLACEHOLDER}
+
+Start with the most important advice in one or two short sentences.
+
+## What to do
+
+1. Write each step as a short instruction.
+2. Keep sentences under 20 words.
+
+## When to get help
+
+Say when to call 999, when to call 111 and when to see a GP or pharmacist.
+"""
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Created {path.relative_to(ROOT)} (status: draft).")
+    print(
+        "Next: write the summary, add 2-5 tags, review details and sources, then remove "
+        "`Status: draft`. `invoke check` lists what is still missing."
+    )
+
+
+@task(help={"fix": "let ruff fix what it safely can"})
+def lint(c, fix=False):
+    """Check the code with ruff (lint and formatting)."""
+    c.run(f"{PY} -m ruff check {'--fix ' if fix else ''}.", env=_env())
+    c.run(f"{PY} -m ruff format --check .", env=_env())
+
+
+@task
+def format(c):
+    """Format the code with ruff."""
+    c.run(f"{PY} -m ruff check --fix --select I .", env=_env())
+    c.run(f"{PY} -m ruff format .", env=_env())
+
+
+@task(
+    help={
+        "k": "only tests matching this expression",
+        "browser": "include browser tests (default)",
+        "args": "extra pytest arguments",
+    }
+)
+def test(c, k="", browser=True, args=""):
+    """Run the test suite (pytest, including headless Chromium tests)."""
+    cmd = f"{PY} -m pytest"
+    if k:
+        cmd += f" -k {shlex.quote(k)}"
+    if not browser:
+        cmd += " -m 'not browser'"
+    if args:
+        cmd += f" {args}"
+    c.run(cmd, env=_env(), pty=False)
+
+
+@task
+def test_setup(c):
+    """Install what the tests need beyond pip: Chromium, rsync, sshd, nginx (apt, as root)."""
+    missing = [p for p in TEST_APT_PACKAGES if not _dpkg_installed(p)]
+    if not missing:
+        print("test-setup: system packages present: " + ", ".join(TEST_APT_PACKAGES))
+        return
+    if os.geteuid() != 0:
+        sys.exit(
+            "test-setup: these system packages are missing: "
+            + " ".join(missing)
+            + "\nInstall them as root, then run this again:\n"
+            "  sudo apt-get update && sudo apt-get install -y " + " ".join(missing)
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    c.run("apt-get update -qq", env=env)
+    c.run("apt-get install -y -qq --no-install-recommends " + " ".join(missing), env=env)
+
+
+def _dpkg_installed(package: str) -> bool:
+    if shutil.which("dpkg-query") is None:
+        return False
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+    )
+    return "install ok installed" in result.stdout
+
+
+@task(help={"fast": "skip the test suite (lint and strict builds only)"})
+def check(c, fast=False):
+    """Lint, test, and build both configs strictly; fail with a table on any problem."""
+    failures = []
+    for name, run in (
+        ("lint", lambda: lint(c)),
+        ("tests", (lambda: None) if fast else (lambda: test(c))),
+    ):
+        try:
+            run()
+        except Exception:  # invoke's UnexpectedExit: the command already printed why
+            failures.append(name)
+    with tempfile.TemporaryDirectory(prefix="sharewell-check-") as tmp:
+        for label, settings in (
+            ("dev build", CONFIG["settings_base"]),
+            ("publish build", CONFIG["settings_publish"]),
+        ):
+            print(f"check: strict {label} ({settings.name})")
+            result = _pelican_build(
+                c,
+                settings,
+                output=Path(tmp) / label.replace(" ", "-"),
+                strict=True,
+                extra="-q --no-atomic",
+                warn=True,
+            )
+            if result.exited:
+                failures.append(label)
+    if failures:
+        sys.exit("check failed: " + ", ".join(failures))
+    print("check passed: lint, tests and strict builds are clean.")

@@ -1,0 +1,226 @@
+"""Shared fixtures: real Pelican builds into temp dirs, signal isolation, a local
+HTTP server and headless Chromium (Debian's, driven by Playwright) with axe-core.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from pelican import Pelican
+from pelican.plugins import signals as pelican_signals
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+CHROMIUM = os.environ.get("SHAREWELL_CHROMIUM", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _all_signals():
+    from blinker import Signal
+
+    return [s for s in vars(pelican_signals).values() if isinstance(s, Signal)]
+
+
+@pytest.fixture(autouse=True)
+def isolate_signals() -> Iterator[None]:
+    """Disconnect every receiver a test connected: blinker signals are global."""
+    before = {id(sig): set(sig.receivers) for sig in _all_signals()}
+    yield
+    for sig in _all_signals():
+        for key in set(sig.receivers) - before.get(id(sig), set()):
+            ref = sig.receivers.get(key)
+            receiver = ref() if isinstance(ref, weakref.ref) else ref
+            if receiver is not None:
+                sig.disconnect(receiver)
+            else:
+                sig.receivers.pop(key, None)
+
+
+def build(
+    output: Path,
+    *,
+    content_path: Path | None = None,
+    settings: dict | None = None,
+    config: str = "pelicanconf",
+    cache: Path | None = None,
+) -> Path:
+    """Build a site with a real Pelican into ``output`` and return it."""
+    override = {
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(cache or output.parent / f"{output.name}-cache"),
+        "PATH": str(content_path or CONTENT),
+        "DELETE_OUTPUT_DIRECTORY": False,
+    }
+    override.update(settings or {})
+    pelican_settings = read_settings(str(ROOT / f"{config}.py"), override=override)
+    Pelican(pelican_settings).run()
+    return output
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> Callable[..., Path]:
+    """Return ``build_site(content_path=None, settings=None, config="pelicanconf")``."""
+    counter = {"n": 0}
+
+    def _build(
+        content_path: Path | None = None,
+        settings: dict | None = None,
+        config: str = "pelicanconf",
+        output: Path | None = None,
+    ) -> Path:
+        counter["n"] += 1
+        out = output or tmp_path / f"output-{counter['n']}"
+        return build(
+            out,
+            content_path=content_path,
+            settings=settings,
+            config=config,
+            cache=tmp_path / "cache",
+        )
+
+    return _build
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real content/ built once with the development settings."""
+    out = tmp_path_factory.mktemp("real-dev") / "output"
+    return build(out, settings={"SITEURL": "http://127.0.0.1:8000"})
+
+
+@pytest.fixture(scope="session")
+def real_site_publish(tmp_path_factory) -> Path:
+    """The real content/ built once with the live-site settings (publishconf.py)."""
+    out = tmp_path_factory.mktemp("real-publish") / "output"
+    return build(out, config="publishconf")
+
+
+def copy_content(destination: Path) -> Path:
+    """Copy the real content/ so a test can change it."""
+    shutil.copytree(CONTENT, destination)
+    return destination
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_server() -> Iterator[Callable[[Path], str]]:
+    """Return ``serve(path) -> base_url``: a static server on 127.0.0.1, random port."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(path: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(path))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium from Debian, driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: run `invoke test-setup`")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (run `invoke test-setup`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Return ``new_page(width=360, height=800, javascript=True)``.
+
+    The page records every request to a host other than 127.0.0.1 in
+    ``page.external_requests`` and aborts it, so nothing leaves the machine.
+    """
+    contexts = []
+
+    def _new(width: int = 360, height: int = 800, javascript: bool = True, **options):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, java_script_enabled=javascript, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.external_requests = []
+
+        def route(route_obj) -> None:
+            url = route_obj.request.url
+            host = urlsplit(url).hostname or ""
+            if url.startswith(("data:", "blob:", "about:")) or host in {"127.0.0.1", "localhost"}:
+                route_obj.continue_()
+            else:
+                page.external_requests.append(url)
+                route_obj.abort()
+
+        context.route("**/*", route)
+        return page
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+AXE_SOURCE = None
+
+
+def run_axe(page, *, tags: list[str] | None = None) -> list[dict]:
+    """Run axe-core (bundled by axe-playwright-python) with WCAG 2.2 AA + target-size."""
+    global AXE_SOURCE  # noqa: PLW0603 - read the 500 KB script once per session
+    if AXE_SOURCE is None:
+        import axe_playwright_python
+
+        AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    page.evaluate(AXE_SOURCE)
+    options = {
+        "runOnly": {"type": "tag", "values": tags or AXE_TAGS},
+        "rules": {"target-size": {"enabled": True}},
+        "resultTypes": ["violations"],
+    }
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return result["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    """Describe axe violations readably for assertion messages."""
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+    return "\n".join(lines)
