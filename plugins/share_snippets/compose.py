@@ -1,0 +1,197 @@
+"""Compose post text and fit it to a network's length rule (pure functions).
+
+Shape of a post: title, blank line, summary, blank line, hashtags, blank line, URL.
+Fitting shortens in this order and never cuts the URL or a grapheme cluster:
+drop hashtags (last first), trim the summary at a word (grapheme as a last resort),
+drop the summary, trim the title the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import regex
+
+from .counting import graphemes, link_count
+
+ELLIPSIS = "…"
+_HASHTAG_CHARS = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = regex.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\p{Lu}\p{N}\"'“‘(])")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A length rule: how a network counts, its limit and maximum number of links."""
+
+    counter: Callable[[str], int]
+    limit: int | None
+    max_links: int | None = None
+
+    def fits(self, text: str) -> bool:
+        """Return True if text is within the limit and link count."""
+        if self.max_links is not None and link_count(text) > self.max_links:
+            return False
+        return self.limit is None or self.counter(text) <= self.limit
+
+
+@dataclass(frozen=True)
+class Post:
+    """A fitted post: the body (no URL), the full text and what was kept."""
+
+    title: str
+    summary: str
+    hashtags: tuple[str, ...]
+    body: str
+    text: str
+    trimmed: bool
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.paragraphs: list[str] = []
+        self._skip = 0
+        self._para: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        elif tag == "p" and self._para is None:
+            self._para = []
+        elif tag in ("br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "p" and self._para is not None:
+            self.paragraphs.append(clean("".join(self._para)))
+            self._para = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.parts.append(data)
+        if self._para is not None:
+            self._para.append(data)
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace (including newlines) and strip."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def strip_markup(value: object) -> str:
+    """Return plain text from an HTML fragment (tags removed, entities decoded)."""
+    if value is None:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(str(value))
+    parser.close()
+    return clean(html.unescape("".join(parser.parts)))
+
+
+def first_sentence(body_html: str) -> str:
+    """Return the first sentence of the first non-empty paragraph of an HTML body."""
+    parser = _TextExtractor()
+    parser.feed(body_html or "")
+    parser.close()
+    paragraphs = [p for p in parser.paragraphs if p] or [clean("".join(parser.parts))]
+    text = paragraphs[0] if paragraphs else ""
+    return _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+
+
+def hashtags_from(tags: Iterable[str], maximum: int) -> tuple[str, ...]:
+    """Return CamelCase, #-safe, de-duplicated hashtags (without '#'), at most maximum."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        words = [w for w in _HASHTAG_CHARS.split(str(tag).lstrip("#")) if w]
+        name = "".join(w[:1].upper() + w[1:] for w in words)
+        if not name or name.isdigit() or name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        out.append(name)
+        if len(out) >= maximum:
+            break
+    return tuple(out)
+
+
+def join_post(title: str, summary: str, tags: Iterable[str], url: str) -> tuple[str, str]:
+    """Return (body, text) where text is the body followed by the URL."""
+    hashtag_line = " ".join("#" + t for t in tags)
+    body = "\n\n".join(p for p in (title, summary, hashtag_line) if p)
+    text = f"{body}\n\n{url}" if body and url else (body or url)
+    return body, text
+
+
+def _trim_words(text: str, keep: int) -> str:
+    words = text.split(" ")
+    cut = " ".join(words[:keep]).rstrip(" ,;:-–—")
+    return cut + ELLIPSIS if cut else ""
+
+
+def _trim_graphemes(text: str, keep: int) -> str:
+    cut = "".join(graphemes(text)[:keep]).rstrip()
+    return cut + ELLIPSIS if cut else ""
+
+
+def _longest(text: str, ok: Callable[[str], bool]) -> str | None:
+    """Return the longest shortened form of text that passes ok, or None."""
+    words = text.split(" ")
+    if len(words) > 1:
+        lo, hi = 1, len(words) - 1
+        best = None
+        while lo <= hi:  # fitting is monotonic in the number of words kept
+            mid = (lo + hi) // 2
+            if ok(_trim_words(text, mid)):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if best is not None:
+            return _trim_words(text, best)
+    # One long word (or no space-separated script): trim at a grapheme boundary.
+    clusters = len(graphemes(text))
+    lo, hi, best = 1, clusters - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if ok(_trim_graphemes(text, mid)):
+            best, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    return None if best is None else _trim_graphemes(text, best)
+
+
+def fit(title: str, summary: str, tags: Iterable[str], url: str, rule: Rule) -> Post:
+    """Compose a post and shorten it until it fits the rule."""
+    title, summary, tags = clean(title), clean(summary), tuple(tags)
+    if summary and summary.casefold() == title.casefold():
+        summary = ""
+
+    def ok(t: str, s: str, h: tuple[str, ...]) -> bool:
+        return rule.fits(join_post(t, s, h, url)[1])
+
+    def post(t: str, s: str, h: tuple[str, ...], trimmed: bool) -> Post:
+        body, text = join_post(t, s, h, url)
+        return Post(t, s, h, body, text, trimmed)
+
+    for n in range(len(tags), -1, -1):
+        if ok(title, summary, tags[:n]):
+            return post(title, summary, tags[:n], n < len(tags))
+    if summary:
+        short = _longest(summary, lambda s: ok(title, s, ()))
+        if short:
+            return post(title, short, (), True)
+        if ok(title, "", ()):
+            return post(title, "", (), True)
+    if title:
+        short = _longest(title, lambda t: ok(t, "", ()))
+        if short:
+            return post(short, "", (), True)
+    return post("", "", (), True)

@@ -1,0 +1,242 @@
+"""Per-article share data (`article.share`), computed lazily from plain inputs.
+
+Lazy so that `article.og` set by og_cards in the same signal is seen whatever the plugin
+order: templates render after all_generators_finalized, exports run in finalized.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from .compose import Rule, first_sentence, fit, hashtags_from, strip_markup
+from .counting import mastodon_length
+from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One network's share data for one article."""
+
+    key: str
+    label: str
+    name: str
+    kind: str
+    text: str
+    body: str
+    url: str
+    href: str
+    length: int
+    limit: int | None
+    trimmed: bool
+
+    @property
+    def prefix(self) -> str:
+        """Return the part of the accessible name before the visible label (visually hidden)."""
+        if self.name.lower().endswith(self.label.lower()):
+            return self.name[: len(self.name) - len(self.label)]
+        return ""
+
+
+def _og_value(og: Any, *names: str) -> str | None:
+    """Read the first non-empty attribute or key of article.og (object or dict)."""
+    if og is None:
+        return None
+    for name in names:
+        value = og.get(name) if isinstance(og, dict) else getattr(og, name, None)
+        if value:
+            return str(value)
+    return None
+
+
+def absolute(siteurl: str, path: str) -> str:
+    """Join SITEURL and a site path unless path is already absolute."""
+    if not path or "://" in path:
+        return path
+    path = path.replace("{static}", "").replace("{attach}", "").lstrip("/")
+    return f"{siteurl.rstrip('/')}/{path}"
+
+
+def split_list(value: Any) -> list[str]:
+    """Split a comma-separated metadata value (or pass a list through)."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+class ShareData:
+    """Share links and fitted texts for one article, exposed to templates as article.share."""
+
+    def __init__(self, article: Any, settings: dict, siteurl: str) -> None:
+        self._article = article
+        self._settings = settings
+        self._siteurl = siteurl
+
+    # ---- inputs -----------------------------------------------------------------------
+    @property
+    def _meta(self) -> dict:
+        return getattr(self._article, "metadata", {}) or {}
+
+    @cached_property
+    def canonical(self) -> str:
+        """Return the article's canonical URL (never carries tracking parameters)."""
+        return absolute(self._siteurl, getattr(self._article, "url", ""))
+
+    @cached_property
+    def title(self) -> str:
+        """Return the share title: og title, og_title metadata, or the article title."""
+        og = getattr(self._article, "og", None)
+        raw = _og_value(og, "title") or self._meta.get("og_title") or self._article.title
+        return strip_markup(raw)
+
+    @cached_property
+    def description(self) -> str:
+        """Return the description: og, og_description, summary, else the first sentence."""
+        og = getattr(self._article, "og", None)
+        raw = _og_value(og, "description") or self._meta.get("og_description")
+        if not raw and self._meta.get("summary"):
+            raw = self._meta["summary"]
+        if raw:
+            return strip_markup(raw)
+        return first_sentence(getattr(self._article, "content", "") or "")
+
+    @cached_property
+    def image_url(self) -> str | None:
+        """Return the absolute card image URL (og, og_image/image metadata, default)."""
+        og = getattr(self._article, "og", None)
+        value = _og_value(og, "image_url", "image")
+        if not value:
+            value = self._meta.get("og_image") or self._meta.get("image")
+            value = value or self._settings["SHARE_SNIPPETS_DEFAULT_IMAGE"]
+        return absolute(self._siteurl, str(value)) if value else None
+
+    @cached_property
+    def image_alt(self) -> str:
+        """Return the card image's alternative text."""
+        og = getattr(self._article, "og", None)
+        alt = _og_value(og, "image_alt") or self._meta.get("og_image_alt")
+        return strip_markup(alt or self._meta.get("image_alt") or "")
+
+    @cached_property
+    def tags(self) -> list[str]:
+        """Return hashtag source words: `hashtags` metadata, else the article tags."""
+        if "hashtags" in self._meta:
+            return split_list(self._meta["hashtags"])
+        return [getattr(t, "name", str(t)) for t in getattr(self._article, "tags", []) or []]
+
+    @cached_property
+    def kit_url(self) -> str:
+        """Return the share kit page path (relative to SITEURL), or '' if disabled."""
+        if not self._settings["SHARE_SNIPPETS_KIT"]:
+            return ""
+        return self._settings["SHARE_SNIPPETS_KIT_URL"].format(**self.fields)
+
+    @cached_property
+    def kit_save_as(self) -> str:
+        """Return the share kit output path."""
+        return self._settings["SHARE_SNIPPETS_KIT_SAVE_AS"].format(**self.fields)
+
+    @cached_property
+    def fields(self) -> dict[str, str]:
+        """Return URL/campaign template fields: slug, category, lang."""
+        category = getattr(self._article, "category", None)
+        return {
+            "slug": getattr(self._article, "slug", ""),
+            "category": getattr(category, "slug", str(category or "")),
+            "lang": getattr(self._article, "lang", ""),
+        }
+
+    # ---- outputs ----------------------------------------------------------------------
+    def tracked_url(self, key: str) -> str:
+        """Return the canonical URL with campaign parameters for network key."""
+        s = self._settings
+        if not s["SHARE_SNIPPETS_UTM"]:
+            return self.canonical
+        campaign = s["SHARE_SNIPPETS_UTM_CAMPAIGN"].format(**self.fields)
+        params = [("utm_source", key), ("utm_medium", s["SHARE_SNIPPETS_UTM_MEDIUM"]),
+                  ("utm_campaign", campaign)]  # fmt: skip
+        return add_params(self.canonical, params)
+
+    def _network(self, key: str) -> Network:
+        net = NETWORKS[key]
+        if key == "mastodon":
+            limit = self._settings["SHARE_SNIPPETS_MASTODON_LIMIT"]
+            net = replace(net, rule=Rule(mastodon_length, limit))
+        return net
+
+    def _snippet(self, key: str) -> Snippet:
+        s = self._settings
+        net = self._network(key)
+        url = self.tracked_url(key)
+        site_max = s["SHARE_SNIPPETS_HASHTAGS_MAX"]
+        max_tags = site_max if net.max_hashtags is None else min(site_max, net.max_hashtags)
+        tags = hashtags_from(self.tags, max_tags) if max_tags else ()
+        via = s["SHARE_SNIPPETS_X_VIA"] if key == "x" else ""
+        # X appends " via @handle" after the link: fit (and export) the text X will post.
+        fit_url = f"{url} via @{via}" if via else url
+        override = self._meta.get(f"share_text_{key}") or self._meta.get("share_text")
+        if override:
+            text = strip_markup(override)
+            post = fit(text, "", () if "#" in text else tags, fit_url, net.rule)
+            if post.trimmed and post.title != text:
+                logger.warning(
+                    "share_snippets: %s: share text for %s was shortened to fit (%s)",
+                    getattr(self._article, "source_path", "?"),
+                    key,
+                    net.rule.limit,
+                )
+        else:
+            post = fit(self.title, self.description, tags, fit_url, net.rule)
+        prepared = Prepared(post=post, url=url, title=self.title, via=via)
+        href = build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
+        return Snippet(
+            key=key, label=net.label, name=net.name, kind=net.kind, text=post.text,
+            body=post.body, url=url, href=href, length=net.rule.counter(post.text),
+            limit=net.rule.limit, trimmed=post.trimmed,
+        )  # fmt: skip
+
+    @cached_property
+    def networks(self) -> dict[str, Snippet]:
+        """Return the enabled networks' snippets, in configured order."""
+        return {key: self._snippet(key) for key in self._settings["SHARE_SNIPPETS_NETWORKS"]}
+
+    @property
+    def links(self) -> list[Snippet]:
+        """Return the snippets in display order (what partials/share.html renders)."""
+        return list(self.networks.values())
+
+    @property
+    def target(self) -> str | None:
+        """Return the configured link target (None: same tab)."""
+        return self._settings["SHARE_SNIPPETS_TARGET"]
+
+    def record(self) -> dict:
+        """Return this article's export record (plain data)."""
+        date = getattr(self._article, "date", None)
+        modified = getattr(self._article, "modified", None) or date
+        return {
+            "slug": self.fields["slug"],
+            "title": self.title,
+            "description": self.description,
+            "url": self.canonical,
+            "kit_url": absolute(self._siteurl, self.kit_url) if self.kit_url else "",
+            "image_url": self.image_url,
+            "published": date.isoformat(timespec="seconds") if date else "",
+            "modified": modified.isoformat(timespec="seconds") if modified else "",
+            "networks": {
+                key: {
+                    "text": sn.text,
+                    "url": sn.url,
+                    "share_link": sn.href,
+                    "length": sn.length,
+                    "limit": sn.limit,
+                }
+                for key, sn in self.networks.items()
+            },
+        }

@@ -1,0 +1,161 @@
+"""Share networks: a registry of small builders, one per network (pure functions).
+
+Every builder takes a `Prepared` (fitted post + tracked URL) and returns the share link.
+Query values are percent-encoded exactly once with `quote(..., safe="")`, so spaces are
+`%20` everywhere (required by `mailto:`, accepted by every intent endpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from .compose import Post, Rule
+from .counting import (
+    BLUESKY_LIMIT,
+    THREADS_LIMIT,
+    THREADS_MAX_LINKS,
+    X_LIMIT,
+    bluesky_length,
+    mastodon_length,
+    plain_length,
+    threads_length,
+    x_length,
+)
+
+REDDIT_TITLE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a builder needs: the fitted post, the URL as shared and network options."""
+
+    post: Post
+    url: str
+    title: str
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    """One share target: labels, kind, length rule and link builder."""
+
+    key: str
+    label: str
+    name: str
+    kind: str = "link"  # link | mastodon | copy | native
+    rule: Rule = field(default_factory=lambda: Rule(plain_length, None))
+    max_hashtags: int | None = None  # None: the site-wide maximum
+    build: Callable[[Prepared], str] | None = None
+
+
+def query(params: list[tuple[str, str]]) -> str:
+    """Join non-empty parameters, each value percent-encoded exactly once."""
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in params if v)
+
+
+def add_params(url: str, params: list[tuple[str, str]]) -> str:
+    """Return url with params added (replacing any of the same name)."""
+    parts = urlsplit(url)
+    names = {k for k, _ in params}
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    new_query = urlencode(kept + [(k, v) for k, v in params if v], quote_via=quote)
+    return urlunsplit(parts._replace(query=new_query))
+
+
+def _body_without_tags(p: Prepared) -> str:
+    return "\n\n".join(x for x in (p.post.title, p.post.summary) if x)
+
+
+def build_x(p: Prepared) -> str:
+    """Build an X post intent (text, url, via)."""
+    params = [("text", p.post.body), ("url", p.url), ("via", p.via)]
+    return "https://x.com/intent/post?" + query(params)
+
+
+def build_facebook(p: Prepared) -> str:
+    """Build a Facebook sharer link (only `u` is honoured)."""
+    return "https://www.facebook.com/sharer.php?" + query([("u", p.url)])
+
+
+def build_linkedin(p: Prepared) -> str:
+    """Build a LinkedIn share-offsite link (only `url` is honoured)."""
+    return "https://www.linkedin.com/sharing/share-offsite/?" + query([("url", p.url)])
+
+
+def build_whatsapp(p: Prepared) -> str:
+    """Build a WhatsApp send link with the URL inside the text."""
+    return "https://api.whatsapp.com/send?" + query([("text", p.post.text)])
+
+
+def build_telegram(p: Prepared) -> str:
+    """Build a Telegram share link (url and text)."""
+    return "https://t.me/share/url?" + query([("url", p.url), ("text", p.post.body)])
+
+
+def build_bluesky(p: Prepared) -> str:
+    """Build a Bluesky compose intent with the URL inside the text."""
+    return "https://bsky.app/intent/compose?" + query([("text", p.post.text)])
+
+
+def build_mastodon(p: Prepared, instance: str = "{instance}") -> str:
+    """Build a Mastodon share link for an instance (a placeholder by default)."""
+    return f"https://{instance}/share?" + query([("text", p.post.text)])
+
+
+def build_threads(p: Prepared) -> str:
+    """Build a Threads post intent (text, url, one topic tag)."""
+    tag = p.post.hashtags[0] if p.post.hashtags else ""
+    params = [("text", _body_without_tags(p)), ("url", p.url), ("tag", tag)]
+    return "https://www.threads.com/intent/post?" + query(params)
+
+
+def build_reddit(p: Prepared) -> str:
+    """Build a Reddit submit link (url and title)."""
+    title = p.title
+    if len(title) > REDDIT_TITLE_LIMIT:
+        title = title[: REDDIT_TITLE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    return "https://www.reddit.com/submit?" + query([("url", p.url), ("title", title)])
+
+
+def build_email(p: Prepared) -> str:
+    """Build a mailto: link (subject and body, spaces as %20)."""
+    return "mailto:?" + query([("subject", p.title), ("body", p.post.text)])
+
+
+def build_plain(p: Prepared) -> str:
+    """Return the tracked URL itself (copy link and native share)."""
+    return p.url
+
+
+NETWORKS: dict[str, Network] = {
+    n.key: n
+    for n in (
+        Network("x", "X", "Share on X", rule=Rule(x_length, X_LIMIT), build=build_x),
+        Network("facebook", "Facebook", "Share on Facebook", rule=Rule(plain_length, 63206),
+                build=build_facebook),
+        Network("linkedin", "LinkedIn", "Share on LinkedIn", rule=Rule(plain_length, 3000),
+                build=build_linkedin),
+        Network("whatsapp", "WhatsApp", "Share on WhatsApp", rule=Rule(plain_length, 65536),
+                build=build_whatsapp),
+        Network("telegram", "Telegram", "Share on Telegram", rule=Rule(plain_length, 4096),
+                build=build_telegram),
+        Network("bluesky", "Bluesky", "Share on Bluesky",
+                rule=Rule(bluesky_length, BLUESKY_LIMIT), build=build_bluesky),
+        Network("mastodon", "Mastodon", "Share on Mastodon", kind="mastodon",
+                rule=Rule(mastodon_length, 500), build=build_mastodon),
+        Network("threads", "Threads", "Share on Threads",
+                rule=Rule(threads_length, THREADS_LIMIT, THREADS_MAX_LINKS), max_hashtags=1,
+                build=build_threads),
+        Network("reddit", "Reddit", "Share on Reddit", rule=Rule(plain_length, 40000),
+                max_hashtags=0, build=build_reddit),
+        Network("email", "Email", "Share by email", max_hashtags=0, build=build_email),
+        Network("copy_link", "Copy link", "Copy link", kind="copy", max_hashtags=0,
+                build=build_plain),
+        Network("native_share", "Share…", "Share…", kind="native",
+                max_hashtags=0, build=build_plain),
+    )
+}  # fmt: skip
+
+DEFAULT_NETWORKS = tuple(NETWORKS)

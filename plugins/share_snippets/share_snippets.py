@@ -1,0 +1,284 @@
+"""share_snippets: privacy-safe share links and ready-to-post share text for every network.
+
+Settings (all optional; see README.md):
+    SHARE_SNIPPETS_NETWORKS          enabled networks, in display order (default: all 12)
+    SHARE_SNIPPETS_UTM               add utm_* campaign parameters to shared URLs (True)
+    SHARE_SNIPPETS_UTM_MEDIUM        utm_medium value ("social")
+    SHARE_SNIPPETS_UTM_CAMPAIGN      utm_campaign template, {slug} {category} {lang} ("{slug}")
+    SHARE_SNIPPETS_HASHTAGS_MAX      hashtags per post, from tags or `hashtags` metadata (3)
+    SHARE_SNIPPETS_X_VIA             X handle added as "via @handle" ("")
+    SHARE_SNIPPETS_MASTODON_LIMIT    Mastodon character limit (500)
+    SHARE_SNIPPETS_TARGET            link target, e.g. "_blank" (None: same tab)
+    SHARE_SNIPPETS_DEFAULT_IMAGE     card image when an article has none (None)
+    SHARE_SNIPPETS_KIT               write a share kit page per article (True)
+    SHARE_SNIPPETS_KIT_URL           kit page URL ("share-kit/{category}/{slug}/")
+    SHARE_SNIPPETS_KIT_SAVE_AS       kit page file ("share-kit/{category}/{slug}/index.html")
+    SHARE_SNIPPETS_EXPORT            write share/snippets.json and CSVs (True)
+    SHARE_SNIPPETS_EXPORT_DIR        export folder under OUTPUT_PATH ("share")
+    SHARE_SNIPPETS_SCHEDULE_START    first slot "YYYY-MM-DD HH:MM" in TIMEZONE (None: 09:00
+                                     tomorrow)
+    SHARE_SNIPPETS_SCHEDULE_SPACING  minutes between scheduled posts, >= 10 (60)
+    SHARE_SNIPPETS_SCHEDULE_NETWORKS networks with a scheduler CSV (x bluesky mastodon
+                                     threads facebook linkedin, if enabled)
+    SHARE_SNIPPETS_SCHEDULE_MAX_ROWS rows per scheduler CSV, 1..350 (350)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+
+from .data import ShareData
+from .export import MAX_SCHEDULER_ROWS, MIN_SPACING_MINUTES, write_all
+from .networks import DEFAULT_NETWORKS, NETWORKS
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "SHARE_SNIPPETS_NETWORKS": list(DEFAULT_NETWORKS),
+    "SHARE_SNIPPETS_UTM": True,
+    "SHARE_SNIPPETS_UTM_MEDIUM": "social",
+    "SHARE_SNIPPETS_UTM_CAMPAIGN": "{slug}",
+    "SHARE_SNIPPETS_HASHTAGS_MAX": 3,
+    "SHARE_SNIPPETS_X_VIA": "",
+    "SHARE_SNIPPETS_MASTODON_LIMIT": 500,
+    "SHARE_SNIPPETS_TARGET": None,
+    "SHARE_SNIPPETS_DEFAULT_IMAGE": None,
+    "SHARE_SNIPPETS_KIT": True,
+    "SHARE_SNIPPETS_KIT_URL": "share-kit/{category}/{slug}/",
+    "SHARE_SNIPPETS_KIT_SAVE_AS": "share-kit/{category}/{slug}/index.html",
+    "SHARE_SNIPPETS_EXPORT": True,
+    "SHARE_SNIPPETS_EXPORT_DIR": "share",
+    "SHARE_SNIPPETS_SCHEDULE_START": None,
+    "SHARE_SNIPPETS_SCHEDULE_SPACING": 60,
+    "SHARE_SNIPPETS_SCHEDULE_NETWORKS": ["x", "bluesky", "mastodon", "threads", "facebook",
+                                         "linkedin"],
+    "SHARE_SNIPPETS_SCHEDULE_MAX_ROWS": MAX_SCHEDULER_ROWS,
+}  # fmt: skip
+
+_FIELDS = {"slug", "category", "lang"}
+_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+_SCHEDULED_NETWORK_KINDS = {"link", "mastodon"}
+
+# Per-run state; reset when a run starts (autoreload runs again in the same process).
+_STATE: dict[str, Any] = {"settings": None, "items": []}
+
+
+class ShareSnippetsConfigError(ValueError):
+    """A share_snippets setting has a bad value (the message names key and value)."""
+
+
+def _fail(key: str, value: Any, why: str) -> None:
+    message = f"share_snippets: {key}={value!r}: {why}"
+    logger.error("%s", message)
+    raise ShareSnippetsConfigError(message)
+
+
+def _check_template(key: str, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        _fail(key, value, "must be a non-empty string")
+    names = set(re.findall(r"{(\w*)}", value))
+    if names - _FIELDS:
+        _fail(key, value, f"unknown field(s) {sorted(names - _FIELDS)}; use {sorted(_FIELDS)}")
+
+
+def _check_networks(key: str, value: Any, allowed: set[str] | None = None) -> list[str]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list | tuple):
+        _fail(key, value, "must be a list of network names")
+    names = [str(v).strip().lower() for v in value]
+    for name in names:
+        if name not in NETWORKS:
+            _fail(key, value, f"unknown network {name!r}; known: {', '.join(NETWORKS)}")
+        if allowed is not None and name not in allowed:
+            _fail(key, value, f"network {name!r} cannot be scheduled")
+    if len(set(names)) != len(names):
+        _fail(key, value, "lists a network twice")
+    return names
+
+
+def _check_int(key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        _fail(key, value, f"must be an integer from {low} to {high}")
+    return value
+
+
+def get_settings(settings: dict) -> dict[str, Any]:
+    """Return a new validated dict of share_snippets settings with defaults applied."""
+    s = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    s["SHARE_SNIPPETS_NETWORKS"] = _check_networks(
+        "SHARE_SNIPPETS_NETWORKS", s["SHARE_SNIPPETS_NETWORKS"]
+    )
+    schedulable = {
+        k for k in s["SHARE_SNIPPETS_NETWORKS"] if NETWORKS[k].kind in _SCHEDULED_NETWORK_KINDS
+    }
+    user_sched = "SHARE_SNIPPETS_SCHEDULE_NETWORKS" in settings
+    sched = _check_networks(
+        "SHARE_SNIPPETS_SCHEDULE_NETWORKS",
+        s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"],
+        schedulable if user_sched else None,
+    )
+    s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"] = [k for k in sched if k in schedulable]
+    for key in ("SHARE_SNIPPETS_UTM", "SHARE_SNIPPETS_KIT", "SHARE_SNIPPETS_EXPORT"):
+        if not isinstance(s[key], bool):
+            _fail(key, s[key], "must be True or False")
+    if not isinstance(s["SHARE_SNIPPETS_UTM_MEDIUM"], str) or not s["SHARE_SNIPPETS_UTM_MEDIUM"]:
+        _fail("SHARE_SNIPPETS_UTM_MEDIUM", s["SHARE_SNIPPETS_UTM_MEDIUM"], "must be a string")
+    for key in ("SHARE_SNIPPETS_UTM_CAMPAIGN", "SHARE_SNIPPETS_KIT_URL",
+                "SHARE_SNIPPETS_KIT_SAVE_AS"):  # fmt: skip
+        _check_template(key, s[key])
+    _check_int("SHARE_SNIPPETS_HASHTAGS_MAX", s["SHARE_SNIPPETS_HASHTAGS_MAX"], 0, 10)
+    _check_int("SHARE_SNIPPETS_MASTODON_LIMIT", s["SHARE_SNIPPETS_MASTODON_LIMIT"], 100, 100_000)
+    _check_int(
+        "SHARE_SNIPPETS_SCHEDULE_SPACING", s["SHARE_SNIPPETS_SCHEDULE_SPACING"],
+        MIN_SPACING_MINUTES, 7 * 24 * 60,
+    )  # fmt: skip
+    _check_int(
+        "SHARE_SNIPPETS_SCHEDULE_MAX_ROWS", s["SHARE_SNIPPETS_SCHEDULE_MAX_ROWS"],
+        1, MAX_SCHEDULER_ROWS,
+    )  # fmt: skip
+    via = s["SHARE_SNIPPETS_X_VIA"] or ""
+    via = via.lstrip("@") if isinstance(via, str) else via
+    if via and not (isinstance(via, str) and _HANDLE.match(via)):
+        _fail("SHARE_SNIPPETS_X_VIA", s["SHARE_SNIPPETS_X_VIA"], "must be an X handle")
+    s["SHARE_SNIPPETS_X_VIA"] = via
+    target = s["SHARE_SNIPPETS_TARGET"]
+    if target is not None and not (isinstance(target, str) and re.match(r"^_?\w+$", target)):
+        _fail("SHARE_SNIPPETS_TARGET", target, "must be None or a target name like '_blank'")
+    export_dir = s["SHARE_SNIPPETS_EXPORT_DIR"]
+    if not isinstance(export_dir, str) or ".." in Path(export_dir).parts or export_dir[:1] == "/":
+        _fail("SHARE_SNIPPETS_EXPORT_DIR", export_dir, "must be a relative folder")
+    start = s["SHARE_SNIPPETS_SCHEDULE_START"]
+    if isinstance(start, str):
+        try:
+            s["SHARE_SNIPPETS_SCHEDULE_START"] = datetime.strptime(start, "%Y-%m-%d %H:%M")
+        except ValueError:
+            _fail("SHARE_SNIPPETS_SCHEDULE_START", start, "must look like 2026-01-31 09:00")
+    elif start is not None and not isinstance(start, datetime):
+        _fail("SHARE_SNIPPETS_SCHEDULE_START", start, "must be None or 'YYYY-MM-DD HH:MM'")
+    return s
+
+
+def _tz(settings: dict) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    except (KeyError, ValueError):
+        return None
+
+
+def schedule_start(config: dict, settings: dict, now: datetime | None = None) -> datetime:
+    """Return the first scheduler slot (timezone-aware when TIMEZONE is known)."""
+    tz = _tz(settings)
+    start = config["SHARE_SNIPPETS_SCHEDULE_START"]
+    if start is None:
+        # Default: 09:00 tomorrow (site time zone), so a fresh export is ready to import.
+        now = now or datetime.now(tz)
+        start = datetime.combine(now.date() + timedelta(days=1), time(9, 0))
+    if start.tzinfo is None and tz is not None:
+        start = start.replace(tzinfo=tz)
+    return start
+
+
+def _check_metadata(article: Any) -> None:
+    for key in getattr(article, "metadata", {}) or {}:
+        if "-" in key and key.replace("-", "_").startswith(("share_text", "hashtags")):
+            logger.warning(
+                "share_snippets: %s: metadata key %r uses hyphens; write %r",
+                getattr(article, "source_path", "?"), key, key.replace("-", "_"),
+            )  # fmt: skip
+
+
+def _sharable(article: Any) -> bool:
+    value = (getattr(article, "metadata", {}) or {}).get("share", True)
+    return str(value).strip().lower() not in ("false", "no", "off", "0")
+
+
+# ---- receivers -------------------------------------------------------------------------
+def validate_settings(pelican: Any) -> None:
+    """Validate settings as early as possible and reset per-run state."""
+    _STATE["settings"] = get_settings(pelican.settings)
+    _STATE["items"] = []
+
+
+def attach_share_data(generators: list) -> None:
+    """Attach article.share to every published article and translation."""
+    _STATE["items"] = []
+    settings = None
+    for generator in generators:
+        if not hasattr(generator, "articles"):
+            continue
+        settings = generator.settings
+        config = get_settings(settings)
+        _STATE["settings"] = config
+        siteurl = settings.get("SITEURL", "")
+        articles = list(generator.articles) + list(getattr(generator, "translations", []))
+        for article in articles:
+            _check_metadata(article)
+            if not _sharable(article):
+                article.share = None
+                continue
+            article.share = ShareData(article, config, siteurl)
+            _STATE["items"].append(article)
+    if settings is not None:
+        logger.debug("share_snippets: attached share data to %d articles", len(_STATE["items"]))
+
+
+def write_share_kits(generator: Any, writer: Any) -> None:
+    """Write one share kit page per shared article (noindex, not linked from navigation)."""
+    config = _STATE["settings"] or get_settings(generator.settings)
+    if not config["SHARE_SNIPPETS_KIT"]:
+        return
+    try:
+        template = generator.get_template("share_kit")
+    except Exception:  # Pelican raises PelicanTemplateNotFound; theme may lack the page
+        logger.warning("share_snippets: theme has no share_kit.html; no share kit pages")
+        return
+    for article in _STATE["items"]:
+        share = article.share
+        writer.write_file(
+            share.kit_save_as, template, generator.context,
+            relative_urls=generator.settings.get("RELATIVE_URLS", False),
+            url=share.kit_url, article=article, share=share,
+            page_name=share.kit_url.rstrip("/"),
+        )  # fmt: skip
+
+
+def write_exports(pelican: Any) -> None:
+    """Write share/snippets.json, snippets.csv and scheduler CSVs; log one summary."""
+    config = _STATE["settings"] or get_settings(pelican.settings)
+    items = sorted(_STATE["items"], key=lambda a: (a.date, a.url), reverse=True)
+    if config["SHARE_SNIPPETS_EXPORT"]:
+        data = {
+            "version": 1,
+            "site_url": pelican.settings.get("SITEURL", ""),
+            "networks": config["SHARE_SNIPPETS_NETWORKS"],
+            "articles": [a.share.record() for a in items],
+        }
+        start = schedule_start(config, pelican.settings)
+        directory = Path(pelican.settings["OUTPUT_PATH"]) / config["SHARE_SNIPPETS_EXPORT_DIR"]
+        paths = write_all(
+            directory, data, start=start,
+            spacing_minutes=config["SHARE_SNIPPETS_SCHEDULE_SPACING"],
+            scheduler_networks=config["SHARE_SNIPPETS_SCHEDULE_NETWORKS"],
+            max_rows=config["SHARE_SNIPPETS_SCHEDULE_MAX_ROWS"],
+        )  # fmt: skip
+        logger.info(
+            "share_snippets: %d articles x %d networks; wrote %d export files to %s",
+            len(items), len(config["SHARE_SNIPPETS_NETWORKS"]), len(paths), directory,
+        )  # fmt: skip
+    _STATE["items"] = []
+
+
+def register() -> None:
+    """Connect the share_snippets receivers to Pelican's signals."""
+    signals.initialized.connect(validate_settings)
+    signals.all_generators_finalized.connect(attach_share_data)
+    signals.article_writer_finalized.connect(write_share_kits)
+    signals.finalized.connect(write_exports)
