@@ -73,9 +73,10 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 SLUGIFY_SOURCE = "basename"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
-# robots.txt is a template so its Sitemap line carries the absolute SITEURL.
-TEMPLATE_PAGES = {"templates/robots.txt": "robots.txt"}
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "robots"]
+# robots.txt is a theme template so its Sitemap line carries the absolute SITEURL.
+ROBOTS_SAVE_AS = "robots.txt"
+TEMPLATE_PAGES: dict[str, str] = {}
 
 # Titles may contain quotes, `<script>` or right-to-left text: escape everything
 # by default; templates mark trusted HTML (rendered Markdown) with `|safe`.
@@ -110,10 +111,13 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "pelican.plugins.sitemap",
     "content_guard",
+    "share_snippets",
 ]
 
 SITEMAP = {
     "format": "xml",
+    # Not pages for search engines: the 404 page, robots.txt, editors' tools.
+    "exclude": [r"^/?404\.html$", r"^/?robots\.txt$", r"^/?_desk/", r"^/?share-kit/"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }

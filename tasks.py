@@ -162,7 +162,7 @@ def _git_author() -> str | None:
     return name or None
 
 
-SUMMARY_PLACEHOLDER = "WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)"
+SUMMARY_PLACEHOLDER = "WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)"  # content_guard flags it
 
 
 @task(

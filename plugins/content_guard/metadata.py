@@ -73,6 +73,8 @@ DATE_KEYS = ("date", "modified", "last_reviewed", "next_review")
 STATUSES = ("published", "draft", "hidden", "scheduled")
 
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_ -]*?)\s*:\s*(?P<value>.*)$")
+# `invoke new` writes this into the summary; a build warns until the writer replaces it.
+SUMMARY_PLACEHOLDER_MARK = "WRITE ONE SENTENCE"
 DATE_FIX = "write the date as YYYY-MM-DD, optionally with a time: `2025-03-15 09:00`"
 
 
@@ -147,6 +149,13 @@ def check_header(
             add(key, f"`{value}` is not a date", DATE_FIX)
     if is_article and "date" not in header.values:
         add("date", "the article has no publication date", f"add `Date:` — {DATE_FIX}")
+    if SUMMARY_PLACEHOLDER_MARK in header.values.get("summary", ""):
+        add(
+            "summary",
+            "the summary is still the placeholder from `invoke new`",
+            "write one plain sentence (under 160 characters) that makes sense on its own",
+            "warning",
+        )
     status = header.values.get("status")
     if status is not None and status.lower() not in STATUSES:
         add("status", f"unknown status `{status}`", f"use one of: {', '.join(STATUSES)}")
