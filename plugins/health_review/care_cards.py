@@ -1,0 +1,170 @@
+"""Care cards: a Python-Markdown extension for NHS-style urgency boxes.
+
+Writers type::
+
+    !!! emergency "Call 999 or go to A&E now if:"
+        - someone is unconscious
+
+    !!! urgent
+        - you are worried about a burn
+
+Levels: ``non-urgent``, ``urgent``, ``emergency``. Without a quoted title the
+card gets the standard wording, which for ``urgent`` depends on the nation
+(``nation`` config / ``HEALTH_REVIEW_NATION``). Each card starts with a visually
+hidden prefix for screen readers ("Immediate action required:" ...). Heading
+level ``auto`` picks one below the nearest preceding heading (h2 at the least).
+
+Checks on the writer's source (no list, links in an emergency card, unknown
+level) live in ``checks.check_care_cards`` so they can name the line.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 - Markdown's own idiom
+
+from markdown import Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+LEVELS = ("non-urgent", "urgent", "emergency")
+PREFIXES = {
+    "non-urgent": "Non-urgent advice: ",
+    "urgent": "Urgent advice: ",
+    "emergency": "Immediate action required: ",
+}
+URGENT_TITLES = {
+    "england": "Call 111 or get help from 111 online if:",
+    "wales": "Call NHS 111 Wales or get help from NHS 111 Wales online if:",
+    "scotland": "Call NHS 24 on 111 if:",
+    "northern-ireland": "Contact your GP out of hours service if:",
+}
+DEFAULT_TITLES = {
+    "non-urgent": "See a GP if:",
+    "emergency": "Call 999 or go to A&E now if:",
+}
+CARD_CLASS = "care-card"
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+
+def default_title(level: str, nation: str = "england") -> str:
+    """Return the standard heading for a care card of ``level`` in ``nation``."""
+    if level == "urgent":
+        return URGENT_TITLES.get(nation, URGENT_TITLES["england"])
+    return DEFAULT_TITLES[level]
+
+
+def normalise_level(word: str) -> str | None:
+    """Return the canonical level for a writer's word (``non_urgent`` too), else None."""
+    level = word.strip().lower().replace("_", "-")
+    if level == "nonurgent":
+        level = "non-urgent"
+    return level if level in LEVELS else None
+
+
+class CareCardProcessor(BlockProcessor):
+    """Turn `!!! level "title"` plus an indented block into a care card."""
+
+    RE = re.compile(
+        r"(?:^|\n)!!![ \t]*(?P<level>non[-_]?urgent|urgent|emergency)"
+        r'(?:[ \t]+"(?P<title>[^\n]*?)")?[ \t]*(?:\n|$)',
+        re.IGNORECASE,
+    )
+
+    def __init__(self, parser, extension: CareCardExtension) -> None:
+        super().__init__(parser)
+        self.extension = extension
+
+    def _last_card(self, parent: etree.Element) -> etree.Element | None:
+        sibling = self.lastChild(parent)
+        if sibling is not None and sibling.get("data-care-card"):
+            return sibling
+        return None
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if self.RE.search(block):
+            return True
+        # An indented block straight after a card continues it (lists with blank lines).
+        return block.startswith(" " * self.tab_length) and self._last_card(parent) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.RE.search(block)
+        if match:
+            if match.start() > 0:
+                self.parser.parseBlocks(parent, [block[: match.start()]])
+            level = normalise_level(match["level"]) or "urgent"
+            title = match["title"]
+            if title is None or not title.strip():
+                title = default_title(level, self.extension.getConfig("nation"))
+            content = self._make_card(parent, level, title.strip())
+            block = block[match.end() :]
+        else:
+            card = self._last_card(parent)
+            content = card[1]
+        block, rest = self.detab(block)
+        if block.strip():
+            self.parser.parseChunk(content, block)
+        if rest:
+            blocks.insert(0, rest)
+
+    def _make_card(self, parent: etree.Element, level: str, title: str) -> etree.Element:
+        card = etree.SubElement(parent, "div")
+        card.set("class", f"{CARD_CLASS} {CARD_CLASS}--{level}")
+        card.set("data-care-card", level)
+        heading = etree.SubElement(card, "h3")
+        heading.set("class", f"{CARD_CLASS}__heading")
+        hidden = etree.SubElement(heading, "span")
+        hidden.set("class", "visually-hidden")
+        hidden.text = PREFIXES[level]
+        hidden.tail = title
+        content = etree.SubElement(card, "div")
+        content.set("class", f"{CARD_CLASS}__content")
+        return content
+
+
+class CareCardHeadings(Treeprocessor):
+    """Give card headings a level that fits the document outline."""
+
+    def __init__(self, md: Markdown, extension: CareCardExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        fixed = self.extension.getConfig("heading_level")
+        last = 1
+        for element in root.iter():
+            if element.get("data-care-card"):
+                heading = element[0]
+                level = fixed if fixed != "auto" else min(max(last + 1, 2), 6)
+                heading.tag = f"h{level}"
+            elif element.tag in _HEADINGS and "care-card__heading" not in (
+                element.get("class") or ""
+            ):
+                last = _HEADINGS[element.tag]
+        for element in root.iter():
+            element.attrib.pop("data-care-card", None)
+
+
+class CareCardExtension(Extension):
+    """Python-Markdown extension: ``!!! emergency|urgent|non-urgent "Title"`` care cards."""
+
+    def __init__(self, **kwargs) -> None:
+        self.config = {
+            "nation": ["england", "england, wales, scotland or northern-ireland"],
+            "heading_level": ["auto", "'auto' or 2-6"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+        md.registerExtension(self)
+        # Above admonition (105) so `!!! urgent` is ours even when both are enabled.
+        md.parser.blockprocessors.register(CareCardProcessor(md.parser, self), "care_card", 106)
+        # After inline processing (20), before prettify (10).
+        md.treeprocessors.register(CareCardHeadings(md, self), "care_card_headings", 15)
+
+
+def makeExtension(**kwargs) -> CareCardExtension:  # noqa: N802 - Markdown's API name
+    """Return the extension (lets MARKDOWN list it as 'health_review.care_cards')."""
+    return CareCardExtension(**kwargs)

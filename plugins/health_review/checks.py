@@ -1,0 +1,364 @@
+"""Content checks as pure functions: each returns a list of Problems.
+
+They take plain values (dates, HTML, Markdown source) so the Pelican build,
+``run_checks`` (``invoke check``) and tests all share them. Severity "error"
+means the page must not be published as is; "warning" is advice. Readability is
+only ever a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .care_cards import normalise_level
+from .dates import STATUS_DUE_SOON, STATUS_OVERDUE, format_date_gb, review_status
+from .metadata import Review
+from .problems import Problem
+
+LineMap = Mapping[str, list[tuple[int, str]]]
+REVIEW_FIX = (
+    "send the page to a clinician for review, then update `last_reviewed` "
+    "(and `next_review` if you set one)"
+)
+
+
+def _line(lines: LineMap | None, key: str) -> int | None:
+    entries = (lines or {}).get(key)
+    return entries[0][0] if entries else None
+
+
+def check_review_dates(
+    review: Review,
+    today: dt.date,
+    warn_days: int,
+    display_path: str,
+    lines: LineMap | None = None,
+) -> list[Problem]:
+    """Return overdue (error), due-soon (warning) and future-date problems."""
+    if not review.is_health_advice or review.next_review is None:
+        return []
+    problems: list[Problem] = []
+    key = "next_review" if review.next_review_given else "last_reviewed"
+    line = _line(lines, key)
+    status, days_left = review_status(review.next_review, today, warn_days)
+    due = format_date_gb(review.next_review)
+    if status == STATUS_OVERDUE:
+        problems.append(
+            Problem(
+                display_path,
+                key,
+                f"review overdue: it was due on {due} ({-days_left} days ago)",
+                REVIEW_FIX,
+                "error",
+                line=line,
+            )
+        )
+    elif status == STATUS_DUE_SOON:
+        problems.append(
+            Problem(
+                display_path,
+                key,
+                f"review due soon: on {due} (in {days_left} days)",
+                f"book the clinical review now; {REVIEW_FIX}",
+                "warning",
+                line=line,
+            )
+        )
+    if review.last_reviewed and review.last_reviewed > today:
+        problems.append(
+            Problem(
+                display_path,
+                "last_reviewed",
+                f"last_reviewed ({review.last_reviewed:%Y-%m-%d}) is in the future",
+                "use the date the clinical review actually happened",
+                "warning",
+                line=_line(lines, "last_reviewed"),
+            )
+        )
+    return problems
+
+
+def plain_text(markup: str) -> str:
+    """Return the text of an HTML fragment (tags removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup or "")).strip()
+
+
+def check_summary(
+    summary: str | None, max_length: int, display_path: str, line: int | None = None
+) -> list[Problem]:
+    """Return a problem when the summary is missing or longer than ``max_length``."""
+    text = " ".join(plain_text(summary or "").split())
+    if not text:
+        return [
+            Problem(
+                display_path,
+                "summary",
+                "the page has no summary",
+                f"add `Summary:` — one plain sentence of at most {max_length} characters",
+                "warning",
+                line=line,
+            )
+        ]
+    if len(text) > max_length:
+        return [
+            Problem(
+                display_path,
+                "summary",
+                f"the summary is {len(text)} characters long (most {max_length})",
+                "shorten it: search results and share previews cut it off",
+                "warning",
+                line=line,
+            )
+        ]
+    return []
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m[1].lower(): html.unescape(m[2] or m[3] or m[4] or "") for m in _ATTR.finditer(tag)}
+
+
+def find_source_line(source_text: str | None, needle: str) -> int | None:
+    """Return the 1-based line of the first occurrence of ``needle`` in the source."""
+    if not source_text or not needle:
+        return None
+    index = source_text.find(needle)
+    return source_text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def check_images(
+    body_html: str,
+    display_path: str,
+    *,
+    image: str | None = None,
+    image_alt: str | None = None,
+    source_text: str | None = None,
+    lines: LineMap | None = None,
+) -> list[Problem]:
+    """Return a problem for each image without alt text (body and ``image`` metadata)."""
+    problems: list[Problem] = []
+    for tag in _IMG.findall(body_html or ""):
+        attrs = _attrs(tag)
+        decorative = attrs.get("role") in {"presentation", "none"} or "aria-hidden" in attrs
+        if decorative or attrs.get("alt", "").strip():
+            continue
+        src = attrs.get("src", "?")
+        name = src.rsplit("/", 1)[-1]
+        problems.append(
+            Problem(
+                display_path,
+                "image",
+                f"image `{name}` has no alt text",
+                "describe the image in the brackets: `![A bandage on a forearm](...)`",
+                "error",
+                line=find_source_line(source_text, name),
+            )
+        )
+    if image and not (image_alt or "").strip():
+        problems.append(
+            Problem(
+                display_path,
+                "image_alt",
+                "`image` is set but `image_alt` is missing",
+                "add `image_alt:` describing the picture for people who cannot see it",
+                "error",
+                line=_line(lines, "image"),
+            )
+        )
+    return problems
+
+
+_HREF = re.compile(r"""<(?:a|link)\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+_SRC = re.compile(r"""<(?:img|source)\b[^>]*?\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+
+
+def internal_targets(body_html: str, page_url: str, siteurl: str) -> list[tuple[str, str]]:
+    """Return [(link as written, site-relative path)] for links into the site."""
+    base = siteurl.rstrip("/") + "/"
+    page = urljoin(base, page_url or "")
+    found: list[tuple[str, str]] = []
+    for pattern in (_HREF, _SRC):
+        for match in pattern.finditer(body_html or ""):
+            raw = html.unescape(match[2]).strip()
+            if not raw or raw.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
+                continue
+            if raw.startswith(("{", "%7B")):
+                found.append((raw, raw))  # an unresolved {filename}/{static} link
+                continue
+            parts = urlsplit(raw)
+            if parts.scheme and parts.scheme not in {"http", "https"}:
+                continue
+            absolute = urljoin(page, raw)
+            if not absolute.startswith(base):
+                continue  # another site
+            path = unquote(urlsplit(absolute[len(base) :]).path)
+            found.append((raw, path))
+    return found
+
+
+def check_links(
+    body_html: str,
+    display_path: str,
+    *,
+    page_url: str,
+    siteurl: str,
+    exists: Callable[[str], bool],
+    source_text: str | None = None,
+) -> list[Problem]:
+    """Return an error for each internal link whose target is not in the site."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for raw, path in internal_targets(body_html, page_url, siteurl):
+        if raw in seen or (not raw.startswith(("{", "%7B")) and exists(path)):
+            continue
+        seen.add(raw)
+        needle = raw.split("}", 1)[-1] if raw.startswith("{") else raw
+        problems.append(
+            Problem(
+                display_path,
+                "link",
+                f"link `{raw}` points to a page that does not exist",
+                "link to an existing page, e.g. "
+                "`[CPR]({filename}/articles/first-aid/how-to-do-cpr.md)`",
+                "error",
+                line=find_source_line(source_text, needle),
+            )
+        )
+    return problems
+
+
+_CARD_LINE = re.compile(r"^(?P<indent>[ \t]*)!!!(?P<rest>.*)$")
+_CARD_HEAD = re.compile(r"^[ \t]*(?P<level>[\w-]+)?[ \t]*(?P<title>.*?)[ \t]*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
+_LINK = re.compile(r"\[[^\]]*\]\s*[(\[]|<a\s|<(?:https?|mailto):|https?://|www\.\w", re.IGNORECASE)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
+    """Return problems in the writer's care-card blocks (level, title, list, links)."""
+    problems: list[Problem] = []
+    lines = source_text.splitlines()
+    # Skip the metadata header (ends at the first blank line) and fenced code.
+    start = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    in_fence = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _CARD_LINE.match(line)
+        if not match:
+            continue
+        number = index + 1
+
+        def add(problem: str, fix: str, severity: str = "error", at: int = number) -> None:
+            problems.append(Problem(display_path, "care card", problem, fix, severity, line=at))
+
+        head = _CARD_HEAD.match(match["rest"])
+        word, title = head["level"] or "", head["title"]
+        level = normalise_level(word)
+        if level is None:
+            add(
+                f"unknown care-card level `{word or '(none)'}`",
+                "start the card with `!!! emergency`, `!!! urgent` or `!!! non-urgent`",
+            )
+            continue
+        if title and not (len(title) >= 2 and title.startswith('"') and title.endswith('"')):
+            add(
+                f"care-card title {title} is not in double quotes",
+                f'write `!!! {level} "Title ending with if:"`',
+            )
+        if match["indent"]:
+            add(
+                "a care card is nested inside another block",
+                "put care cards at the top level of the page, not inside lists or cards",
+            )
+        depth = len(match["indent"].expandtabs(4)) + 4
+        body: list[tuple[int, str]] = []
+        for later in range(index + 1, len(lines)):
+            text = lines[later]
+            if text.strip() and len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip()) < depth:
+                break
+            body.append((later + 1, text))
+        if not any(_LIST_ITEM.match(text) for _, text in body):
+            add(
+                f"the {level} care card has no list",
+                "indent a bullet list by 4 spaces under the `!!!` line, "
+                "e.g. `    - they are not breathing`",
+            )
+        if level == "emergency":
+            for at, text in [(number, title), *body]:
+                if _LINK.search(text):
+                    add(
+                        "the emergency care card contains a link",
+                        "remove the link: people must act now, not read more",
+                        at=at,
+                    )
+                    break
+    return problems
+
+
+def readability_text(body_html: str) -> str:
+    """Return the readable text of a page, one sentence-ending per block element."""
+    text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S | re.I)
+    text = re.sub(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", ".\n", text, flags=re.I)
+    text = plain_text(text)
+    text = re.sub(r"([.!?:;])\s*\.\n", r"\1\n", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_readability(
+    body_html: str,
+    display_path: str,
+    *,
+    flesch_min: float = 60.0,
+    sentence_max: float = 20.0,
+    min_words: int = 100,
+) -> list[Problem]:
+    """Return warnings for a low Flesch reading ease or long sentences (never errors)."""
+    text = readability_text(body_html)
+    if len(text.split()) < min_words:
+        return []  # scores are noise on very short pages
+    try:
+        import textstat  # lazy: import cost, and the build works without it
+
+        ease = float(textstat.flesch_reading_ease(text))
+        per_sentence = float(textstat.words_per_sentence(text))
+    except Exception as error:
+        return [
+            Problem(
+                display_path,
+                "readability",
+                f"readability not measured ({error.__class__.__name__})",
+                "install textstat 0.7.8 (ships its dictionary: no download at build time)",
+                "warning",
+            )
+        ]
+    problems: list[Problem] = []
+    if ease < flesch_min:
+        problems.append(
+            Problem(
+                display_path,
+                "readability",
+                f"Flesch reading ease is {ease:.0f} (aim for {flesch_min:.0f} or more)",
+                "use shorter words and sentences; put the plain term first",
+                "warning",
+            )
+        )
+    if per_sentence > sentence_max:
+        problems.append(
+            Problem(
+                display_path,
+                "readability",
+                f"sentences average {per_sentence:.1f} words (aim for {sentence_max:.0f} or fewer)",
+                "split long sentences; one idea per sentence",
+                "warning",
+            )
+        )
+    return problems

@@ -1,0 +1,224 @@
+"""Unit tests: health_review date logic, settings and metadata parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from health_review.config import get_settings
+from health_review.dates import (
+    add_years,
+    default_next_review,
+    format_date_gb,
+    review_status,
+    to_date,
+    today_in,
+)
+from health_review.metadata import header_lines, parse_review, parse_sources, resolve_reviewer
+
+REVIEWERS = {
+    "dr-amira-khan": {"name": "Dr Amira Khan", "role": "Consultant in Emergency Medicine"},
+    "sam-okafor": ("Sam Okafor", "Registered Paramedic"),
+}
+
+
+@pytest.fixture
+def config():
+    return get_settings({"HEALTH_REVIEW_REVIEWERS": REVIEWERS, "TIMEZONE": "Europe/London"})
+
+
+@pytest.mark.parametrize(
+    ("start", "years", "expected"),
+    [
+        (dt.date(2025, 3, 15), 3, dt.date(2028, 3, 15)),
+        (dt.date(2024, 2, 29), 3, dt.date(2027, 2, 28)),  # leap day -> 28 February
+        (dt.date(2024, 2, 29), 4, dt.date(2028, 2, 29)),  # leap year again
+        (dt.date(2023, 12, 31), 1, dt.date(2024, 12, 31)),
+    ],
+)
+def test_add_years_handles_leap_days(start, years, expected):
+    assert add_years(start, years) == expected
+
+
+def test_default_next_review_years_or_days():
+    assert default_next_review(dt.date(2025, 3, 15)) == dt.date(2028, 3, 15)
+    assert default_next_review(dt.date(2025, 3, 15), interval_days=30) == dt.date(2025, 4, 14)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-03-15", dt.date(2025, 3, 15)),
+        (" 2024-02-29 ", dt.date(2024, 2, 29)),
+        ("2025-03-15 09:00", dt.date(2025, 3, 15)),
+        # 23:30 at UTC-2 is 01:30 on the 16th in London (GMT in March).
+        ("2025-03-15T23:30:00-02:00", dt.date(2025, 3, 16)),
+        # 00:30 BST on 1 July is still 1 July in London, though 30 June in UTC.
+        ("2025-07-01T00:30:00+01:00", dt.date(2025, 7, 1)),
+        (dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC), dt.date(2025, 7, 1)),
+        (dt.date(2025, 1, 2), dt.date(2025, 1, 2)),
+    ],
+)
+def test_to_date_uses_site_time_zone(value, expected):
+    assert to_date(value, "Europe/London") == expected
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2023-02-29", "soon", "", None, "15/15/2025"])
+def test_to_date_rejects_non_dates(value):
+    with pytest.raises(ValueError, match="not a date"):
+        to_date(value, "Europe/London")
+
+
+def test_today_override_and_zone():
+    assert today_in("Europe/London", "2026-01-01") == dt.date(2026, 1, 1)
+    assert today_in("Europe/London", dt.date(2024, 2, 29)) == dt.date(2024, 2, 29)
+    assert abs((today_in("Pacific/Kiritimati") - today_in("Pacific/Pago_Pago")).days) <= 2
+    assert isinstance(today_in("Not/AZone"), dt.date)
+
+
+@pytest.mark.parametrize(
+    ("due", "status", "days"),
+    [
+        (dt.date(2025, 1, 1), "current", 366),
+        (dt.date(2024, 3, 31), "due-soon", 90),
+        (dt.date(2024, 1, 1), "due-soon", 0),
+        (dt.date(2023, 12, 31), "overdue", -1),
+        (None, "unreviewed", None),
+    ],
+)
+def test_review_status(due, status, days):
+    assert review_status(due, dt.date(2024, 1, 1), 90) == (status, days)
+
+
+def test_format_date_gb_is_locale_free():
+    assert format_date_gb(dt.date(2025, 3, 5)) == "5 March 2025"
+    assert format_date_gb(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("HEALTH_REVIEW_WARN_DAYS", -1),
+        ("HEALTH_REVIEW_WARN_DAYS", "90"),
+        ("HEALTH_REVIEW_NATION", "atlantis"),
+        ("HEALTH_REVIEW_TODAY", "tomorrow"),
+        ("HEALTH_REVIEW_REVIEWERS", {"x": {"name": "No Role"}}),
+        ("HEALTH_REVIEW_REVIEWERS", ["a"]),
+        ("HEALTH_REVIEW_CARD_HEADING_LEVEL", 1),
+        ("HEALTH_REVIEW_ADVISORY_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_settings_name_key_and_value(key, value):
+    with pytest.raises(ValueError, match=key):
+        get_settings({key: value})
+
+
+def test_settings_defaults_and_normalisation(config):
+    assert config["HEALTH_REVIEW_INTERVAL_YEARS"] == 3
+    assert config["HEALTH_REVIEW_NATION"] == "england"
+    assert config["HEALTH_REVIEW_REVIEWERS"]["sam-okafor"] == ("Sam Okafor", "Registered Paramedic")
+    settings = get_settings({"HEALTH_REVIEW_NATION": "Northern Ireland", "HEALTH_REVIEW_TODAY":
+                             "2025-01-01", "DEFAULT_LANG": "en"})
+    assert settings["HEALTH_REVIEW_NATION"] == "northern-ireland"
+    assert settings["HEALTH_REVIEW_TODAY"] == dt.date(2025, 1, 1)
+    assert settings["HEALTH_REVIEW_LANGUAGE"] == "en-GB"
+
+
+HEADER = """Title: Burns
+last_reviewed: 2025-03-15
+reviewed_by: dr-amira-khan
+sources: NHS: Burns | https://www.nhs.uk/conditions/burns-and-scalds/
+    not a url at all
+    Red Cross | https://www.redcross.org.uk/first-aid
+
+Body text.
+"""
+
+
+def test_header_lines_numbers_continuations():
+    lines = header_lines(HEADER)
+    assert lines["last_reviewed"] == [(2, "2025-03-15")]
+    assert [n for n, _ in lines["sources"]] == [4, 5, 6]
+    assert "body text." not in str(lines).lower()
+
+
+def test_parse_sources_accepts_title_url_and_bare_url():
+    sources, bad = parse_sources(
+        ["A | https://a.example.org/x", "https://b.example.org/y", "No URL", "C | ftp://c.org"]
+    )
+    assert sources == [("A", "https://a.example.org/x"), ("b.example.org", "https://b.example.org/y")]
+    assert [index for index, _ in bad] == [2, 3]
+
+
+def test_resolve_reviewer(config):
+    reviewers = config["HEALTH_REVIEW_REVIEWERS"]
+    assert resolve_reviewer("Dr-Amira-Khan", reviewers).role == "Consultant in Emergency Medicine"
+    assert str(resolve_reviewer("Jo Bloggs, Pharmacist", reviewers)) == "Jo Bloggs, Pharmacist"
+    assert resolve_reviewer("unknown-person", reviewers) is None
+
+
+def _meta(**values):
+    base = {"title": "T", "last_reviewed": "2025-03-15", "reviewed_by": "dr-amira-khan",
+            "sources": "NHS | https://www.nhs.uk/"}
+    base.update(values)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def test_parse_review_fresh(config):
+    review = parse_review(_meta(audience="clinician", about="Burns"), config, display_path="a.md")
+    assert review.problems == []
+    assert review.next_review == dt.date(2028, 3, 15)
+    assert review.reviewed_by.name == "Dr Amira Khan"
+    assert review.audience == "clinician"
+    assert review.is_health_advice
+    assert review.last_reviewed_text == "15 March 2025"
+
+
+def test_parse_review_problems_name_file_line_field_fix(config):
+    lines = header_lines(HEADER)
+    meta = {"last_reviewed": "2025-03-15", "reviewed_by": "dr-amira-kahn",
+            "sources": ["NHS: Burns | https://www.nhs.uk/conditions/burns-and-scalds/",
+                        "not a url at all", "Red Cross | https://www.redcross.org.uk/first-aid"]}
+    review = parse_review(meta, config, display_path="content/a.md", lines=lines)
+    by_field = {p.field: p for p in review.problems}
+    assert by_field["reviewed_by"].line == 3
+    assert "dr-amira-khan" in by_field["reviewed_by"].fix  # a did-you-mean hint
+    assert by_field["sources"].line == 5
+    assert "not a url at all" in by_field["sources"].problem
+    assert all(p.file == "content/a.md" and p.severity == "error" for p in review.problems)
+    assert len(review.sources) == 2
+
+
+@pytest.mark.parametrize(
+    ("meta", "field", "words"),
+    [
+        (_meta(reviewed_by=None), "reviewed_by", "no clinical reviewer"),
+        (_meta(sources=None), "sources", "0 source"),
+        (_meta(last_reviewed=None), "last_reviewed", "no last_reviewed"),
+        (_meta(last_reviewed="15/13/2025"), "last_reviewed", "not a date"),
+        (_meta(next_review="2025-01-01"), "next_review", "not after"),
+        (_meta(content_type="blog"), "content_type", "not known"),
+        (_meta(audience="aliens"), "audience", "not known"),
+    ],
+)
+def test_parse_review_bad_input_one_message(config, meta, field, words):
+    review = parse_review(meta, config, display_path="a.md")
+    assert [(p.field, words in p.problem) for p in review.problems] == [(field, True)]
+
+
+def test_hyphenated_key_reported_once(config):
+    meta = _meta(last_reviewed=None, **{"last-reviewed": "2025-03-15"})
+    review = parse_review(meta, config, display_path="a.md")
+    assert [p.field for p in review.problems] == ["last-reviewed"]
+    assert "`last_reviewed:`" in review.problems[0].fix
+    # content_guard reports hyphens and bad dates itself: then we stay quiet.
+    quiet = parse_review(meta, config, display_path="a.md", generic_checks=False)
+    assert quiet.problems == []
+
+
+def test_news_carries_no_review_dates(config):
+    review = parse_review({"content_type": "news"}, config, display_path="n.md")
+    assert review.problems == []
+    assert not review.is_health_advice
+    assert review.status == "not-applicable"
+    assert not review.shows_dates
