@@ -1,0 +1,227 @@
+"""share_snippets: length counting per network, text composition and fitting (pure)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from share_snippets.compose import (
+    ELLIPSIS,
+    Rule,
+    clean,
+    first_sentence,
+    fit,
+    hashtags_from,
+    strip_markup,
+)
+from share_snippets.counting import (
+    bluesky_length,
+    bluesky_short_link,
+    find_links,
+    graphemes,
+    mastodon_length,
+    threads_length,
+    x_length,
+)
+from share_snippets.networks import NETWORKS
+
+URL = "https://www.sharewell.org.uk/first-aid/burns-and-scalds/?utm_source=x&utm_medium=social"
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # ZWJ sequence, 18 UTF-8 bytes
+FLAG = "\U0001f1ec\U0001f1e7"
+
+
+# ---- X: twitter-text v3 weighting ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", 0),
+        ("This is a test.", 15),
+        ("a" * 280, 280),
+        ("日本語", 6),  # CJK weighs 2
+        ("日" * 140, 280),
+        ("한국어", 6),
+        ("…", 2),  # U+2026 is outside the weight-100 ranges
+        ("—‘’“”", 5),  # U+2014, U+2018-201D are inside 8208-8223
+        ("€", 2),
+        ("nirantarāndhakāritā", 19),  # Latin Extended-A weighs 1
+        ("e\u0301", 1),  # NFC composes to é first
+        ("😀", 2),
+        (FAMILY, 2),  # one emoji sequence, not 5 code points
+        (FLAG, 2),
+        ("1\ufe0f\u20e3", 2),  # keycap sequence
+        ("👍🏽", 2),  # skin tone modifier
+        ("©", 1),  # text-presentation symbol is a plain character
+        ("Hi http://test.co", 26),  # every URL is 23
+        ("Read https://www.sharewell.org.uk/" + "a" * 200, 28),
+        ("www.nhs.uk", 23),  # bare domain with www is linked
+        ("nhs.uk", 6),  # one label + ccTLD without a path is not linked
+        ("nhs.uk/conditions", 23),
+        ("example.com", 23),
+        ("mail me@example.com", 19),  # addresses are not links
+        ("مرحبا بالعالم", 13),  # Arabic is in the weight-100 range
+    ],
+)
+def test_x_length_follows_twitter_text_v3(text, expected):
+    assert x_length(text) == expected
+
+
+def test_x_counts_supplementary_characters_conservatively():
+    # twitter-text walks UTF-16 code units: a non-emoji astral character weighs 2 x 2.
+    assert x_length("𝗼") == 4
+
+
+def test_find_links_trims_trailing_punctuation():
+    links = find_links("See (https://example.com/a_(b)), then www.nhs.uk.")
+    assert [link.text for link in links] == ["https://example.com/a_(b)", "www.nhs.uk"]
+
+
+# ---- Bluesky, Mastodon, Threads --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "short"),
+    [
+        (
+            "https://www.sharewell.org.uk/first-aid/burns-and-scalds/",
+            "www.sharewell.org.uk/first-aid/bu...",
+        ),
+        ("https://example.com/", "example.com"),
+        ("https://example.com/short-path", "example.com/short-path"),
+        ("https://example.com/?utm_source=bluesky", "example.com?utm_source=b..."),
+    ],
+)  # fmt: skip
+def test_bluesky_shortens_links_like_the_app(url, short):
+    assert bluesky_short_link(url) == short
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abc", 3),
+        (FAMILY, 1),
+        (FLAG, 1),
+        ("e\u0301", 1),
+        ("See https://www.sharewell.org.uk/first-aid/burns-and-scalds/", 4 + 36),
+    ],
+)
+def test_bluesky_counts_graphemes_after_link_shortening(text, expected):
+    assert bluesky_length(text) == expected
+
+
+def test_mastodon_counts_each_url_as_23():
+    assert mastodon_length("a https://example.com/" + "x" * 100) == 2 + 23
+    assert mastodon_length("a https://e.co b https://f.co", url_length=23) == 2 + 23 + 3 + 23
+    assert mastodon_length("日本") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("abc", 3), ("😀", 4), (FAMILY, 18), ("é", 1), ("日本", 2)]
+)
+def test_threads_counts_emoji_as_utf8_bytes(text, expected):
+    assert threads_length(text) == expected
+
+
+# ---- composition -----------------------------------------------------------------------
+def test_hashtags_are_camel_case_safe_and_deduplicated():
+    tags = ["mental health", "Mental-Health", "NHS", "999", "burns & scalds", "#covid-19", "نوم"]
+    assert hashtags_from(tags, 10) == ("MentalHealth", "NHS", "BurnsScalds", "Covid19", "نوم")
+    assert hashtags_from(tags, 2) == ("MentalHealth", "NHS")
+    assert hashtags_from([], 3) == ()
+
+
+def test_strip_markup_and_first_sentence():
+    assert strip_markup("Fish &amp; <em>chips</em>\n<script>x()</script>") == "Fish & chips"
+    body = "<h2>Intro</h2><p>  </p><p>Call 999 now. Then wait, e.g. for help.</p><p>Later.</p>"
+    assert first_sentence(body) == "Call 999 now."
+    assert first_sentence("<p>No full stop here</p>") == "No full stop here"
+    assert first_sentence("") == ""
+
+
+def test_fit_keeps_everything_when_it_fits():
+    post = fit("Title", "Summary.", ("FirstAid",), URL, NETWORKS["x"].rule)
+    assert post.text == f"Title\n\nSummary.\n\n#FirstAid\n\n{URL}"
+    assert not post.trimmed
+
+
+def test_fit_drops_hashtags_before_trimming_the_summary():
+    summary = "word " * 49  # 244 characters: fits on X only without any hashtag
+    post = fit("Title", summary, ("One", "Two", "Three"), URL, NETWORKS["x"].rule)
+    assert post.hashtags == ()
+    assert post.summary == clean(summary)
+    assert x_length(post.text) <= 280
+
+
+def test_fit_drops_the_last_hashtags_first():
+    summary = "word " * 48  # 239 characters: room for "#One" only
+    post = fit("Title", summary, ("One", "Two", "Three"), URL, NETWORKS["x"].rule)
+    assert post.hashtags == ("One",)
+    assert post.trimmed
+
+
+def test_fit_trims_the_summary_at_a_word():
+    summary = " ".join(f"word{i}" for i in range(100))
+    post = fit("Title", summary, ("Tag",), URL, NETWORKS["x"].rule)
+    assert post.summary.endswith(ELLIPSIS)
+    kept = post.summary[: -len(ELLIPSIS)]
+    assert summary.startswith(kept) and summary[len(kept)] == " "
+    assert x_length(post.text) <= 280
+    assert post.text.endswith(URL)
+
+
+def test_fit_never_breaks_a_grapheme():
+    summary = FAMILY * 400  # no spaces: trimming falls back to grapheme boundaries
+    post = fit("", summary, (), URL, NETWORKS["threads"].rule)
+    kept = post.summary[: -len(ELLIPSIS)]
+    assert kept and set(graphemes(kept)) == {FAMILY}
+    assert threads_length(post.text) <= 500
+
+
+def test_override_text_is_trimmed_but_never_the_url():
+    post = fit("x" * 600, "", (), URL, NETWORKS["bluesky"].rule)
+    assert post.text.endswith(URL) and bluesky_length(post.text) <= 300
+
+
+HARD_TITLES = [
+    "Quotes \"double\" and 'single'",
+    "Fish & chips #1 100% <script>alert(1)</script>",
+    "Line\nbreaks\r\nand\ttabs",
+    "الإسعافات الأولية للحروق والسموط",
+    "🔥" * 200,
+    "日本語のタイトル" * 40,
+    "a" * 600,
+]
+SUMMARY_500 = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 9)[:500]
+LIMITED = [key for key, net in NETWORKS.items() if net.rule.limit is not None]
+
+
+@pytest.mark.parametrize("title", HARD_TITLES)
+@pytest.mark.parametrize("key", LIMITED)
+def test_hard_cases_fit_every_network(title, key):
+    rule = NETWORKS[key].rule
+    post = fit(title, SUMMARY_500, ("FirstAid", "Burns", "NHS"), URL, rule)
+    assert rule.fits(post.text), (key, rule.counter(post.text))
+    assert post.text.endswith(URL)
+    assert "\n\n\n" not in post.text and "\r" not in post.text
+
+
+# ---- property: the composed text always fits and always carries the URL ----------------
+urls = st.builds(
+    lambda host, path: f"https://{host}/{path}/?utm_source=x&utm_medium=social",
+    st.sampled_from(["www.sharewell.org.uk", "127.0.0.1:8000", "example.health"]),
+    st.from_regex(r"[a-z0-9-]{1,60}(/[a-z0-9-]{1,40}){0,2}", fullmatch=True),
+)
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=700)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=text,
+    summary=text,
+    tags=st.lists(st.text(min_size=1, max_size=30), max_size=6),
+    url=urls,
+    key=st.sampled_from(LIMITED),
+)
+def test_composed_text_always_fits_and_contains_the_url(title, summary, tags, url, key):
+    rule: Rule = NETWORKS[key].rule
+    post = fit(title, summary, hashtags_from(tags, 3), url, rule)
+    assert rule.fits(post.text)
+    assert post.text.endswith(url)
+    assert url in post.text
