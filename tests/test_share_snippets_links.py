@@ -1,0 +1,217 @@
+"""share_snippets: network builders, settings validation and article.share data."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from share_snippets import ShareSnippetsConfigError, get_settings
+from share_snippets.compose import Post
+from share_snippets.data import ShareData
+from share_snippets.networks import NETWORKS, Prepared, add_params, build_mastodon, query
+from share_snippets.share_snippets import DEFAULTS, schedule_start
+
+TITLE = 'Fish & chips: "100%" #1 <script>x</script> 🔥 مرحبا'
+URL = "https://www.sharewell.org.uk/first-aid/burns/?utm_source=x&utm_medium=social"
+BODY = f"{TITLE}\n\nSummary line.\n\n#FirstAid #NHS"
+POST = Post(TITLE, "Summary line.", ("FirstAid", "NHS"), BODY, f"{BODY}\n\n{URL}", False)
+PREPARED = Prepared(post=POST, url=URL, title=TITLE, via="SharewellUK")
+
+
+def params(link: str) -> tuple[str, dict[str, str]]:
+    """Split a share link into its base and decoded, single-valued parameters."""
+    parts = urlsplit(link)
+    decoded = parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
+    assert all(len(v) == 1 for v in decoded.values()), decoded
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else f"{parts.scheme}:"
+    return base, {k: v[0] for k, v in decoded.items()}
+
+
+def assert_encoded_once(link: str) -> None:
+    query_string = urlsplit(link).query
+    assert "+" not in query_string, "spaces must be %20"
+    assert " " not in link and "\n" not in link and "#" not in query_string
+    assert "%2520" not in link and "%2526" not in link  # never encoded twice
+
+
+@pytest.mark.parametrize(
+    ("key", "base", "expected"),
+    [
+        ("x", "https://x.com/intent/post", {"text": BODY, "url": URL, "via": "SharewellUK"}),
+        ("facebook", "https://www.facebook.com/sharer.php", {"u": URL}),
+        ("linkedin", "https://www.linkedin.com/sharing/share-offsite/", {"url": URL}),
+        ("whatsapp", "https://api.whatsapp.com/send", {"text": POST.text}),
+        ("telegram", "https://t.me/share/url", {"url": URL, "text": BODY}),
+        ("bluesky", "https://bsky.app/intent/compose", {"text": POST.text}),
+        (
+            "threads",
+            "https://www.threads.com/intent/post",
+            {"text": f"{TITLE}\n\nSummary line.", "url": URL, "tag": "FirstAid"},
+        ),
+        ("reddit", "https://www.reddit.com/submit", {"url": URL, "title": TITLE}),
+        ("email", "mailto:", {"subject": TITLE, "body": POST.text}),
+    ],
+)
+def test_builder_produces_exactly_the_documented_parameters(key, base, expected):
+    link = NETWORKS[key].build(PREPARED)
+    got_base, got = params(link)
+    assert got_base == base
+    assert got == expected
+    assert_encoded_once(link)
+
+
+def test_mastodon_link_for_an_instance():
+    link = build_mastodon(PREPARED, "mastodon.social")
+    assert params(link) == ("https://mastodon.social/share", {"text": POST.text})
+
+
+def test_email_uses_percent_20_for_spaces():
+    link = NETWORKS["email"].build(PREPARED)
+    assert link.startswith("mailto:?subject=Fish%20%26%20chips")
+    assert "+" not in link
+
+
+def test_copy_link_and_native_share_use_the_tracked_url():
+    assert NETWORKS["copy_link"].build(PREPARED) == URL
+    assert NETWORKS["native_share"].build(PREPARED) == URL
+
+
+def test_query_skips_empty_values_and_encodes_once():
+    assert query([("a", "x y&z%"), ("b", ""), ("c", "é")]) == "a=x%20y%26z%25&c=%C3%A9"
+    assert unquote("x%20y%26z%25") == "x y&z%"
+
+
+def test_add_params_replaces_and_keeps_existing():
+    assert add_params("https://a.uk/p/?q=1&utm_source=old", [("utm_source", "x")]) == (
+        "https://a.uk/p/?q=1&utm_source=x"
+    )
+
+
+# ---- settings --------------------------------------------------------------------------
+def test_defaults_are_valid():
+    config = get_settings({})
+    assert config["SHARE_SNIPPETS_NETWORKS"] == list(NETWORKS)
+    assert set(config) == set(DEFAULTS)
+
+
+def test_unknown_network_is_a_configuration_error_naming_it(caplog):
+    with caplog.at_level(logging.ERROR), pytest.raises(ShareSnippetsConfigError, match="myspace"):
+        get_settings({"SHARE_SNIPPETS_NETWORKS": ["x", "myspace"]})
+    assert "SHARE_SNIPPETS_NETWORKS" in caplog.text and "'myspace'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("SHARE_SNIPPETS_NETWORKS", ["x", "x"]),
+        ("SHARE_SNIPPETS_NETWORKS", 3),
+        ("SHARE_SNIPPETS_SCHEDULE_SPACING", 5),
+        ("SHARE_SNIPPETS_SCHEDULE_MAX_ROWS", 351),
+        ("SHARE_SNIPPETS_SCHEDULE_START", "tomorrow"),
+        ("SHARE_SNIPPETS_SCHEDULE_NETWORKS", ["copy_link"]),
+        ("SHARE_SNIPPETS_HASHTAGS_MAX", -1),
+        ("SHARE_SNIPPETS_UTM", "yes"),
+        ("SHARE_SNIPPETS_UTM_CAMPAIGN", "{title}"),
+        ("SHARE_SNIPPETS_X_VIA", "not a handle"),
+        ("SHARE_SNIPPETS_EXPORT_DIR", "../outside"),
+        ("SHARE_SNIPPETS_TARGET", 'x" onclick="y'),
+    ],
+)
+def test_bad_settings_name_key_and_value(key, value):
+    with pytest.raises(ShareSnippetsConfigError, match=key):
+        get_settings({key: value})
+
+
+def test_schedule_start_defaults_to_9am_tomorrow_in_site_time():
+    config = get_settings({})
+    start = schedule_start(config, {"TIMEZONE": "Europe/London"}, datetime(2026, 3, 28, 23, 0))
+    assert (start.year, start.month, start.day, start.hour, start.minute) == (2026, 3, 29, 9, 0)
+    assert start.utcoffset().total_seconds() == 3600  # BST has begun on 29 March 2026
+    fixed = get_settings({"SHARE_SNIPPETS_SCHEDULE_START": "2026-02-01 07:30"})
+    assert schedule_start(fixed, {"TIMEZONE": "UTC"}).isoformat() == "2026-02-01T07:30:00+00:00"
+
+
+# ---- article.share ---------------------------------------------------------------------
+def fake_article(**overrides):
+    meta = overrides.pop("metadata", {"summary": "<p>A &amp; B summary.</p>"})
+    values = {
+        "title": "Burns &amp; scalds",
+        "url": "first-aid/burns/",
+        "slug": "burns",
+        "lang": "en-GB",
+        "category": SimpleNamespace(slug="first-aid"),
+        "tags": [SimpleNamespace(name="first aid"), SimpleNamespace(name="burns")],
+        "content": "<p>Cool the burn. Then cover it.</p>",
+        "date": datetime(2026, 1, 1, 9, 0),
+        "metadata": meta,
+    }
+    values.update(overrides)
+    return SimpleNamespace(**values)
+
+
+SITE = "https://www.sharewell.org.uk"
+
+
+def test_share_data_reads_article_fields_and_tracks_only_shared_urls():
+    share = ShareData(fake_article(), get_settings({}), SITE)
+    assert share.title == "Burns & scalds"
+    assert share.description == "A & B summary."
+    assert share.canonical == f"{SITE}/first-aid/burns/"
+    x = share.networks["x"]
+    assert x.url == f"{SITE}/first-aid/burns/?utm_source=x&utm_medium=social&utm_campaign=burns"
+    assert "#FirstAid #Burns" in x.text and x.length <= 280
+    assert share.kit_url == "share-kit/first-aid/burns/"
+    assert [link.key for link in share.links] == list(NETWORKS)
+    assert share.networks["whatsapp"].prefix == "Share on "
+
+
+def test_share_data_prefers_og_values_when_og_cards_set_them():
+    og = SimpleNamespace(
+        title="OG title", description="OG description.", image_url=f"{SITE}/og/abc.png"
+    )
+    share = ShareData(fake_article(og=og), get_settings({}), SITE)
+    assert (share.title, share.description, share.image_url) == (
+        "OG title",
+        "OG description.",
+        f"{SITE}/og/abc.png",
+    )
+    as_dict = ShareData(fake_article(og={"title": "Dict title"}), get_settings({}), SITE)
+    assert as_dict.title == "Dict title"
+    assert as_dict.description == "A & B summary."
+
+
+def test_no_summary_uses_the_first_sentence_of_the_body():
+    share = ShareData(fake_article(metadata={}), get_settings({}), SITE)
+    assert share.description == "Cool the burn."
+
+
+def test_utm_off_and_custom_campaign():
+    share = ShareData(fake_article(), get_settings({"SHARE_SNIPPETS_UTM": False}), SITE)
+    assert share.networks["facebook"].url == share.canonical
+    custom = get_settings({"SHARE_SNIPPETS_UTM_CAMPAIGN": "{category}-{slug}"})
+    url = ShareData(fake_article(), custom, SITE).tracked_url("bluesky")
+    assert url.endswith("utm_source=bluesky&utm_medium=social&utm_campaign=first-aid-burns")
+
+
+def test_per_network_override_and_hashtags_metadata():
+    meta = {"share_text": "General text", "share_text_x": "X text", "hashtags": "CPR, save lives"}
+    share = ShareData(fake_article(metadata=meta), get_settings({}), SITE)
+    assert share.networks["x"].text.startswith("X text\n\n#CPR #SaveLives\n\n")
+    assert share.networks["bluesky"].text.startswith("General text\n\n#CPR #SaveLives")
+
+
+def test_x_via_is_counted_and_passed():
+    share = ShareData(fake_article(), get_settings({"SHARE_SNIPPETS_X_VIA": "@Sharewell"}), SITE)
+    x = share.networks["x"]
+    assert x.text.endswith("via @Sharewell")
+    assert params(x.href)[1]["via"] == "Sharewell"
+
+
+def test_mastodon_limit_setting_is_used():
+    settings = get_settings({"SHARE_SNIPPETS_MASTODON_LIMIT": 100})
+    meta = {"summary": "word " * 100}
+    mastodon = ShareData(fake_article(metadata=meta), settings, SITE).networks["mastodon"]
+    assert mastodon.limit == 100 and mastodon.length <= 100 and mastodon.trimmed
