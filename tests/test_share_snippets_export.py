@@ -1,0 +1,116 @@
+"""share_snippets: exports parsed back (JSON, UTF-8 CSV, scheduler CSVs)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from share_snippets.export import (
+    SCHEDULER_COLUMNS,
+    SNIPPET_COLUMNS,
+    chunked,
+    schedule_times,
+    write_all,
+    write_scheduler,
+)
+
+START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+TRICKY = 'Line one, "quoted"\nline two; الإسعافات 🚑 & <script>'
+
+
+def article(n: int) -> dict:
+    url = f"https://www.sharewell.org.uk/first-aid/a{n}/"
+    return {
+        "slug": f"a{n}",
+        "title": f"Article {n}",
+        "description": "d",
+        "url": url,
+        "kit_url": "",
+        "image_url": None if n % 2 else f"https://www.sharewell.org.uk/og/{n}.png",
+        "published": "2026-01-01T09:00:00+00:00",
+        "modified": "2026-01-02T09:00:00+00:00",
+        "networks": {
+            key: {
+                "text": f"{TRICKY} {key} {n}",
+                "url": f"{url}?utm_source={key}",
+                "share_link": f"https://example/{key}",
+                "length": 42,
+                "limit": 280 if key == "x" else None,
+            }
+            for key in ("x", "bluesky", "email")
+        },
+    }
+
+
+def read_csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_json_and_csv_round_trip(tmp_path):
+    data = {"version": 1, "articles": [article(1), article(2)]}
+    paths = write_all(
+        tmp_path, data, start=START, spacing_minutes=30, scheduler_networks=["x", "bluesky"]
+    )
+    names = sorted(p.name for p in paths)
+    assert names == ["schedule-bluesky.csv", "schedule-x.csv", "snippets.csv", "snippets.json"]
+
+    loaded = json.loads((tmp_path / "snippets.json").read_text(encoding="utf-8"))
+    assert loaded["articles"][0]["networks"]["x"]["text"] == f"{TRICKY} x 1"
+    assert loaded["articles"][1]["scheduled"] == "2026-02-01T09:30:00+00:00"
+    assert "🚑" in (tmp_path / "snippets.json").read_text(encoding="utf-8")  # not \u escapes
+
+    rows = read_csv(tmp_path / "snippets.csv")
+    assert tuple(rows[0]) == SNIPPET_COLUMNS
+    assert len(rows) == 2 * 3
+    assert rows[0]["text"] == f"{TRICKY} x 1"
+    assert rows[0]["limit"] == "280" and rows[1]["limit"] == ""
+    for row in rows:
+        for column in ("published", "modified", "scheduled"):
+            datetime.fromisoformat(row[column])  # ISO 8601 with offset
+
+    schedule = read_csv(tmp_path / "schedule-x.csv")
+    assert tuple(schedule[0]) == SCHEDULER_COLUMNS
+    assert schedule == [
+        {"date": "01/02/2026", "time_24hr": "09:00", "message_text": f"{TRICKY} x 1"},
+        {"date": "01/02/2026", "time_24hr": "09:30", "message_text": f"{TRICKY} x 2"},
+    ]
+
+
+def test_scheduler_files_hold_at_most_350_rows(tmp_path):
+    data = {"version": 1, "articles": [article(n) for n in range(401)]}
+    write_all(tmp_path, data, start=START, spacing_minutes=10, scheduler_networks=["x"])
+    first = read_csv(tmp_path / "schedule-x.csv")
+    second = read_csv(tmp_path / "schedule-x-2.csv")
+    assert (len(first), len(second)) == (350, 51)
+    assert not (tmp_path / "schedule-x-3.csv").exists()
+    times = [
+        datetime.strptime(f"{r['date']} {r['time_24hr']}", "%d/%m/%Y %H:%M") for r in first + second
+    ]
+    assert all(b - a == timedelta(minutes=10) for a, b in itertools.pairwise(times))
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", r["date"]) for r in first)
+    assert all(re.fullmatch(r"[0-2]\d:[0-5]\d", r["time_24hr"]) for r in first)
+
+
+def test_spacing_below_ten_minutes_is_refused():
+    with pytest.raises(ValueError, match="10 minutes"):
+        schedule_times(START, 9, 3)
+
+
+def test_row_limit_is_bounded(tmp_path):
+    with pytest.raises(ValueError, match="350"):
+        write_scheduler(tmp_path, "x", [], 351)
+    assert [p.name for p in write_scheduler(tmp_path, "x", [], 350)] == ["schedule-x.csv"]
+    assert read_csv(tmp_path / "schedule-x.csv") == []
+
+
+def test_chunked():
+    assert chunked([1, 2, 3], 2) == [[1, 2], [3]]
+    assert chunked([], 2) == [[]]
