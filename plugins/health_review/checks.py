@@ -309,7 +309,7 @@ def readability_text(body_html: str) -> str:
     text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S | re.I)
     text = re.sub(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", ".\n", text, flags=re.I)
     text = plain_text(text)
-    text = re.sub(r"([.!?:;])\s*\.\n", r"\1\n", text)
+    text = re.sub(r"([.!?:;])\s*\.(\n|$)", r"\1\2", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
