@@ -1,0 +1,179 @@
+"""Plan one card and its link-preview data for an article, page or listing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from og_cards import meta
+from og_cards.jobs import CardJobs
+from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
+
+logger = logging.getLogger(__name__)
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+IMAGE_PREFIXES = ("{static}", "{attach}", "{filename}", "|static|", "|attach|", "|filename|")
+
+
+def accent_for(opts: dict[str, Any], category_slug: str | None) -> str:
+    """Return the card colour for a category slug (the default accent when it has none)."""
+    return opts["OG_CARDS_CATEGORY_COLOURS"].get(category_slug or "", opts["OG_CARDS_ACCENT"])
+
+
+def parse_focus(value: Any, source: str) -> tuple[float, float]:
+    """Parse `og_image_focus` ("x,y" as fractions 0-1 or percentages) into a centring tuple."""
+    if not value:
+        return (0.5, 0.5)
+    try:
+        parts = [p.strip() for p in str(value).split(",")]
+        x, y = (float(p.rstrip("%")) / (100 if p.endswith("%") else 1) for p in parts)
+    except ValueError:
+        x = y = -1.0
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        logger.warning("og_cards: %s: og_image_focus %r is not 'x,y' in 0-1", source, value)
+        return (0.5, 0.5)
+    return (x, y)
+
+
+def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> str | None:
+    """Return the absolute path of a content image named in metadata, warning if it is missing."""
+    if not value:
+        return None
+    rel = str(value).strip()
+    for prefix in IMAGE_PREFIXES:
+        rel = rel.removeprefix(prefix)
+    path = Path(opts["PATH"]) / rel.lstrip("/")
+    if not path.is_file():
+        logger.warning("og_cards: %s: %s file %s not found; using a generated card", source, key, rel)
+        return None
+    return str(path)
+
+
+def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
+    """Return 'Reviewed 15 July 2025' from article.review (health_review) or last_reviewed."""
+    review = getattr(content, "review", None)
+    if review is not None:
+        date = getattr(review, "last_reviewed", None)
+    else:
+        date = content.metadata.get("last_reviewed")
+        if isinstance(date, str):
+            from pelican.utils import get_date
+
+            try:
+                date = get_date(date)
+            except ValueError:
+                date = None
+    if not isinstance(date, dt.date):
+        return ""
+    text = f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    return opts["OG_CARDS_REVIEWED_TEXT"].format(date=text)
+
+
+def plan_card(
+    opts: dict[str, Any],
+    jobs: CardJobs,
+    *,
+    stem: str,
+    source: str,
+    texts: dict[str, str],
+    accent: str,
+    layout: str | None = None,
+    image: dict[str, Any] | None = None,
+    alt: str = "",
+) -> dict[str, Any]:
+    """Queue the card described and return its public data (url, size, type, alt, file)."""
+    layout = layout or "text"
+    spec = build_spec(opts, layout, texts, accent, image)
+    digest = spec_hash(spec)
+    name = card_name(stem, digest, spec["format"])
+    jobs.add(digest, name, source, spec)
+    file = f"{opts['OG_CARDS_OUTPUT_DIR']}/{name}"
+    default_alt = ". ".join(t for t in (texts.get("title"), texts.get("site_name")) if t)
+    return {
+        "url": meta.absolute(opts["SITEURL"], file),
+        "width": spec["size"][0],
+        "height": spec["size"][1],
+        "type": MIME_TYPES[spec["format"]],
+        "alt": alt or default_alt,
+        "card": {"file": file, "hash": digest, "layout": layout},
+    }
+
+
+def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str) -> dict:
+    """Return the `.og` data of an article (og_type 'article') or a page ('website')."""
+    md = content.metadata
+    source = str(getattr(content, "relative_source_path", None) or content.source_path)
+    title = meta.plain(md.get("og_title") or content.title)
+    summary = md.get("og_description") or getattr(content, "summary", "") or ""
+    description = meta.plain(summary) or opts["default_description"]
+    category = getattr(content, "category", None) if og_type == "article" else None
+    stem = content.slug if getattr(content, "in_default_lang", True) else f"{content.slug}-{content.lang}"
+    focus = parse_focus(md.get("og_image_focus"), source)
+    texts = {
+        "title": title,
+        "section": category.name if category else "",
+        "site_name": opts["site_name"],
+        "reviewed": reviewed_text(content, opts) if og_type == "article" else "",
+    }
+    accent = accent_for(opts, category.slug if category else None)
+    own = resolve_image(opts, md.get("og_image"), source, "og_image")
+    if own:
+        alt = meta.plain(md.get("og_image_alt") or md.get("image_alt"))
+        if not alt:
+            logger.warning("og_cards: %s: og_image has no og_image_alt; using the title", source)
+        image = plan_card(
+            opts, jobs, stem=stem, source=source, texts=texts, accent=accent,
+            layout="image", image={"path": own, "focus": focus}, alt=alt,
+        )  # fmt: skip
+    else:
+        layout, photo = opts["OG_CARDS_LAYOUT"], None
+        if layout == "auto":
+            photo = resolve_image(opts, md.get("image"), source, "image")
+            layout = "photo" if photo else "text"
+        image = plan_card(
+            opts, jobs, stem=stem, source=source, texts=texts, accent=accent, layout=layout,
+            image={"path": photo, "focus": focus} if photo else None,
+        )  # fmt: skip
+    authors = getattr(content, "authors", None) or []
+    return meta.og_data(
+        opts,
+        og_type=og_type,
+        title=title,
+        description=description,
+        url=meta.absolute(opts["SITEURL"], content.url),
+        image=image,
+        published=getattr(content, "date", None) if og_type == "article" else None,
+        modified=getattr(content, "modified", None) if og_type == "article" else None,
+        section=category.name if category else None,
+        tags=[tag.name for tag in getattr(content, "tags", None) or []] if category else [],
+        authors=[meta.absolute(opts["SITEURL"], a.url) for a in authors] if category else [],
+    )
+
+
+def plan_listing(
+    opts: dict[str, Any],
+    jobs: CardJobs,
+    *,
+    stem: str,
+    title: str,
+    section: str,
+    description: str,
+    url: str | None,
+    category_slug: str | None = None,
+) -> dict[str, Any]:
+    """Return the `.og` data of a listing page (index, category, tag, author, archives...)."""
+    texts = {"title": title, "section": section, "site_name": opts["site_name"], "reviewed": ""}
+    accent = accent_for(opts, category_slug)
+    image = plan_card(opts, jobs, stem=stem, source=url or stem, texts=texts, accent=accent)
+    return meta.og_data(
+        opts,
+        og_type="website",
+        title=title,
+        description=description,
+        url=meta.absolute(opts["SITEURL"], url) if url is not None else None,
+        image=image,
+    )

@@ -1,0 +1,178 @@
+"""The card cache (a manifest under CACHE_PATH/og_cards/) and the pool of worker processes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from og_cards.render import render_card, write_atomic
+from og_cards.spec import EXTENSIONS
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Job:
+    """One card wanted in the output."""
+
+    digest: str
+    name: str
+    source: str
+    spec: dict[str, Any]
+    future: Future | None = None
+    result: dict[str, Any] | None = None
+
+
+@dataclass
+class Stats:
+    """What one build did."""
+
+    rendered: int = 0
+    cached: int = 0
+    failed: int = 0
+    names: list[str] = field(default_factory=list)
+
+
+class CardJobs:
+    """Collect wanted cards, render the missing ones in a pool, then place all in the output."""
+
+    def __init__(self, cache_dir: Path, workers: int, start_method: str | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.cards_dir = cache_dir / "cards"
+        self.workers = workers
+        self.start_method = start_method
+        self.jobs: dict[str, Job] = {}  # by output name
+        self.pending: dict[str, Job] = {}  # by digest: renders started in this build
+        self.pool: ProcessPoolExecutor | None = None
+        self.manifest = self._load_manifest()
+
+    def _load_manifest(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads((self.cache_dir / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if data.get("version") != MANIFEST_VERSION:
+            return {}
+        return data.get("cards", {})
+
+    def cached_path(self, digest: str, fmt: str) -> Path:
+        """Return where the cache keeps the card with this digest."""
+        return self.cards_dir / f"{digest}.{EXTENSIONS[fmt]}"
+
+    def is_cached(self, digest: str, fmt: str) -> bool:
+        """Return True if an earlier build rendered this exact spec (a stat, no image decode)."""
+        return digest in self.manifest and self.cached_path(digest, fmt).is_file()
+
+    def add(self, digest: str, name: str, source: str, spec: dict[str, Any]) -> None:
+        """Want a card in the output; start rendering it now if it is not cached."""
+        job = Job(digest, name, source, spec)
+        self.jobs[name] = job
+        if self.is_cached(digest, spec["format"]) or digest in self.pending:
+            return
+        self.pending[digest] = job
+        if self.workers > 0:
+            job.future = self._pool().submit(
+                render_card, spec, str(self.cached_path(digest, spec["format"]))
+            )
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.cards_dir.mkdir(parents=True, exist_ok=True)
+            context = multiprocessing.get_context(self.start_method)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self.pool
+
+    def _wait(self, progress_min: int) -> None:
+        jobs = list(self.pending.values())
+        show = len(jobs) >= progress_min and sys.stderr.isatty()
+        progress = None
+        if show:
+            from rich.progress import Progress
+
+            progress = Progress(transient=True)
+            progress.start()
+            task = progress.add_task("og_cards: rendering cards", total=len(jobs))
+        try:
+            for job in jobs:
+                path = str(self.cached_path(job.digest, job.spec["format"]))
+                try:
+                    job.result = job.future.result() if job.future else render_card(job.spec, path)
+                except Exception as error:  # noqa: BLE001 - e.g. a killed worker: warn, keep going
+                    job.result = {"error": f"{type(error).__name__}: {error}"}
+                if progress:
+                    progress.advance(task)
+        finally:
+            if progress:
+                progress.stop()
+
+    def finish(self, output_dir: Path, progress_min: int = 20) -> Stats:
+        """Wait for renders, link every card into `output_dir`, save the manifest, return stats."""
+        stats = Stats()
+        self._wait(progress_min)
+        self.shutdown()
+        for job in self.pending.values():
+            result = job.result or {}
+            if "error" in result:
+                stats.failed += 1
+                logger.warning("og_cards: %s: card not rendered: %s", job.source, result["error"])
+                continue
+            stats.rendered += 1
+            self.manifest[job.digest] = {
+                "ext": EXTENSIONS[job.spec["format"]],
+                "bytes": result["bytes"],
+                "width": result["width"],
+                "height": result["height"],
+                "warning": result["warning"],
+            }
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for name, job in self.jobs.items():
+            entry = self.manifest.get(job.digest)
+            if entry is None:
+                continue
+            if job.digest not in self.pending:
+                stats.cached += 1
+            if entry.get("warning"):
+                logger.warning(
+                    "og_cards: %s: card fell back to the text layout: %s",
+                    job.source,
+                    entry["warning"],
+                )
+            place(self.cached_path(job.digest, job.spec["format"]), output_dir / name)
+            stats.names.append(name)
+        self._save_manifest()
+        return stats
+
+    def _save_manifest(self) -> None:
+        data = {"version": MANIFEST_VERSION, "cards": self.manifest}
+        blob = json.dumps(data, sort_keys=True, indent=0).encode("utf-8")
+        write_atomic(self.cache_dir / "manifest.json", blob)
+
+    def shutdown(self) -> None:
+        """Stop the worker processes (idempotent)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def place(cached: Path, target: Path) -> None:
+    """Hard-link a cached card into the output (copy across file systems); skip if already there."""
+    try:
+        if target.exists() and os.path.samefile(cached, target):
+            return
+    except OSError:
+        pass
+    target.unlink(missing_ok=True)
+    try:
+        target.hardlink_to(cached)
+    except OSError:
+        shutil.copy2(cached, target)

@@ -1,0 +1,87 @@
+"""Link-preview data for templates: plain-text titles and descriptions, absolute URLs, tag values."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+ELLIPSIS = "…"
+TWITTER_ALT_LIMIT = 420
+
+
+def plain(text: Any) -> str:
+    """Return text with markup removed, entities decoded and whitespace collapsed."""
+    if text is None:
+        return ""
+    value = str(text)
+    if "<" in value and re.search(r"</?[a-zA-Z][^>]*>", value):
+        value = Markup(value).striptags()  # also decodes entities and collapses whitespace
+    return " ".join(html.unescape(value).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text at a word boundary with an ellipsis so that it is at most `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + ELLIPSIS
+
+
+def absolute(siteurl: str, url: str) -> str:
+    """Return SITEURL joined with a site-relative URL (already absolute URLs are kept)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", url):
+        return url
+    return f"{siteurl.rstrip('/')}/{url.lstrip('/')}"
+
+
+def iso(value: Any) -> str | None:
+    """Return an ISO 8601 string for a date/datetime, or None."""
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
+
+
+def og_data(
+    opts: dict[str, Any],
+    *,
+    og_type: str,
+    title: str,
+    description: str,
+    url: str | None,
+    image: dict[str, Any],
+    published: Any = None,
+    modified: Any = None,
+    section: str | None = None,
+    tags: list[str] | None = None,
+    authors: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the dict templates render as og:/twitter:/article: tags (see partials/og_meta.html)."""
+    alt = image.get("alt") or title
+    return {
+        "type": og_type,
+        "title": title,
+        "description": shorten(description, opts["OG_CARDS_DESCRIPTION_LENGTH"]),
+        "url": url,
+        "site_name": opts["site_name"],
+        "locale": opts["OG_CARDS_LOCALE"],
+        "image": image["url"],
+        "image_width": image["width"],
+        "image_height": image["height"],
+        "image_type": image["type"],
+        "image_alt": alt,
+        "twitter_card": "summary_large_image",
+        "twitter_image_alt": shorten(alt, TWITTER_ALT_LIMIT),
+        "twitter_site": opts["OG_CARDS_TWITTER_SITE"] or None,
+        "fediverse_creator": opts["OG_CARDS_FEDIVERSE_CREATOR"] or None,
+        "theme_color": opts["theme_colour"],
+        "published_time": iso(published),
+        "modified_time": iso(modified or published),
+        "section": section,
+        "tags": list(tags or []),
+        "authors": list(authors or []),
+        "card": image.get("card"),
+    }

@@ -1,0 +1,284 @@
+"""og_cards: link-preview metadata and 1200×630 card images for every article, page and listing.
+
+Settings (all optional; see README.md for details):
+
+- OG_CARDS_ENABLED (True): turn the plugin off without removing it from PLUGINS.
+- OG_CARDS_SIZE ((1200, 630)): card size in pixels; layouts are scaled from 1200×630.
+- OG_CARDS_OUTPUT_DIR ("og"): output folder of the cards (URL /og/<slug>-<hash8>.<ext>).
+- OG_CARDS_LAYOUT ("auto"): "auto" (photo when the article has `image`, else text), or a layout name.
+- OG_CARDS_LAYOUTS ({}): extra or replacement layouts, same shape as layouts.py.
+- OG_CARDS_ACCENT ("#00425a"): card colour of pages, listings and uncoloured categories.
+- OG_CARDS_CATEGORY_COLOURS ({}): category slug -> "#rrggbb".
+- OG_CARDS_BACKGROUND ("#f0f4f5"), OG_CARDS_TEXT_COLOUR ("#212b32"), OG_CARDS_MUTED_COLOUR
+  ("#4c6272"): text-layout colours.
+- OG_CARDS_FONTS / OG_CARDS_FONTS_REGULAR: font stacks (file names in fonts/ or absolute paths).
+- OG_CARDS_MAX_BYTES (300000), OG_CARDS_JPEG_QUALITY (85), OG_CARDS_PNG_COLOURS (256, 0 = truecolour).
+- OG_CARDS_WORKERS (None = all cores; 0 = render in the Pelican process), OG_CARDS_START_METHOD
+  (None = platform default), OG_CARDS_PROGRESS_MIN (20): renders needed to show a progress bar.
+- OG_CARDS_LOCALE ("en_GB"), OG_CARDS_SITE_NAME (SITENAME), OG_CARDS_DEFAULT_DESCRIPTION
+  (SITE_TAGLINE), OG_CARDS_DESCRIPTION_LENGTH (200), OG_CARDS_TWITTER_SITE (""),
+  OG_CARDS_FEDIVERSE_CREATOR (""), OG_CARDS_THEME_COLOUR (OG_CARDS_ACCENT),
+  OG_CARDS_REVIEWED_TEXT ("Reviewed {date}"), OG_CARDS_LISTING_TITLES ({}).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from og_cards import cards, textfit
+from og_cards.jobs import CardJobs, Stats
+from og_cards.layouts import layouts
+
+logger = logging.getLogger(__name__)
+
+FONTS_DIR = Path(__file__).parent / "fonts"
+BOLD_FONTS = [
+    "NotoSans-Bold.ttf",
+    "NotoSansArabic-Bold.ttf",
+    "NotoSansHebrew-Bold.ttf",
+    "NotoSansDevanagari-Bold.ttf",
+    "NotoSansCJKsc-Bold-subset.otf",
+    "NotoColorEmoji.ttf",
+]
+DEFAULTS: dict[str, Any] = {
+    "OG_CARDS_ENABLED": True,
+    "OG_CARDS_SIZE": (1200, 630),
+    "OG_CARDS_OUTPUT_DIR": "og",
+    "OG_CARDS_LAYOUT": "auto",
+    "OG_CARDS_LAYOUTS": {},
+    "OG_CARDS_ACCENT": "#00425a",
+    "OG_CARDS_CATEGORY_COLOURS": {},
+    "OG_CARDS_BACKGROUND": "#f0f4f5",
+    "OG_CARDS_TEXT_COLOUR": "#212b32",
+    "OG_CARDS_MUTED_COLOUR": "#4c6272",
+    "OG_CARDS_FONTS": BOLD_FONTS,
+    "OG_CARDS_FONTS_REGULAR": ["NotoSans-Regular.ttf", *BOLD_FONTS],
+    "OG_CARDS_MAX_BYTES": 300_000,
+    "OG_CARDS_JPEG_QUALITY": 85,
+    "OG_CARDS_PNG_COLOURS": 256,
+    "OG_CARDS_WORKERS": None,
+    "OG_CARDS_START_METHOD": None,
+    "OG_CARDS_PROGRESS_MIN": 20,
+    "OG_CARDS_LOCALE": "en_GB",
+    "OG_CARDS_SITE_NAME": None,
+    "OG_CARDS_DEFAULT_DESCRIPTION": None,
+    "OG_CARDS_DESCRIPTION_LENGTH": 200,
+    "OG_CARDS_TWITTER_SITE": "",
+    "OG_CARDS_FEDIVERSE_CREATOR": "",
+    "OG_CARDS_THEME_COLOUR": None,
+    "OG_CARDS_REVIEWED_TEXT": "Reviewed {date}",
+    "OG_CARDS_LISTING_TITLES": {},
+}
+LISTING_TITLES = {
+    "archives": "All articles",
+    "categories": "Categories",
+    "tags": "Topics",
+    "authors": "Authors",
+    "404": "Page not found",
+}
+COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+SOCIAL_KEYS = ("og_title", "og_description", "og_image", "og_image_alt", "og_image_focus")
+
+_state: dict[str, Any] = {}
+LAST_STATS = Stats()
+
+
+class OgCardsSettingsError(ValueError):
+    """A bad OG_CARDS_* setting."""
+
+
+def _fail(key: str, value: Any, why: str) -> None:
+    raise OgCardsSettingsError(f"og_cards: {key}={value!r}: {why}")
+
+
+def _font_paths(key: str, names: Any) -> list[str]:
+    if not isinstance(names, list | tuple) or not names:
+        _fail(key, names, "must be a non-empty list of font files")
+    paths = []
+    for name in names:
+        path = Path(name) if Path(name).is_absolute() else FONTS_DIR / name
+        if not path.is_file():
+            _fail(key, name, f"font file {path} not found")
+        paths.append(str(path))
+    return paths
+
+
+def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Return a new dict of validated og_cards settings (defaults filled in) plus derived values."""
+    opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    size = opts["OG_CARDS_SIZE"]
+    if not (isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int) for v in size)):
+        _fail("OG_CARDS_SIZE", size, "must be (width, height) in pixels")
+    if not (200 <= size[0] <= 4096 and 100 <= size[1] <= 4096):
+        _fail("OG_CARDS_SIZE", size, "must be between 200×100 and 4096×4096")
+    opts["OG_CARDS_SIZE"] = tuple(size)
+    for key in ("OG_CARDS_ACCENT", "OG_CARDS_BACKGROUND", "OG_CARDS_TEXT_COLOUR", "OG_CARDS_MUTED_COLOUR"):
+        if not (isinstance(opts[key], str) and COLOUR.match(opts[key])):
+            _fail(key, opts[key], "must be a colour like '#00425a'")
+    colours = opts["OG_CARDS_CATEGORY_COLOURS"]
+    if not isinstance(colours, dict):
+        _fail("OG_CARDS_CATEGORY_COLOURS", colours, "must map category slugs to colours")
+    for slug, colour in colours.items():
+        if not (isinstance(colour, str) and COLOUR.match(colour)):
+            _fail(f"OG_CARDS_CATEGORY_COLOURS[{slug!r}]", colour, "must be a colour like '#00425a'")
+    if not isinstance(opts["OG_CARDS_LAYOUTS"], dict):
+        _fail("OG_CARDS_LAYOUTS", opts["OG_CARDS_LAYOUTS"], "must map names to layouts")
+    opts["layouts"] = layouts(opts["OG_CARDS_LAYOUTS"])
+    for name, layout in opts["layouts"].items():
+        if layout.get("format") not in ("png", "jpeg") or "elements" not in layout:
+            _fail(f"OG_CARDS_LAYOUTS[{name!r}]", layout.get("format"), "needs format png|jpeg and elements")
+    if opts["OG_CARDS_LAYOUT"] != "auto" and opts["OG_CARDS_LAYOUT"] not in opts["layouts"]:
+        _fail("OG_CARDS_LAYOUT", opts["OG_CARDS_LAYOUT"], f"must be auto or one of {sorted(opts['layouts'])}")
+    opts["OG_CARDS_FONTS"] = _font_paths("OG_CARDS_FONTS", opts["OG_CARDS_FONTS"])
+    opts["OG_CARDS_FONTS_REGULAR"] = _font_paths("OG_CARDS_FONTS_REGULAR", opts["OG_CARDS_FONTS_REGULAR"])
+    for key, low, high in (
+        ("OG_CARDS_MAX_BYTES", 10_000, 8_000_000),
+        ("OG_CARDS_JPEG_QUALITY", 20, 95),
+        ("OG_CARDS_PNG_COLOURS", 0, 256),
+        ("OG_CARDS_PROGRESS_MIN", 0, 1_000_000),
+        ("OG_CARDS_DESCRIPTION_LENGTH", 40, 1000),
+    ):
+        if not isinstance(opts[key], int) or not low <= opts[key] <= high:
+            _fail(key, opts[key], f"must be an integer from {low} to {high}")
+    workers = opts["OG_CARDS_WORKERS"]
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if not isinstance(workers, int) or workers < 0:
+        _fail("OG_CARDS_WORKERS", workers, "must be None (all cores), 0 (no pool) or a positive integer")
+    opts["workers"] = workers
+    if opts["OG_CARDS_START_METHOD"] not in (None, "fork", "forkserver", "spawn"):
+        _fail("OG_CARDS_START_METHOD", opts["OG_CARDS_START_METHOD"], "must be None, fork, forkserver or spawn")
+    if "{date}" not in str(opts["OG_CARDS_REVIEWED_TEXT"]):
+        _fail("OG_CARDS_REVIEWED_TEXT", opts["OG_CARDS_REVIEWED_TEXT"], "must contain {date}")
+    opts["site_name"] = opts["OG_CARDS_SITE_NAME"] or settings.get("SITENAME", "")
+    opts["default_description"] = (
+        opts["OG_CARDS_DEFAULT_DESCRIPTION"]
+        or settings.get("SITE_TAGLINE")
+        or settings.get("SITESUBTITLE")
+        or ""
+    )
+    opts["theme_colour"] = opts["OG_CARDS_THEME_COLOUR"] or opts["OG_CARDS_ACCENT"]
+    opts["listing_titles"] = {**LISTING_TITLES, **opts["OG_CARDS_LISTING_TITLES"]}
+    opts["SITEURL"] = settings.get("SITEURL", "")
+    opts["PATH"] = settings.get("PATH", "")
+    return opts
+
+
+def initialized(pelican: Any) -> None:
+    """Validate settings and reset per-run state (autoreload runs again in the same process)."""
+    _state.clear()
+    started = time.perf_counter()
+    opts = get_settings(pelican.settings)
+    _state["opts"] = opts
+    if not opts["OG_CARDS_ENABLED"]:
+        return
+    if not opts["SITEURL"]:
+        logger.error("og_cards: SITEURL is empty; og:url and og:image must be absolute URLs")
+    if not textfit.HAS_RAQM:
+        logger.warning(
+            "og_cards: Pillow has no raqm layout: Arabic, Urdu and Devanagari titles are not shaped"
+        )
+    cache = Path(pelican.settings.get("CACHE_PATH", "cache")) / "og_cards"
+    _state["jobs"] = CardJobs(cache, opts["workers"], opts["OG_CARDS_START_METHOD"])
+    _state["spent"] = time.perf_counter() - started
+
+
+def check_metadata(generator: Any, metadata: dict[str, Any]) -> None:
+    """Reject hyphenated spellings of our metadata keys with a clear message."""
+    for key in metadata:
+        if "-" in key and key.replace("-", "_") in SOCIAL_KEYS:
+            logger.warning(
+                "og_cards: %s: metadata key %r must be written %r",
+                metadata.get("title", "?"),
+                key,
+                key.replace("-", "_"),
+            )
+
+
+def _plan_listings(opts: dict[str, Any], jobs: CardJobs, articles_gen: Any) -> dict[str, Any]:
+    settings = articles_gen.settings
+    listings = {}
+    for category, _ in getattr(articles_gen, "categories", []):
+        category.og = cards.plan_listing(
+            opts, jobs, stem=f"category-{category.slug}", title=category.name, section="Topic",
+            description=f"{opts['site_name']}: articles about {category.name}.",
+            url=category.url, category_slug=category.slug,
+        )  # fmt: skip
+    for tag, _ in getattr(articles_gen, "tags", {}).items():
+        tag.og = cards.plan_listing(
+            opts, jobs, stem=f"tag-{tag.slug}", title=tag.name, section="Topic",
+            description=f"{opts['site_name']}: articles about {tag.name}.", url=tag.url,
+        )  # fmt: skip
+    for author, _ in getattr(articles_gen, "authors", []):
+        author.og = cards.plan_listing(
+            opts, jobs, stem=f"author-{author.slug}", title=author.name, section="Author",
+            description=f"{opts['site_name']}: articles by {author.name}.", url=author.url,
+        )  # fmt: skip
+    for name in settings.get("DIRECT_TEMPLATES", ["index"]):
+        title = opts["listing_titles"].get(name) or opts["default_description"] or opts["site_name"]
+        url = "" if name == "index" else settings.get(f"{name.upper()}_URL")
+        listings[name] = cards.plan_listing(
+            opts, jobs, stem=name, title=title, section="" if name == "index" else opts["site_name"],
+            description=opts["default_description"], url=url,
+        )  # fmt: skip
+    return listings
+
+
+def all_generators_finalized(generators: list[Any]) -> None:
+    """Attach `.og` to every article, page and listing and start rendering the missing cards."""
+    opts, jobs = _state.get("opts"), _state.get("jobs")
+    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None:
+        return
+    started = time.perf_counter()
+    listings: dict[str, Any] = {}
+    for generator in generators:
+        for attr, og_type in (
+            ("articles", "article"), ("translations", "article"), ("drafts", "article"),
+            ("drafts_translations", "article"), ("pages", "website"), ("hidden_pages", "website"),
+            ("draft_pages", "website"), ("hidden_translations", "website"),
+            ("draft_translations", "website"),
+        ):  # fmt: skip
+            kind = "article" if hasattr(generator, "articles") else "website"
+            if og_type != kind:
+                continue
+            for content in getattr(generator, attr, None) or []:
+                content.og = cards.plan_content(opts, jobs, content, og_type)
+        if hasattr(generator, "articles") and hasattr(generator, "categories"):
+            listings.update(_plan_listings(opts, jobs, generator))
+    for generator in generators:
+        generator.context["og_listings"] = listings
+    _state["spent"] += time.perf_counter() - started
+
+
+def finalized(pelican: Any) -> None:
+    """Wait for the renders, place every card in the output and log one summary line."""
+    global LAST_STATS  # noqa: PLW0603 - read by tests and the benchmark after a build
+    opts, jobs = _state.get("opts"), _state.get("jobs")
+    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None:
+        return
+    started = time.perf_counter()
+    output = Path(pelican.settings["OUTPUT_PATH"]) / opts["OG_CARDS_OUTPUT_DIR"]
+    LAST_STATS = jobs.finish(output, opts["OG_CARDS_PROGRESS_MIN"])
+    logger.info(
+        "og_cards: %d rendered, %d cached in %.1f s",
+        LAST_STATS.rendered,
+        LAST_STATS.cached,
+        _state["spent"] + time.perf_counter() - started,
+    )
+    _state.clear()
+
+
+def register() -> None:
+    """Connect the og_cards receivers to Pelican's signals."""
+    signals.initialized.connect(initialized)
+    signals.article_generator_context.connect(check_metadata)
+    signals.page_generator_context.connect(check_metadata)
+    signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.finalized.connect(finalized)

@@ -1,0 +1,254 @@
+"""Draw and encode one card from its spec (pure Pillow; runs in worker processes).
+
+A spec is plain data (see ``spec.py``): size, layout, texts, resolved colours, font stacks, an
+optional background image, format and byte budget. ``render_card`` never raises: a failure is
+reported as a warning and the text-only layout is drawn instead, in the format already declared.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageOps
+
+from og_cards import textfit
+
+# Bump when drawing changes in a way that should re-render every card.
+RENDERER_VERSION = "1"
+CONTRAST_WHITE = 1.0
+
+
+def hex_rgb(value: str) -> tuple[int, int, int]:
+    """Return an (r, g, b) tuple for '#rrggbb' or '#rgb'."""
+    value = value.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    if len(value) != 6:
+        raise ValueError(value)
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _linear(channel: float) -> float:
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(rgb: tuple[int, int, int] | tuple[float, ...]) -> float:
+    """Return the WCAG relative luminance of an sRGB colour."""
+    r, g, b = (_linear(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """Return the WCAG contrast ratio of two colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(colour: str, background: str, ratio: float = 4.5) -> str:
+    """Darken (or lighten) `colour` until it reaches `ratio` against `background`."""
+    rgb, bg = hex_rgb(colour), hex_rgb(background)
+    target = (0, 0, 0) if luminance(bg) > 0.18 else (255, 255, 255)
+    for step in range(21):
+        t = step / 20
+        mixed = tuple(round(c + (g - c) * t) for c, g in zip(rgb, target, strict=True))
+        if contrast(mixed, bg) >= ratio:
+            return "#{:02x}{:02x}{:02x}".format(*mixed)
+    return "#{:02x}{:02x}{:02x}".format(*target)
+
+
+def darken_factor(image: Image.Image, min_contrast: float, min_darken: float) -> float:
+    """Return the brightness factor so white text on `image` reaches `min_contrast` everywhere."""
+    small = image.reduce(4)
+    colours = small.getcolors(small.width * small.height) or []
+    brightest = sorted((luminance(c), c) for _, c in colours)[-64:]
+    limit = (1.05 / min_contrast) - 0.05
+    factor = 1.0 - min_darken
+    while factor > 0.02:
+        scaled = (tuple(ch * factor for ch in c) for _, c in brightest)
+        if max((luminance(c) for c in scaled), default=0.0) <= limit:
+            break
+        factor -= 0.02
+    return max(factor, 0.0)
+
+
+def _colour(name: str, colours: dict[str, str]) -> str:
+    return name if name.startswith("#") else colours[name]
+
+
+def _background(spec: dict[str, Any], size: tuple[int, int]) -> Image.Image:
+    layout = spec["layout"]
+    if layout["background"] != "image":
+        return Image.new("RGB", size, _colour(layout["background"], spec["colours"]))
+    info = spec["image"]
+    with Image.open(info["path"]) as source:
+        source.draft("RGB", size)  # cheap JPEG downscale while decoding
+        source = ImageOps.exif_transpose(source).convert("RGB")
+        card = ImageOps.fit(source, size, Image.Resampling.BICUBIC, centering=info["focus"])
+    if layout.get("min_contrast"):
+        factor = darken_factor(card, layout["min_contrast"], layout.get("min_darken", 0.0))
+        card = Image.eval(card, lambda v: int(v * factor))
+    return card
+
+
+def _draw_mark(draw: ImageDraw.ImageDraw, box: list[float], fill: str, symbol: str) -> None:
+    left, top, right, bottom = box
+    unit = (right - left) / 32
+    draw.rounded_rectangle(box, radius=7 * unit, fill=fill)
+    for x0, y0, x1, y1 in ((13, 6, 19, 26), (6, 13, 26, 19)):
+        draw.rectangle(
+            (left + x0 * unit, top + y0 * unit, left + x1 * unit, top + y1 * unit), fill=symbol
+        )
+
+
+def _draw_run(card: Image.Image, run: textfit.Run, x: float, baseline: float, size: int, fill):
+    font = textfit.load_font(run.font, size)
+    scale = textfit.scale_for(run.font, size)
+    text = run.text[::-1] if run.rtl and not textfit.HAS_RAQM else run.text
+    if scale == 1.0:
+        ImageDraw.Draw(card).text((x, baseline), text, font=font, fill=fill, anchor="ls")
+        return
+    # Colour bitmap fonts have one strike size: draw at that size, then scale the pixels.
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    if right <= left or bottom <= top:
+        return
+    glyphs = Image.new("RGBA", (right - left, bottom - top))
+    ImageDraw.Draw(glyphs).text((-left, -top), text, font=font, anchor="ls", embedded_color=True)
+    target = (max(1, round(glyphs.width * scale)), max(1, round(glyphs.height * scale)))
+    glyphs = glyphs.resize(target, Image.Resampling.LANCZOS)
+    card.paste(glyphs, (round(x + left * scale), round(baseline + top * scale)), glyphs)
+
+
+def draw_text(card: Image.Image, element: dict[str, Any], text: str, colours, fonts) -> None:
+    """Fit `text` into the element's box and draw it, right-aligned for right-to-left text."""
+    left, top, right, bottom = element["box"]
+    stack = tuple(fonts[element.get("font", "bold")])
+    line_height = element.get("line_height", 1.2)
+    fitted = textfit.fit(
+        text,
+        stack,
+        right - left,
+        bottom - top,
+        element.get("max_size", element.get("size", 40)),
+        element.get("min_size", element.get("size", 40)),
+        element.get("max_lines", 1),
+        line_height,
+    )
+    if not fitted.lines:
+        return
+    size = fitted.size
+    ascent, descent = textfit.load_font(stack[0], size).getmetrics()
+    block = (len(fitted.lines) - 1) * size * line_height + ascent + descent
+    y = top + ((bottom - top - block) / 2 if element.get("valign") == "middle" else 0) + ascent
+    fill = _colour(element.get("fill", "text"), colours)
+    align = element.get("align", "start")
+    for line in fitted.lines:
+        runs = textfit.visual_runs(line, stack, fitted.rtl)
+        widths = [textfit.run_width(run, size) for run in runs]
+        at_end = (align == "end") != fitted.rtl
+        x = right - sum(widths) if at_end else left
+        if align == "center":
+            x = left + (right - left - sum(widths)) / 2
+        for run, width in zip(runs, widths, strict=True):
+            _draw_run(card, run, x, y, size, fill)
+            x += width
+        y += size * line_height
+
+
+def _scaled(layout: dict[str, Any], size: tuple[int, int]) -> dict[str, Any]:
+    sx, sy = size[0] / 1200, size[1] / 630
+    if (sx, sy) == (1.0, 1.0):
+        return layout
+    elements = []
+    for element in layout["elements"]:
+        scaled = dict(element, box=[v * (sx if i % 2 == 0 else sy) for i, v in enumerate(element["box"])])
+        for key in ("max_size", "min_size", "size"):
+            if key in element:
+                scaled[key] = max(6, round(element[key] * min(sx, sy)))
+        elements.append(scaled)
+    return dict(layout, elements=elements)
+
+
+def draw_card(spec: dict[str, Any]) -> Image.Image:
+    """Draw the card described by `spec` and return an RGB image."""
+    size = (int(spec["size"][0]), int(spec["size"][1]))
+    layout = _scaled(spec["layout"], size)
+    card = _background(spec, size)
+    draw = ImageDraw.Draw(card)
+    colours, fonts = spec["colours"], spec["fonts"]
+    for element in layout["elements"]:
+        kind = element["kind"]
+        if kind == "rect":
+            draw.rectangle(element["box"], fill=_colour(element["fill"], colours))
+        elif kind == "mark":
+            fill, symbol = (_colour(element[k], colours) for k in ("fill", "symbol"))
+            _draw_mark(draw, element["box"], fill, symbol)
+        elif kind == "text":
+            text = spec["texts"].get(element["source"], "")
+            draw_text(card, element, text, colours, fonts)
+        else:
+            raise ValueError(f"unknown layout element kind {kind!r}")
+    return card
+
+
+def encode(
+    card: Image.Image, fmt: str, max_bytes: int, quality: int = 85, png_colours: int = 256
+) -> bytes:
+    """Encode a card as PNG or JPEG within `max_bytes` (fewer colours / lower quality if needed)."""
+    buffer = io.BytesIO()
+    if fmt == "png":
+        # A palette PNG of a flat card is smaller and faster to save than a truecolour one.
+        for colours in (png_colours or None, 64):
+            buffer = io.BytesIO()
+            image = card if colours is None else card.quantize(colours, Image.Quantize.FASTOCTREE)
+            image.save(buffer, "PNG", compress_level=6)
+            if buffer.tell() <= max_bytes:
+                break
+        return buffer.getvalue()
+    for q in (quality, 75, 65, 55, 45, 35, 25):
+        buffer = io.BytesIO()
+        card.save(buffer, "JPEG", quality=q, optimize=True, progressive=True)
+        if buffer.tell() <= max_bytes:
+            break
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def render_card(spec: dict[str, Any], dest: str) -> dict[str, Any]:
+    """Render, encode and write one card; on failure fall back to the text layout with a warning."""
+    started = time.perf_counter()
+    warning = None
+    try:
+        card = draw_card(spec)
+    except Exception as error:  # noqa: BLE001 - one bad card must never stop the build
+        warning = f"{type(error).__name__}: {error}"
+        try:
+            card = draw_card({**spec, "layout": spec["fallback_layout"], "image": None})
+        except Exception as second:  # noqa: BLE001 - e.g. a missing font: a plain card still beats none
+            warning += f"; text layout failed too ({type(second).__name__}: {second})"
+            card = Image.new("RGB", tuple(spec["size"]), spec["colours"]["accent"])
+    data = encode(
+        card, spec["format"], spec["max_bytes"], spec["jpeg_quality"], spec["png_colours"]
+    )
+    write_atomic(Path(dest), data)
+    return {
+        "bytes": len(data),
+        "width": card.width,
+        "height": card.height,
+        "warning": warning,
+        "seconds": time.perf_counter() - started,
+    }

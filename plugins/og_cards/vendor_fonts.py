@@ -1,0 +1,65 @@
+"""Copy and subset the Noto fonts the card renderer uses into ``fonts/`` (maintainer tool).
+
+Run once when upgrading fonts: ``python plugins/og_cards/vendor_fonts.py [SRC_DIR]``. It needs
+fontTools and Debian's ``fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji`` packages; the build
+itself only reads the committed copies, so neither system fonts nor the network are used at build time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+FONTS_DIR = Path(__file__).parent / "fonts"
+NOTO = Path("/usr/share/fonts/truetype/noto")
+CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+CJK_FACE = 2  # "Noto Sans CJK SC Bold": Simplified Chinese is the UK's most used CJK language
+COPIES = [
+    "NotoSans-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSansArabic-Bold.ttf",
+    "NotoSansHebrew-Bold.ttf",
+    "NotoSansDevanagari-Bold.ttf",
+    "NotoColorEmoji.ttf",
+]
+
+
+def cjk_codepoints() -> set[int]:
+    """Return the CJK repertoire kept: GB2312, JIS X 0208, KS X 1001 and Big5 plus kana and punctuation."""
+    keep: set[int] = set()
+    for codec in ("gb2312", "euc_jp", "euc_kr", "big5"):
+        for cp in range(0x2000, 0x10000):
+            char = chr(cp)
+            try:
+                char.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            keep.add(cp)
+    keep.update(range(0x3000, 0x3100))  # CJK punctuation, hiragana, katakana
+    keep.update(range(0xFF00, 0xFFF0))  # full-width forms
+    keep.update(range(0x20, 0x7F))
+    return keep
+
+
+def main(src: Path = NOTO) -> None:
+    """Copy the Noto fonts and write a subset of the CJK face."""
+    FONTS_DIR.mkdir(exist_ok=True)
+    for name in COPIES:
+        shutil.copy2(src / name, FONTS_DIR / name)
+    face = TTCollection(str(CJK)).fonts[CJK_FACE]
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=cjk_codepoints())
+    subsetter.subset(face)
+    face.save(str(FONTS_DIR / "NotoSansCJKsc-Bold-subset.otf"))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else NOTO)
