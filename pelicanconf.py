@@ -112,6 +112,7 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "content_guard",
     "share_snippets",
+    "og_cards",  # after health_review: cards show article.review.last_reviewed
 ]
 
 SITEMAP = {
