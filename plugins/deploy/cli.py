@@ -1,0 +1,206 @@
+"""``publish`` and ``rollback``: what the invoke tasks and ``python -m deploy`` run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .build import build_for_publish
+from .config import TARGETS, TargetConfig, load_target, read_pelican_settings
+from .errors import DeployError
+from .gate import MANIFEST_NAME, check_removals, fetch_http, parse_manifest
+from .plan import Plan
+
+
+@dataclass
+class PublishResult:
+    """What publish did (or, with dry_run, would do)."""
+
+    target: str
+    plan: Plan
+    dry_run: bool
+    release: str = ""
+    allowed_removals: list[str] = field(default_factory=list)
+
+
+def make_target(cfg: TargetConfig):
+    """Return the target object for a resolved configuration."""
+    if cfg.target == "ssh":
+        from .ssh import SshTarget
+
+        return SshTarget(cfg)
+    if cfg.target == "gh-pages":
+        from .ghpages import GhPagesTarget
+
+        return GhPagesTarget(cfg)
+    from .s3 import S3Target
+
+    return S3Target(cfg)
+
+
+def _console(console=None):
+    if console is not None:
+        return console
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def live_manifest(cfg: TargetConfig, target) -> tuple[dict | None, str]:
+    """Return (live manifest or None, where it came from) as configured by DEPLOY_MANIFEST."""
+    if cfg.common["manifest"] == "http":
+        url = cfg.common["manifest_url"] or f"{cfg.siteurl}/{MANIFEST_NAME}"
+        return fetch_http(url), url
+    text = target.fetch_manifest(MANIFEST_NAME)
+    where = f"{target.name} target"
+    return (parse_manifest(text, f"{MANIFEST_NAME} on the {where}") if text else None), where
+
+
+def publish(
+    target: str | None = None,
+    dry_run: bool = False,
+    allow_removal: Iterable[str] = (),
+    *,
+    config: str | Path = "publishconf.py",
+    content: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    checks: Callable[[Path], object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    console=None,
+) -> PublishResult:
+    """Build strictly, check, compare with the live manifest, then deploy (or show the plan)."""
+    console = _console(console)
+    settings = read_pelican_settings(config, overrides)
+    cfg = load_target(target, settings, environ)
+    tgt = make_target(cfg)
+    try:
+        old, where = live_manifest(cfg, tgt)
+        console.print(
+            f"Live manifest from {where}: "
+            + (f"{len(old['urls'])} URL(s)" if old else "none (first publish)")
+        )
+        console.print(f"Building with {config} (strict)…")
+        build = build_for_publish(config, content, overrides=overrides, checks=checks)
+        try:
+            allowed = check_removals(old, build.manifest, cfg.keep_prefixes, allow_removal)
+            for url in allowed:
+                console.print(f"[yellow]Removing on purpose:[/] {url}")
+            plan = tgt.plan(build.output)
+            plan.render(console)
+            result = PublishResult(cfg.target, plan, dry_run, allowed_removals=allowed)
+            if dry_run:
+                console.print("[bold]Dry run:[/] nothing was changed on the target.")
+                return result
+            if plan.empty and cfg.target != "ssh":
+                console.print("Nothing to publish: the target is up to date.")
+                return result
+            result.release = tgt.deploy(build.output, plan) or ""
+            console.print(f"[green]Published[/] to {plan.destination} {result.release}".rstrip())
+            return result
+        finally:
+            build.cleanup()
+    finally:
+        if hasattr(tgt, "close"):
+            tgt.close()
+
+
+def rollback(
+    target: str | None = None,
+    to: str | None = None,
+    *,
+    config: str | Path = "publishconf.py",
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    console=None,
+) -> tuple[str, str]:
+    """Switch the ssh target's ``current`` back to the previous (or given) release."""
+    console = _console(console)
+    settings = read_pelican_settings(config, overrides)
+    cfg = load_target(target, settings, environ)
+    previous, now = make_target(cfg).rollback(to)
+    console.print(f"[green]Rolled back[/] from {previous} to {now}")
+    return previous, now
+
+
+def report(error: DeployError, console=None) -> int:
+    """Print an expected failure as a panel (no traceback); return its exit code."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    body = escape(error.message)
+    if error.hints:
+        body += "\n" + "\n".join(f"  • {escape(hint)}" for hint in error.hints)
+    _console(console).print(Panel(body, title=error.title, border_style="red", expand=False))
+    return error.exit_code
+
+
+def run(func: Callable[..., object], *args: Any, **kwargs: Any) -> int:
+    """Call ``func``; return 0, or print a DeployError and return its exit code."""
+    try:
+        func(*args, **kwargs)
+    except DeployError as error:
+        return report(error, kwargs.get("console"))
+    except KeyboardInterrupt:
+        _console(kwargs.get("console")).print("[red]Interrupted[/]: the live site is unchanged.")
+        return 130
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m deploy publish|rollback ...``."""
+    parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__)
+    parser.add_argument("-s", "--settings", default="publishconf.py", help="Pelican settings file")
+    parser.add_argument(
+        "-e",
+        "--extra-settings",
+        action="append",
+        default=[],
+        metavar="KEY=JSON",
+        help="override a setting (value parsed as JSON when possible); repeatable",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    pub = sub.add_parser("publish", help="build strictly, check and deploy")
+    pub.add_argument("--target", choices=TARGETS)
+    pub.add_argument("--dry-run", action="store_true")
+    pub.add_argument("--allow-removal", action="append", default=[], metavar="URL")
+    pub.add_argument("--content", help="content folder (default: PATH from the settings)")
+    back = sub.add_parser("rollback", help="switch the ssh target back one release")
+    back.add_argument("--target", choices=TARGETS)
+    back.add_argument("--to", help="release name (default: the one before current)")
+    args = parser.parse_args(argv)
+    overrides = {}
+    for pair in args.extra_settings:
+        key, _, raw = pair.partition("=")
+        try:
+            overrides[key] = json.loads(raw)
+        except ValueError:
+            overrides[key] = raw
+    if args.command == "publish":
+        return run(
+            publish,
+            args.target,
+            args.dry_run,
+            args.allow_removal,
+            config=args.settings,
+            content=args.content,
+            overrides=overrides,
+            environ=os.environ,
+        )
+    return run(
+        rollback,
+        args.target,
+        args.to,
+        config=args.settings,
+        overrides=overrides,
+        environ=os.environ,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

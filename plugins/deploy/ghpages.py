@@ -1,0 +1,166 @@
+"""gh-pages target: ghp-import the site onto a branch of a git remote, keeping old card images.
+
+Works in a throwaway repository: the remote branch is fetched (shallow), card images of the
+previous commit are merged into the new tree, and ghp-import commits on top of the fetched tip
+and pushes (a fast-forward: a concurrent publish makes the push fail instead of losing work).
+Precompressed twins (.gz/.br/.zst) are left out: GitHub Pages compresses by itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import TargetConfig
+from .errors import TargetError
+from .plan import COMPRESSED_SUFFIXES, Plan, git_blob_sha
+
+REMOTE = "publish-target"
+
+
+class GhPagesTarget:
+    """Publish to a git branch with ghp-import."""
+
+    name = "gh-pages"
+
+    def __init__(self, cfg: TargetConfig) -> None:
+        self.cfg = cfg
+        self.branch = cfg["branch"]
+        self.repo: Path | None = None
+        self.tip: str | None = None
+
+    def _git(self, *args: str, check: bool = True, cwd: Path | None = None) -> str:
+        command = ["git", *args]
+        try:
+            proc = subprocess.run(
+                command, cwd=cwd or self._repo(), capture_output=True, text=True, check=False
+            )
+        except FileNotFoundError:
+            raise TargetError("git is not installed on this machine.") from None
+        if check and proc.returncode != 0:
+            raise TargetError(
+                f"git {args[0]} failed for {self.cfg['remote']}:",
+                proc.stderr.strip().splitlines()[-8:] or ["(no error output)"],
+            )
+        return proc.stdout
+
+    def _repo(self) -> Path:
+        """Create (once) the throwaway repository and fetch the remote branch tip."""
+        if self.repo is not None:
+            return self.repo
+        self.repo = Path(tempfile.mkdtemp(prefix="sharewell-ghpages-"))
+        self._git("init", "-q", cwd=self.repo)
+        self._git("remote", "add", REMOTE, self.cfg["remote"])
+        heads = self._git("ls-remote", "--heads", REMOTE, self.branch)
+        if heads.strip():
+            ref = f"refs/remotes/{REMOTE}/{self.branch}"
+            self._git("fetch", "-q", "--depth=1", REMOTE, f"+refs/heads/{self.branch}:{ref}")
+            self.tip = self._git("rev-parse", ref).strip()
+        if not self._git("config", "user.name", check=False).strip():
+            self._git("config", "user.name", "Sharewell publisher")
+        if not self._git("config", "user.email", check=False).strip():
+            self._git("config", "user.email", "publisher@localhost")
+        return self.repo
+
+    def close(self) -> None:
+        """Delete the throwaway repository."""
+        if self.repo is not None:
+            shutil.rmtree(self.repo, ignore_errors=True)
+            self.repo = None
+
+    def fetch_manifest(self, name: str) -> str | None:
+        """Return the manifest text on the published branch, or None."""
+        self._repo()
+        if self.tip is None:
+            return None
+        listed = self._git("ls-tree", "--name-only", self.tip, "--", name).strip()
+        return self._git("show", f"{self.tip}:{name}") if listed else None
+
+    def _remote_files(self) -> dict[str, str]:
+        self._repo()
+        if self.tip is None:
+            return {}
+        files = {}
+        for line in self._git("ls-tree", "-r", "-z", self.tip).split("\0"):
+            if line.strip():
+                meta, path = line.split("\t", 1)
+                files[path] = meta.split()[2]
+        return files
+
+    def stage(self, output: Path) -> Path:
+        """Return a copy of the site to commit: no compressed twins, old card images merged."""
+        stage = self._repo() / "stage"
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.copytree(
+            output, stage, ignore=shutil.ignore_patterns(*(f"*{s}" for s in COMPRESSED_SUFFIXES))
+        )
+        (stage / ".nojekyll").touch()
+        if self.cfg["cname"]:
+            (stage / "CNAME").write_text(self.cfg["cname"].strip() + "\n", encoding="utf-8")
+        remote = self._remote_files()
+        for rel in remote:
+            if (
+                any(rel.startswith(p) for p in self.cfg.keep_prefixes)
+                and not (stage / rel).exists()
+            ):
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                blob = subprocess.run(
+                    ["git", "cat-file", "blob", remote[rel]],
+                    cwd=self._repo(),
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                (stage / rel).write_bytes(blob)
+        return stage
+
+    def plan(self, output: Path) -> Plan:
+        """Compare the staged tree with the branch tip by git blob ids."""
+        stage = self.stage(output)
+        local = {
+            p.relative_to(stage).as_posix(): git_blob_sha(p)
+            for p in stage.rglob("*")
+            if p.is_file()
+        }
+        return Plan.compare(
+            self.name,
+            f"{self.cfg['remote']} ({self.branch})",
+            local,
+            self._remote_files(),
+            self.cfg.keep_prefixes,
+        )
+
+    def deploy(self, output: Path, plan: Plan | None = None) -> str:
+        """Commit the staged tree on the branch and push it; return the new commit id."""
+        plan = plan or self.plan(output)
+        if plan.empty:
+            return self.tip or ""
+        stage = self._repo() / "stage"
+        command = [sys.executable, "-m", "ghp_import", "-m", self.cfg["message"]]
+        command += ["-b", self.branch, "-r", REMOTE, "-p", str(stage)]
+        proc = subprocess.run(
+            command, cwd=self._repo(), capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise TargetError(
+                f"ghp-import could not publish to {self.cfg['remote']} ({self.branch}):",
+                [
+                    *(proc.stderr or proc.stdout).strip().splitlines()[-8:],
+                    "If someone else published meanwhile, run publish again.",
+                ],
+            )
+        return self._git("rev-parse", f"refs/heads/{self.branch}").strip()
+
+    def rollback(self, to: str | None = None) -> tuple[str, str]:
+        """Explain how to roll back a branch deploy (history is the release list)."""
+        raise TargetError(
+            "rollback is for the ssh target.",
+            [
+                (
+                    f"For gh-pages: git push {self.cfg['remote']} <older-commit>:{self.branch}"
+                    " --force, or publish an older checkout."
+                )
+            ],
+        )

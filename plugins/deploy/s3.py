@@ -1,0 +1,185 @@
+"""s3 target: sync the site to an S3-compatible bucket, uploading only changed files.
+
+A file is unchanged when its MD5 equals the object's ETag (every upload is a single-part
+``put_object``, whose ETag is the MD5 on AWS, MinIO, R2, Ceph and moto). Each object gets a
+Content-Type and a Cache-Control (long and immutable for card images and hashed assets, short for
+HTML). Assets go up before the HTML that references them and the manifest goes last; stale keys
+are deleted afterwards, except under the kept prefixes (card images). Redirect pages also get
+``WebsiteRedirectLocation`` so S3 website hosting answers with a real 301.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .config import TargetConfig
+from .errors import TargetError
+from .gate import MANIFEST_NAME, parse_manifest
+from .plan import Plan, cache_control, content_type, md5_file, site_files
+
+INVALIDATE_ALL_OVER = 300
+
+
+class S3Target:
+    """Publish to an S3 bucket (optionally behind CloudFront)."""
+
+    name = "s3"
+
+    def __init__(self, cfg: TargetConfig) -> None:
+        self.cfg = cfg
+        self.bucket = cfg["bucket"]
+        self.prefix = cfg["prefix"].strip("/") + "/" if cfg["prefix"].strip("/") else ""
+        self._client = None
+
+    def client(self):
+        """Return the boto3 S3 client (credentials from the usual AWS environment/profile)."""
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client(
+                "s3",
+                endpoint_url=self.cfg["endpoint_url"] or None,
+                region_name=self.cfg["region"] or None,
+            )
+        return self._client
+
+    def _call(self, what: str, func, *args, **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return func(*args, **kwargs)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            raise TargetError(
+                f"S3 {what} failed on bucket {self.bucket!r}: {error.get('Code')}",
+                [error.get("Message") or str(exc)],
+            ) from None
+        except BotoCoreError as exc:
+            raise TargetError(f"S3 {what} failed: {exc}") from None
+
+    def fetch_manifest(self, name: str = MANIFEST_NAME) -> str | None:
+        """Return the manifest text stored in the bucket, or None for a first deploy."""
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client().get_object(Bucket=self.bucket, Key=self.prefix + name)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                return None
+            return self._call("get_object", _raise, exc)
+        return response["Body"].read().decode("utf-8")
+
+    def remote_etags(self) -> dict[str, str]:
+        """Return ``{path: md5}`` for every object under the prefix."""
+        paginator = self.client().get_paginator("list_objects_v2")
+        etags: dict[str, str] = {}
+
+        def walk() -> None:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    etags[item["Key"][len(self.prefix) :]] = item["ETag"].strip('"')
+
+        self._call("list_objects_v2", walk)
+        return etags
+
+    def plan(self, output: Path) -> Plan:
+        """Compare local MD5s with the bucket's ETags."""
+        files = site_files(output, compressed=False)
+        local = {rel: md5_file(path) for rel, path in files.items()}
+        return Plan.compare(
+            self.name,
+            f"s3://{self.bucket}/{self.prefix}",
+            local,
+            self.remote_etags(),
+            self.cfg.keep_prefixes,
+        )
+
+    def deploy(self, output: Path, plan: Plan | None = None) -> str:
+        """Upload new and changed files, delete stale ones, invalidate CloudFront."""
+        plan = plan or self.plan(output)
+        redirects = _redirects(output)
+        todo = plan.upload + plan.change
+        # Assets first, then pages, the manifest last: a reader never gets a page whose
+        # stylesheet or card image is not there yet.
+        todo.sort(key=lambda rel: (rel == MANIFEST_NAME, content_type(rel).startswith("text/html")))
+        for rel in todo:
+            extra = {}
+            if rel in redirects:
+                extra["WebsiteRedirectLocation"] = redirects[rel]
+            with (output / rel).open("rb") as body:
+                self._call(
+                    f"upload of {rel}",
+                    self.client().put_object,
+                    Bucket=self.bucket,
+                    Key=self.prefix + rel,
+                    Body=body,
+                    ContentType=content_type(rel),
+                    CacheControl=cache_control(rel, self.cfg.keep_prefixes),
+                    **extra,
+                )
+        removed = [
+            rel for rel in plan.remove if not any(rel.startswith(p) for p in self.cfg.keep_prefixes)
+        ]
+        if self.cfg["delete"]:
+            for start in range(0, len(removed), 1000):
+                batch = [{"Key": self.prefix + rel} for rel in removed[start : start + 1000]]
+                self._call(
+                    "delete_objects",
+                    self.client().delete_objects,
+                    Bucket=self.bucket,
+                    Delete={"Objects": batch, "Quiet": True},
+                )
+        if self.cfg["cloudfront_distribution_id"] and (plan.change or removed):
+            self.invalidate(plan.change + (removed if self.cfg["delete"] else []))
+        return f"{len(todo)} uploaded, {len(removed) if self.cfg['delete'] else 0} deleted"
+
+    def invalidate(self, paths: list[str]) -> list[str]:
+        """Invalidate changed paths on CloudFront (``/*`` when there are many)."""
+        import boto3
+
+        urls: set[str] = set()
+        for rel in paths:
+            urls.add("/" + self.prefix + rel)
+            if rel == "index.html" or rel.endswith("/index.html"):
+                urls.add("/" + self.prefix + rel[: -len("index.html")])
+        items = sorted(urls) if len(urls) <= INVALIDATE_ALL_OVER else ["/*"]
+        client = boto3.client(
+            "cloudfront",
+            endpoint_url=self.cfg["cloudfront_endpoint_url"] or None,
+            region_name=self.cfg["region"] or None,
+        )
+        self._call(
+            "CloudFront invalidation",
+            client.create_invalidation,
+            DistributionId=self.cfg["cloudfront_distribution_id"],
+            InvalidationBatch={
+                "Paths": {"Quantity": len(items), "Items": items},
+                "CallerReference": f"sharewell-{time.time_ns()}",
+            },
+        )
+        return items
+
+    def rollback(self, to: str | None = None) -> tuple[str, str]:
+        """Explain how to roll back a bucket deploy."""
+        raise TargetError(
+            "rollback is for the ssh target.",
+            ["For s3: check out the previous release commit and run invoke publish --target s3."],
+        )
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _redirects(output: Path) -> dict[str, str]:
+    """Return ``{redirect page file: target path}`` from the build's manifest."""
+    manifest_file = output / MANIFEST_NAME
+    if not manifest_file.is_file():
+        return {}
+    data = parse_manifest(manifest_file.read_bytes(), str(manifest_file))
+    result = {}
+    for source, target in data["redirects"].items():
+        rel = source.lstrip("/")
+        result[rel + "index.html" if rel.endswith("/") else rel] = target
+    return result

@@ -1,0 +1,212 @@
+"""ssh target: rsync into releases/<timestamp>/, then switch the ``current`` symlink atomically.
+
+Layout on the server (``DEPLOY_SSH_PATH``)::
+
+    releases/20261125T024100Z/   one complete site per deploy (unchanged files hard-linked)
+    releases/.partial-<name>/    an upload in progress (never served; removed by the next deploy)
+    current -> releases/<name>   what nginx serves; replaced with rename(2), so readers see the
+                                 old release or the new one, never a mix
+
+Card images (``og/`` by default) are carried forward: each new release starts with hard links to
+the previous release's card files, and rsync is told never to delete them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from .config import TargetConfig
+from .errors import TargetError
+from .plan import Plan
+
+RELEASE_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d{2})?$")
+
+
+class SshTarget:
+    """Deploy to a web server over SSH with rsync."""
+
+    name = "ssh"
+
+    def __init__(self, cfg: TargetConfig) -> None:
+        self.cfg = cfg
+        self.base = cfg["path"].rstrip("/")
+        self.login = f"{cfg['user']}@{cfg['host']}"
+
+    # -- plumbing -------------------------------------------------------------------------
+    def ssh_command(self) -> list[str]:
+        """Return the ssh command (without host) used for remote commands and by rsync."""
+        command = ["ssh", "-p", str(self.cfg["port"]), "-o", "BatchMode=yes"]
+        if self.cfg["key"]:
+            command += ["-i", self.cfg["key"], "-o", "IdentitiesOnly=yes"]
+        return command + shlex.split(self.cfg["ssh_options"])
+
+    def run(self, script: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Run a POSIX shell script on the server."""
+        command = [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"]
+        try:
+            proc = subprocess.run(command, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise TargetError("ssh is not installed on this machine.") from None
+        if check and proc.returncode != 0:
+            raise TargetError(
+                f"Command on {self.login} failed (exit {proc.returncode}):",
+                [line for line in proc.stderr.strip().splitlines()[-10:] if line]
+                or ["(no error output)"],
+            )
+        return proc
+
+    def state(self) -> tuple[str | None, list[str]]:
+        """Return (current release name or None, sorted release names) on the server."""
+        base = shlex.quote(self.base)
+        proc = self.run(
+            f"cd {base} 2>/dev/null || exit 0; "
+            'printf "current=%s\\n" "$(readlink current 2>/dev/null)"; '
+            "ls -1 releases 2>/dev/null || true"
+        )
+        current = None
+        releases = []
+        for line in proc.stdout.splitlines():
+            if line.startswith("current="):
+                link = line.removeprefix("current=").strip()
+                current = link.rstrip("/").rsplit("/", 1)[-1] or None
+            elif RELEASE_NAME.match(line.strip()):
+                releases.append(line.strip())
+        return current, sorted(releases)
+
+    def fetch_manifest(self, name: str) -> str | None:
+        """Return the text of ``current/<name>`` or None when nothing is published yet."""
+        path = shlex.quote(f"{self.base}/current/{name}")
+        proc = self.run(f"if [ -f {path} ]; then cat {path}; else exit 3; fi", check=False)
+        if proc.returncode == 3:
+            return None
+        if proc.returncode != 0:
+            raise TargetError(f"Could not read {name} on {self.login}:", [proc.stderr.strip()])
+        return proc.stdout
+
+    def _rsync(self, source: Path, dest: str, extra: list[str]) -> subprocess.CompletedProcess:
+        command = [
+            self.cfg["rsync"],
+            "-rlpc",  # checksums, not mtimes: Pelican rewrites every file on each build
+            "--delete",
+            "--chmod=Du=rwx,go=rx,Fu=rw,go=r",
+            "-e",
+            shlex.join(self.ssh_command()),
+            *[f"--filter=P /{p.rstrip('/')}/***" for p in self.cfg.keep_prefixes],
+            *extra,
+            *shlex.split(self.cfg["rsync_options"]),
+            f"{source}/",
+            f"{self.login}:{dest}/",
+        ]
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise TargetError(f"{self.cfg['rsync']} is not installed on this machine.") from None
+
+    # -- plan / deploy / rollback ---------------------------------------------------------
+    def plan(self, output: Path) -> Plan:
+        """Compare the build with the current release (rsync --dry-run --itemize-changes)."""
+        current, _ = self.state()
+        plan = Plan(self.name, f"{self.login}:{self.base}")
+        local = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
+        if current is None:
+            plan.upload = local
+            return plan
+        proc = self._rsync(output, f"{self.base}/current", ["--dry-run", "--itemize-changes"])
+        if proc.returncode != 0:
+            raise TargetError("rsync --dry-run failed:", proc.stderr.strip().splitlines()[-10:])
+        touched = set()
+        for line in proc.stdout.splitlines():
+            if line.startswith("*deleting"):
+                rel = line.split(None, 1)[1].strip()
+                if not rel.endswith("/"):
+                    plan.remove.append(rel)
+            elif len(line) > 12 and line[1] == "f" and line[0] in "<>":
+                rel = line[12:].strip()
+                touched.add(rel)
+                (plan.upload if line[2:11] == "+++++++++" else plan.change).append(rel)
+        plan.unchanged = len(set(local) - touched)
+        return plan
+
+    def _new_release_name(self, releases: list[str]) -> str:
+        name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        candidate, number = name, 0
+        while candidate in releases:
+            number += 1
+            candidate = f"{name}-{number:02d}"
+        return candidate
+
+    def deploy(self, output: Path, plan: Plan | None = None) -> str:
+        """Upload a new release and switch ``current`` to it; return the release name."""
+        current, releases = self.state()
+        name = self._new_release_name(releases)
+        base = shlex.quote(self.base)
+        partial = f"releases/.partial-{name}"
+        carry = " ".join(
+            f"if [ -d releases/{current}/{p} ]; then mkdir -p {partial}/{Path(p).parent} && "
+            f"cp -al releases/{current}/{p} {partial}/{p}; fi;"
+            for p in (k.rstrip("/") for k in self.cfg.keep_prefixes)
+            if current
+        )
+        self.run(
+            f"set -e; mkdir -p {base}/releases; cd {base}; rm -rf releases/.partial-*; "
+            f"mkdir {partial}; {carry}"
+        )
+        link_dest = [f"--link-dest=../{current}"] if current else []
+        proc = self._rsync(output, f"{self.base}/{partial}", link_dest)
+        if proc.returncode != 0:
+            raise TargetError(
+                f"rsync to {self.login} failed (exit {proc.returncode}); "
+                "the live site is unchanged:",
+                proc.stderr.strip().splitlines()[-10:],
+            )
+        self.run(f"set -e; cd {base}; mv -T {partial} releases/{name}")
+        self.switch(name)
+        self.prune([*releases, name], keep_also=name)
+        if self.cfg["post_command"]:
+            self.run(self.cfg["post_command"])
+        return name
+
+    def switch(self, name: str) -> None:
+        """Point ``current`` at ``releases/<name>`` with an atomic rename."""
+        if not RELEASE_NAME.match(name):
+            raise TargetError(f"{name!r} is not a release name.")
+        tmp = f".current-{name}"
+        self.run(
+            f"set -e; cd {shlex.quote(self.base)}; test -d releases/{name}; rm -f {tmp}; "
+            f"ln -s releases/{name} {tmp}; mv -T {tmp} current"
+        )
+
+    def prune(self, releases: list[str], keep_also: str) -> list[str]:
+        """Delete all but the newest ``keep_releases`` releases (never ``keep_also``)."""
+        keep = set(sorted(releases)[-self.cfg["keep_releases"] :]) | {keep_also}
+        doomed = [r for r in sorted(releases) if r not in keep]
+        if doomed:
+            paths = " ".join(f"releases/{r}" for r in doomed)
+            self.run(f"cd {shlex.quote(self.base)} && rm -rf {paths}")
+        return doomed
+
+    def rollback(self, to: str | None = None) -> tuple[str, str]:
+        """Switch ``current`` to the release before it (or ``to``); return (from, to)."""
+        current, releases = self.state()
+        if current is None:
+            raise TargetError(f"Nothing is published on {self.login}:{self.base}.")
+        if to is None:
+            older = [r for r in releases if r < current]
+            if not older:
+                raise TargetError(
+                    f"No release older than {current} on the server.",
+                    [f"Releases: {', '.join(releases) or 'none'}"],
+                )
+            to = older[-1]
+        elif to not in releases:
+            raise TargetError(
+                f"Release {to!r} is not on the server.", [f"Releases: {', '.join(releases)}"]
+            )
+        self.switch(to)
+        if self.cfg["post_command"]:
+            self.run(self.cfg["post_command"])
+        return current, to
