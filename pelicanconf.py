@@ -111,6 +111,7 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "pelican.plugins.sitemap",
     "content_guard",
+    "health_review",
     "share_snippets",
     "og_cards",  # after health_review: cards show article.review.last_reviewed
 ]
@@ -140,6 +141,16 @@ ORGANISATION = {
     "email": "hello@sharewell.org.uk",
     "logo": "theme/images/logo.png",
 }
+
+# health_review: clinicians who sign off health advice (`reviewed_by: <key>` in
+# an article). See plugins/health_review/README.md for every HEALTH_REVIEW_* setting.
+HEALTH_REVIEW_REVIEWERS = {
+    "dr-amira-khan": {"name": "Dr Amira Khan", "role": "Consultant in Emergency Medicine"},
+    "sam-okafor": {"name": "Sam Okafor", "role": "Registered Paramedic"},
+    "helen-byrne": {"name": "Helen Byrne", "role": "Clinical Nurse Specialist"},
+    "dr-owen-jones": {"name": "Dr Owen Jones", "role": "General Practitioner"},
+}
+HEALTH_REVIEW_NATION = "england"  # urgent-card wording: england, wales, scotland, northern-ireland
 
 # Writers: the author used by `invoke new` when git has no user.name.
 DEFAULT_NEW_AUTHOR = "Sharewell editorial team"
