@@ -138,7 +138,7 @@ def test_schedule_start_defaults_to_9am_tomorrow_in_site_time():
 def fake_article(**overrides):
     meta = overrides.pop("metadata", {"summary": "<p>A &amp; B summary.</p>"})
     values = {
-        "title": "Burns &amp; scalds",
+        "title": "Burns & scalds <b>",
         "url": "first-aid/burns/",
         "slug": "burns",
         "lang": "en-GB",
@@ -157,7 +157,7 @@ SITE = "https://www.sharewell.org.uk"
 
 def test_share_data_reads_article_fields_and_tracks_only_shared_urls():
     share = ShareData(fake_article(), get_settings({}), SITE)
-    assert share.title == "Burns & scalds"
+    assert share.title == "Burns & scalds <b>"  # plain text: shown as written
     assert share.description == "A & B summary."
     assert share.canonical == f"{SITE}/first-aid/burns/"
     x = share.networks["x"]

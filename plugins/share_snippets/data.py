@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from .compose import Rule, first_sentence, fit, hashtags_from, strip_markup
+from .compose import Rule, clean, first_sentence, fit, hashtags_from, strip_markup
 from .counting import mastodon_length
 from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
 
@@ -93,17 +93,18 @@ class ShareData:
         """Return the share title: og title, og_title metadata, or the article title."""
         og = getattr(self._article, "og", None)
         raw = _og_value(og, "title") or self._meta.get("og_title") or self._article.title
-        return strip_markup(raw)
+        # Titles are plain text (the theme escapes them), so "<script>" is shown, not removed.
+        return clean(str(raw))
 
     @cached_property
     def description(self) -> str:
         """Return the description: og, og_description, summary, else the first sentence."""
         og = getattr(self._article, "og", None)
         raw = _og_value(og, "description") or self._meta.get("og_description")
-        if not raw and self._meta.get("summary"):
-            raw = self._meta["summary"]
         if raw:
-            return strip_markup(raw)
+            return clean(str(raw))
+        if self._meta.get("summary"):
+            return strip_markup(self._meta["summary"])  # Pelican renders summary to HTML
         return first_sentence(getattr(self._article, "content", "") or "")
 
     @cached_property
@@ -121,7 +122,7 @@ class ShareData:
         """Return the card image's alternative text."""
         og = getattr(self._article, "og", None)
         alt = _og_value(og, "image_alt") or self._meta.get("og_image_alt")
-        return strip_markup(alt or self._meta.get("image_alt") or "")
+        return clean(str(alt or self._meta.get("image_alt") or ""))
 
     @cached_property
     def tags(self) -> list[str]:
@@ -182,7 +183,7 @@ class ShareData:
         fit_url = f"{url} via @{via}" if via else url
         override = self._meta.get(f"share_text_{key}") or self._meta.get("share_text")
         if override:
-            text = strip_markup(override)
+            text = clean(str(override))
             post = fit(text, "", () if "#" in text else tags, fit_url, net.rule)
             if post.trimmed and post.title != text:
                 logger.warning(
