@@ -108,8 +108,11 @@ def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: st
     md = content.metadata
     source = str(getattr(content, "relative_source_path", None) or content.source_path)
     title = meta.plain(md.get("og_title") or content.title)
-    summary = md.get("og_description") or getattr(content, "summary", "") or ""
-    description = meta.plain(summary) or opts["default_description"]
+    description = (
+        meta.plain(md.get("og_description"))
+        or meta.strip_markup(getattr(content, "summary", ""))
+        or opts["default_description"]
+    )
     category = getattr(content, "category", None) if og_type == "article" else None
     stem = content.slug if getattr(content, "in_default_lang", True) else f"{content.slug}-{content.lang}"
     focus = parse_focus(md.get("og_image_focus"), source)

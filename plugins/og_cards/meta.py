@@ -13,13 +13,20 @@ TWITTER_ALT_LIMIT = 420
 
 
 def plain(text: Any) -> str:
-    """Return text with markup removed, entities decoded and whitespace collapsed."""
+    """Return a plain-text field (a title) with entities decoded and whitespace collapsed.
+
+    Titles are text, not HTML: `Why <script> tags matter` stays as written; templates escape it.
+    """
     if text is None:
         return ""
-    value = str(text)
-    if "<" in value and re.search(r"</?[a-zA-Z][^>]*>", value):
-        value = Markup(value).striptags()  # also decodes entities and collapses whitespace
-    return " ".join(html.unescape(value).split())
+    return " ".join(html.unescape(str(text)).split())
+
+
+def strip_markup(value: Any) -> str:
+    """Return an HTML field (a summary) as text: tags removed, entities decoded, spaces collapsed."""
+    if value is None:
+        return ""
+    return " ".join(Markup(str(value)).striptags().split())
 
 
 def shorten(text: str, limit: int) -> str:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from og_cards import textfit
 
@@ -209,9 +209,13 @@ def encode(
             if buffer.tell() <= max_bytes:
                 break
         return buffer.getvalue()
-    for q in (quality, 75, 65, 55, 45, 35, 25):
+    # Lower the quality first; a very noisy photo is then softened until it fits the budget.
+    attempts = [(0, q) for q in (quality, 75, 65, 55, 45, 35)]
+    attempts += [(radius, 50) for radius in (1, 2, 4, 8)]
+    for radius, q in attempts:
         buffer = io.BytesIO()
-        card.save(buffer, "JPEG", quality=q, optimize=True, progressive=True)
+        image = card.filter(ImageFilter.GaussianBlur(radius)) if radius else card
+        image.save(buffer, "JPEG", quality=min(q, quality), optimize=True, progressive=True)
         if buffer.tell() <= max_bytes:
             break
     return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""og_cards rendering: golden images, formats and byte budget, fallbacks, spec hashes, settings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from og_cards import goldens, render
+from og_cards.og_cards import OgCardsSettingsError, get_settings
+from og_cards.spec import build_spec, card_name, spec_hash
+from PIL import Image, ImageChops
+
+GOLDEN = goldens.GOLDEN_DIR
+OPTS = get_settings({"SITENAME": "Sharewell", "SITEURL": "http://127.0.0.1:8000"})
+TEXTS = {"title": "How to do CPR", "section": "First aid", "site_name": "Sharewell", "reviewed": ""}
+
+
+@pytest.fixture(scope="module")
+def golden_specs() -> dict:
+    return goldens.golden_specs(GOLDEN / "photo-source.jpg")
+
+
+@pytest.mark.parametrize("name", [*goldens.CASES, "photo"])
+def test_cards_match_golden_images(golden_specs, name: str) -> None:
+    drawn = render.draw_card(golden_specs[name])
+    with Image.open(GOLDEN / f"{name}.png") as golden:
+        expected = golden.convert("RGB")
+    assert drawn.size == expected.size == (1200, 630)
+    assert drawn.mode == "RGB"
+    diff = ImageChops.difference(drawn, expected).convert("L")
+    histogram = diff.histogram()
+    total = sum(histogram)
+    off = sum(histogram[33:])  # pixels differing by more than 32 levels (anti-aliasing drift)
+    mean = sum(level * count for level, count in enumerate(histogram)) / total
+    assert off / total < 0.005, f"{name}: {off} pixels differ; run `invoke regenerate-goldens`?"
+    assert mean < 1.5
+
+
+def test_text_card_is_png_and_photo_card_is_jpeg(tmp_path: Path, golden_specs) -> None:
+    for name, fmt, ext in (("latin", "PNG", "png"), ("photo", "JPEG", "jpg")):
+        dest = tmp_path / f"card.{ext}"
+        result = render.render_card(golden_specs[name], str(dest))
+        assert result["warning"] is None
+        with Image.open(dest) as card:
+            assert card.format == fmt
+            assert card.size == (1200, 630)
+        assert result["bytes"] == dest.stat().st_size <= 300_000
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+
+
+def test_noisy_photo_is_recompressed_under_the_budget(tmp_path: Path) -> None:
+    noise = Image.effect_noise((1200, 630), 120).convert("RGB")
+    noise.save(tmp_path / "noise.png")
+    opts = dict(OPTS, OG_CARDS_MAX_BYTES=90_000)
+    spec = build_spec(opts, "photo", TEXTS, "#007f3b", {"path": str(tmp_path / "noise.png"), "focus": (0.5, 0.5)})
+    result = render.render_card(spec, str(tmp_path / "card.jpg"))
+    assert result["bytes"] <= 90_000
+
+
+def test_photo_is_darkened_to_a_4_5_contrast_for_white_text(golden_specs) -> None:
+    with Image.open(GOLDEN / "photo-source.jpg") as photo:
+        card = photo.convert("RGB").resize((1200, 630))
+    factor = render.darken_factor(card, 4.5, 0.0)
+    darkened = Image.eval(card, lambda v: int(v * factor))
+    brightest = max(render.luminance(c) for _, c in darkened.reduce(4).getcolors(1 << 20))
+    assert (1.05) / (brightest + 0.05) >= 4.5
+
+
+@pytest.mark.parametrize("colour", ["#ffeb3b", "#007f3b", "#00425a", "#ffffff", "#da291c"])
+def test_category_label_colour_is_readable(colour: str) -> None:
+    readable = render.readable_on(colour, OPTS["OG_CARDS_BACKGROUND"])
+    assert render.contrast(render.hex_rgb(readable), render.hex_rgb(OPTS["OG_CARDS_BACKGROUND"])) >= 4.5
+
+
+def test_corrupt_writer_image_falls_back_to_the_text_layout(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    spec = build_spec(OPTS, "photo", TEXTS, "#007f3b", {"path": str(bad), "focus": (0.5, 0.5)})
+    result = render.render_card(spec, str(tmp_path / "card.jpg"))
+    assert result["warning"]  # e.g. "OSError: Truncated File Read"
+    with Image.open(tmp_path / "card.jpg") as card:
+        assert card.format == "JPEG"  # the declared type is kept
+        assert card.size == (1200, 630)
+
+
+def test_missing_font_still_writes_a_plain_card(tmp_path: Path) -> None:
+    spec = build_spec(OPTS, "text", TEXTS, "#007f3b")
+    spec["fonts"] = {"bold": [str(tmp_path / "gone.ttf")], "regular": [str(tmp_path / "gone.ttf")]}
+    result = render.render_card(spec, str(tmp_path / "card.png"))
+    assert "text layout failed too" in result["warning"]
+    assert (tmp_path / "card.png").stat().st_size > 0
+
+
+def test_spec_hash_changes_with_everything_drawn() -> None:
+    base = build_spec(OPTS, "text", TEXTS, "#007f3b")
+    digest = spec_hash(base)
+    assert spec_hash(build_spec(OPTS, "text", TEXTS, "#007f3b")) == digest
+    changed = [
+        build_spec(OPTS, "text", {**TEXTS, "title": "How to do CPR on a child"}, "#007f3b"),
+        build_spec(OPTS, "text", TEXTS, "#da291c"),
+        build_spec(OPTS, "text", {**TEXTS, "reviewed": "Reviewed 1 May 2026"}, "#007f3b"),
+        build_spec(dict(OPTS, OG_CARDS_FONTS=OPTS["OG_CARDS_FONTS"][1:]), "text", TEXTS, "#007f3b"),
+        {**base, "version": base["version"] + "-next"},
+        {**base, "layout": OPTS["layouts"]["photo"]},
+    ]
+    assert len({digest, *(spec_hash(s) for s in changed)}) == len(changed) + 1
+
+
+def test_spec_hash_ignores_where_the_fonts_live(tmp_path: Path) -> None:
+    fonts = []
+    for path in OPTS["OG_CARDS_FONTS"][:2]:
+        fonts.append(str(shutil.copy(path, tmp_path)))
+    a = build_spec(dict(OPTS, OG_CARDS_FONTS=OPTS["OG_CARDS_FONTS"][:2]), "text", TEXTS, "#007f3b")
+    b = build_spec(dict(OPTS, OG_CARDS_FONTS=fonts), "text", TEXTS, "#007f3b")
+    assert spec_hash(a) == spec_hash(b)
+
+
+def test_card_names_carry_the_hash() -> None:
+    assert card_name("how-to-do-cpr", "0123456789abcdef", "png") == "how-to-do-cpr-01234567.png"
+    assert card_name("x", "fedcba9876543210", "jpeg") == "x-fedcba98.jpg"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("OG_CARDS_SIZE", (1200,)),
+        ("OG_CARDS_SIZE", (10, 10)),
+        ("OG_CARDS_ACCENT", "blue"),
+        ("OG_CARDS_CATEGORY_COLOURS", {"first-aid": "red"}),
+        ("OG_CARDS_LAYOUT", "fancy"),
+        ("OG_CARDS_FONTS", ["Missing.ttf"]),
+        ("OG_CARDS_MAX_BYTES", 5),
+        ("OG_CARDS_WORKERS", -1),
+        ("OG_CARDS_START_METHOD", "thread"),
+        ("OG_CARDS_REVIEWED_TEXT", "Reviewed"),
+        ("OG_CARDS_LAYOUTS", {"odd": {"format": "gif", "elements": []}}),
+    ],
+)
+def test_bad_settings_name_the_key_and_value(key: str, value) -> None:
+    with pytest.raises(OgCardsSettingsError) as error:
+        get_settings({key: value})
+    assert key in str(error.value)
+
+
+def test_defaults() -> None:
+    opts = get_settings({"SITENAME": "Sharewell", "SITE_TAGLINE": "Clear advice"})
+    assert opts["OG_CARDS_SIZE"] == (1200, 630)
+    assert opts["workers"] >= 1
+    assert opts["site_name"] == "Sharewell"
+    assert opts["default_description"] == "Clear advice"
+    assert get_settings({"OG_CARDS_WORKERS": 0})["workers"] == 0
+    assert all(Path(p).is_file() for p in opts["OG_CARDS_FONTS"])

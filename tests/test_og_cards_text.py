@@ -1,0 +1,177 @@
+"""og_cards pure functions: text measuring, wrapping, shrinking and cutting across scripts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from og_cards import meta, textfit
+from og_cards.og_cards import get_settings
+
+STACK = tuple(get_settings({})["OG_CARDS_FONTS"])
+WIDTH, HEIGHT = 1080, 350
+SCRIPTS = {
+    "welsh": "Sut i helpu rhywun sy’n cael trawiad epileptig: ŵ ŷ â",
+    "greek": "Πώς να κάνετε ΚΑΡΠΑ σε έναν ενήλικα",
+    "cyrillic": "Как оказать первую помощь при ожогах",
+    "arabic": "كيفية تقديم الإسعافات الأولية للحروق",
+    "urdu": "ذیابیطس کی علامات اور علاج کے بارے میں جانیں",
+    "hebrew": "עזרה ראשונה בכוויות ובחבלות",
+    "devanagari": "जलने पर प्राथमिक उपचार कैसे करें",
+    "chinese": "如何为烧伤和烫伤进行急救以及何时寻求医疗帮助",
+    "japanese": "やけどの応急手当：いつ医者に行くべきか",
+    "korean": "화상 응급처치 방법과 병원에 가야 할 때",
+    "emoji": "First aid 🚑 for burns 👩‍⚕️ ❤️ 🇬🇧 🏴󠁧󠁢󠁷󠁬󠁳󠁿",
+}
+RTL = {"arabic", "urdu", "hebrew"}
+
+
+def _font_names(text: str) -> set[str]:
+    return {run.font.rsplit("/", 1)[-1] for run in textfit.segment(text, STACK)}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_every_script_fits_without_dropping_characters(name: str) -> None:
+    text = SCRIPTS[name]
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    assert fitted.lines
+    assert not fitted.truncated
+    assert fitted.rtl is (name in RTL)
+    for line in fitted.lines:
+        assert textfit.measure(line, STACK, fitted.size) <= WIDTH
+    # Nothing lost: every non-space character is drawn by some vendored font.
+    drawn = "".join(run.text for line in fitted.lines for run in textfit.segment(line, STACK))
+    assert drawn.replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        ("welsh", "NotoSans-Bold.ttf"),
+        ("greek", "NotoSans-Bold.ttf"),
+        ("cyrillic", "NotoSans-Bold.ttf"),
+        ("arabic", "NotoSansArabic-Bold.ttf"),
+        ("urdu", "NotoSansArabic-Bold.ttf"),
+        ("hebrew", "NotoSansHebrew-Bold.ttf"),
+        ("devanagari", "NotoSansDevanagari-Bold.ttf"),
+        ("chinese", "NotoSansCJKsc-Bold-subset.otf"),
+        ("japanese", "NotoSansCJKsc-Bold-subset.otf"),
+        ("korean", "NotoSansCJKsc-Bold-subset.otf"),
+    ],
+)
+def test_fallback_picks_the_script_font(name: str, font: str) -> None:
+    assert font in _font_names(SCRIPTS[name])
+
+
+def test_emoji_use_the_colour_font_and_stay_whole() -> None:
+    runs = textfit.segment(SCRIPTS["emoji"], STACK)
+    emoji = [run.text for run in runs if run.font.endswith("NotoColorEmoji.ttf")]
+    assert "🚑" in emoji
+    assert "👩\u200d⚕\ufe0f" in emoji  # a ZWJ sequence is one run, never split
+    assert all("First" not in text for text in emoji)
+    assert textfit.clusters("🇬🇧🇫🇷") == ["🇬🇧", "🇫🇷"]
+
+
+def test_mixed_arabic_and_latin_split_into_runs_drawn_right_to_left() -> None:
+    line = "علاج COVID-19 السريع"
+    runs = textfit.visual_runs(line, STACK, rtl=True)
+    assert [r.font.rsplit("/", 1)[-1] for r in runs] == [
+        "NotoSansArabic-Bold.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSansArabic-Bold.ttf",
+    ]
+    assert runs[-1].text.startswith("علاج")  # first logical word is drawn rightmost
+
+
+def test_cjk_breaks_between_ideographs_but_not_before_closing_punctuation() -> None:
+    units = textfit.break_units("急救。何时")
+    assert units == ["急", "救。", "何", "时"]
+    lines = textfit.wrap(SCRIPTS["chinese"] * 3, STACK, 84, WIDTH)
+    assert len(lines) > 1
+    assert all(" " not in line for line in lines)
+
+
+def test_long_titles_shrink_then_cut_at_a_word_with_an_ellipsis() -> None:
+    text = "How to recognise and treat heat exhaustion and heatstroke at outdoor events " * 4
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    assert fitted.size == 44
+    assert fitted.truncated
+    assert len(fitted.lines) == 4
+    assert fitted.lines[-1].endswith(textfit.ELLIPSIS)
+    words = set(text.split())
+    assert fitted.lines[-1][:-1].split()[-1] in words  # cut between whole words
+
+
+def test_shrinks_before_cutting() -> None:
+    text = "Heatstroke, heat exhaustion and dehydration at summer festivals and sports days"
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    assert 44 <= fitted.size < 84
+    assert not fitted.truncated
+
+
+def test_one_very_long_word_is_broken_between_characters() -> None:
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
+    fitted = textfit.fit(word, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    assert len(fitted.lines) == 3
+    assert all(textfit.measure(line, STACK, fitted.size) <= WIDTH for line in fitted.lines)
+    assert fitted.lines[-1].endswith(textfit.ELLIPSIS)
+    assert "".join(fitted.lines).rstrip(textfit.ELLIPSIS) in word
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_title_gives_no_lines(text: str) -> None:
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    assert fitted.lines == ()
+    assert not fitted.truncated
+
+
+def test_script_tags_and_quotes_are_plain_text() -> None:
+    text = "Why <script>alert(\"x\")</script> & 'quotes' don't break cards"
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    assert "".join(fitted.lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_characters_without_a_font_are_dropped_not_boxed() -> None:
+    assert textfit.segment("a\U000f0000b", STACK)[0].text == "ab"  # private use plane
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=120))
+def test_fit_never_overflows(text: str) -> None:
+    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    assert len(fitted.lines) <= 3
+    for line in fitted.lines:
+        assert textfit.measure(line, STACK, fitted.size) <= WIDTH + 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Line one\n   line   two", "Line one line two"),
+        ("Tom &quot;Jerry&quot; O&#39;Neil", 'Tom "Jerry" O\'Neil'),
+        ("Why <script> tags matter", "Why <script> tags matter"),
+        (None, ""),
+    ],
+)
+def test_plain_strips_markup_and_decodes_entities(raw, expected) -> None:
+    assert meta.plain(raw) == expected
+
+
+def test_strip_markup_removes_tags_and_decodes_entities() -> None:
+    html = "<p>Cool the burn &amp; <em>cover</em>\n it.</p>"
+    assert meta.strip_markup(html) == "Cool the burn & cover it."
+    assert meta.strip_markup(None) == ""
+
+
+def test_shorten_cuts_at_a_word_with_an_ellipsis() -> None:
+    text = "word " * 60
+    short = meta.shorten(text, 200)
+    assert len(short) <= 200
+    assert short.endswith("word…")
+    assert meta.shorten("short", 200) == "short"
+
+
+def test_absolute_urls() -> None:
+    assert meta.absolute("https://x.org/", "/og/a.png") == "https://x.org/og/a.png"
+    assert meta.absolute("https://x.org", "a/") == "https://x.org/a/"
+    assert meta.absolute("https://x.org", "https://cdn.org/a.png") == "https://cdn.org/a.png"
