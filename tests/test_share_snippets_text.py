@@ -133,6 +133,8 @@ def test_strip_markup_and_first_sentence():
     assert first_sentence(body) == "Call 999 now."
     assert first_sentence("<p>No full stop here</p>") == "No full stop here"
     assert first_sentence("") == ""
+    card = '<div class="care-card care-card--emergency"><p>Call 999 now if:</p></div>'
+    assert first_sentence(f"{card}<p>Choking is common. More.</p>") == "Choking is common."
 
 
 def test_fit_keeps_everything_when_it_fits():

@@ -51,31 +51,48 @@ class Post:
     trimmed: bool
 
 
+_VOID = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+))  # fmt: skip
+_ASIDE_CLASSES = ("care-card", "admonition", "toc")
+
+
 class _TextExtractor(HTMLParser):
+    """Collect text and paragraphs, skipping scripts and call-out boxes for paragraphs."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.paragraphs: list[str] = []
-        self._skip = 0
+        self._stack: list[tuple[str, bool]] = []  # (tag, inside a script or call-out box)
         self._para: list[str] | None = None
 
+    @property
+    def _hidden(self) -> bool:
+        return bool(self._stack) and self._stack[-1][1]
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style", "template"):
-            self._skip += 1
-        elif tag == "p" and self._para is None:
-            self._para = []
-        elif tag in ("br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
+        if tag in ("br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
             self.parts.append(" ")
+        if tag in _VOID:
+            return
+        classes = dict(attrs).get("class") or ""
+        boxed = tag in ("script", "style", "template") or any(c in classes for c in _ASIDE_CLASSES)
+        self._stack.append((tag, self._hidden or boxed))
+        if tag == "p" and self._para is None and not self._hidden:
+            self._para = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "p" and self._para is not None:
+        if tag == "p" and self._para is not None:
             self.paragraphs.append(clean("".join(self._para)))
             self._para = None
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._stack and self._stack[-1][0] in ("script", "style", "template"):
             return
         self.parts.append(data)
         if self._para is not None:

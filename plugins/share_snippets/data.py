@@ -100,11 +100,12 @@ class ShareData:
     def description(self) -> str:
         """Return the description: og, og_description, summary, else the first sentence."""
         og = getattr(self._article, "og", None)
-        raw = _og_value(og, "description") or self._meta.get("og_description")
-        if raw:
-            return clean(str(raw))
+        if self._meta.get("og_description"):
+            return clean(_og_value(og, "description") or str(self._meta["og_description"]))
         if self._meta.get("summary"):
-            return strip_markup(self._meta["summary"])  # Pelican renders summary to HTML
+            # Pelican renders the summary to HTML; og_cards settles the same plain text.
+            return clean(_og_value(og, "description") or strip_markup(self._meta["summary"]))
+        # No summary: og's fallback is a truncated excerpt; a whole first sentence reads better.
         return first_sentence(getattr(self._article, "content", "") or "")
 
     @cached_property

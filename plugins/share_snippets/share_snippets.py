@@ -245,7 +245,7 @@ def write_share_kits(generator: Any, writer: Any) -> None:
         writer.write_file(
             share.kit_save_as, template, generator.context,
             relative_urls=generator.settings.get("RELATIVE_URLS", False),
-            url=share.kit_url, article=article, share=share,
+            url=share.kit_url, share_article=article, share=share,
             page_name=share.kit_url.rstrip("/"),
         )  # fmt: skip
 
