@@ -54,7 +54,9 @@ def test_default_titles_and_quoting():
 
 
 def test_heading_level_follows_outline():
-    soup = render('## Section\n\n!!! urgent "U"\n    - a\n\n### Sub\n\n!!! emergency "E"\n    - b\n')
+    soup = render(
+        '## Section\n\n!!! urgent "U"\n    - a\n\n### Sub\n\n!!! emergency "E"\n    - b\n'
+    )
     assert [h.name for h in soup.select(".care-card__heading")] == ["h3", "h4"]
     fixed = render('## S\n\n!!! urgent "U"\n    - a\n', heading_level=2)
     assert fixed.select_one(".care-card__heading").name == "h2"
@@ -138,8 +140,13 @@ def test_check_care_cards_names_lines_and_fixes():
 
 @pytest.mark.parametrize(
     "link",
-    ["[NHS](https://www.nhs.uk/)", "<https://www.nhs.uk/>", "see www.nhs.uk", '<a href="/x/">x</a>',
-     "[ref][1]"],
+    [
+        "[NHS](https://www.nhs.uk/)",
+        "<https://www.nhs.uk/>",
+        "see www.nhs.uk",
+        '<a href="/x/">x</a>',
+        "[ref][1]",
+    ],
 )
 def test_emergency_card_rejects_every_link_form(link):
     problems = check_care_cards(f'T: x\n\n!!! emergency "Call 999 if:"\n    - {link}\n', "f.md")

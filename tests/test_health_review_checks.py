@@ -22,8 +22,9 @@ TODAY = dt.date(2026, 1, 1)
 
 
 def review(next_review: dt.date | None, *, given: bool = False, **kw) -> Review:
-    return Review(last_reviewed=dt.date(2023, 1, 1), next_review=next_review,
-                  next_review_given=given, **kw)
+    return Review(
+        last_reviewed=dt.date(2023, 1, 1), next_review=next_review, next_review_given=given, **kw
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,11 +64,19 @@ def test_summary(summary, count):
 
 
 def test_images_without_alt():
-    body = ('<img src="/images/a.png" alt="A bandage"><img src="/images/b.png" alt="">'
-            '<img src="/images/c.png"><img src="/images/d.png" alt="" role="presentation">')
+    body = (
+        '<img src="/images/a.png" alt="A bandage"><img src="/images/b.png" alt="">'
+        '<img src="/images/c.png"><img src="/images/d.png" alt="" role="presentation">'
+    )
     source = "T: x\n\n![A bandage](a.png)\n![](b.png)\n<img src=c.png>\n"
-    problems = check_images(body, "a.md", image="images/x.png", image_alt=None,
-                            source_text=source, lines={"image": [(5, "images/x.png")]})
+    problems = check_images(
+        body,
+        "a.md",
+        image="images/x.png",
+        image_alt=None,
+        source_text=source,
+        lines={"image": [(5, "images/x.png")]},
+    )
     assert [(p.field, p.line) for p in problems] == [("image", 4), ("image", 5), ("image_alt", 5)]
     assert check_images(body[:43], "a.md", image="x.png", image_alt="Alt") == []
 
@@ -82,12 +91,23 @@ def test_internal_targets_and_broken_links():
     )
     site = "https://www.sharewell.org.uk"
     paths = [p for _, p in internal_targets(body, "first-aid/burns/", site)]
-    assert paths == ["first-aid/cpr/", "first-aid/missing/", "first-aid/recovery-position/",
-                     "{filename}/articles/nope.md", "images/cpr.png"]
+    assert paths == [
+        "first-aid/cpr/",
+        "first-aid/missing/",
+        "first-aid/recovery-position/",
+        "{filename}/articles/nope.md",
+        "images/cpr.png",
+    ]
     existing = {"first-aid/cpr/", "first-aid/recovery-position/", "images/cpr.png"}
     source = "T: x\n\nSee [missing](/first-aid/missing/).\n[u]({filename}/articles/nope.md)\n"
-    problems = check_links(body, "a.md", page_url="first-aid/burns/", siteurl=site,
-                           exists=existing.__contains__, source_text=source)
+    problems = check_links(
+        body,
+        "a.md",
+        page_url="first-aid/burns/",
+        siteurl=site,
+        exists=existing.__contains__,
+        source_text=source,
+    )
     assert [(p.severity, p.line) for p in problems] == [("error", 3), ("error", 4)]
     assert "/first-aid/missing/" in problems[0].problem
 
@@ -132,8 +152,13 @@ def _row(file, days, status):
 
 
 def test_report_sorted_by_urgency():
-    rows = [_row("c", 400, "current"), _row("a", -10, "overdue"), _row("d", None, "unreviewed"),
-            _row("b", 30, "due-soon"), _row("e", -100, "overdue")]
+    rows = [
+        _row("c", 400, "current"),
+        _row("a", -10, "overdue"),
+        _row("d", None, "unreviewed"),
+        _row("b", 30, "due-soon"),
+        _row("e", -100, "overdue"),
+    ]
     assert [r.file for r in sort_rows(rows)] == ["d", "e", "a", "b", "c"]
 
 
@@ -149,5 +174,12 @@ def test_review_rows_skip_news_and_write_csv(tmp_path):
     data = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [d["status"] for d in data] == ["overdue", "current"]
     assert data[0]["days_left"] == "-365"
-    assert list(data[0]) == ["file", "title", "reviewer", "last_reviewed", "next_review",
-                             "days_left", "status"]
+    assert list(data[0]) == [
+        "file",
+        "title",
+        "reviewer",
+        "last_reviewed",
+        "next_review",
+        "days_left",
+        "status",
+    ]

@@ -117,8 +117,13 @@ def test_settings_defaults_and_normalisation(config):
     assert config["HEALTH_REVIEW_INTERVAL_YEARS"] == 3
     assert config["HEALTH_REVIEW_NATION"] == "england"
     assert config["HEALTH_REVIEW_REVIEWERS"]["sam-okafor"] == ("Sam Okafor", "Registered Paramedic")
-    settings = get_settings({"HEALTH_REVIEW_NATION": "Northern Ireland", "HEALTH_REVIEW_TODAY":
-                             "2025-01-01", "DEFAULT_LANG": "en"})
+    settings = get_settings(
+        {
+            "HEALTH_REVIEW_NATION": "Northern Ireland",
+            "HEALTH_REVIEW_TODAY": "2025-01-01",
+            "DEFAULT_LANG": "en",
+        }
+    )
     assert settings["HEALTH_REVIEW_NATION"] == "northern-ireland"
     assert settings["HEALTH_REVIEW_TODAY"] == dt.date(2025, 1, 1)
     assert settings["HEALTH_REVIEW_LANGUAGE"] == "en-GB"
@@ -146,7 +151,10 @@ def test_parse_sources_accepts_title_url_and_bare_url():
     sources, bad = parse_sources(
         ["A | https://a.example.org/x", "https://b.example.org/y", "No URL", "C | ftp://c.org"]
     )
-    assert sources == [("A", "https://a.example.org/x"), ("b.example.org", "https://b.example.org/y")]
+    assert sources == [
+        ("A", "https://a.example.org/x"),
+        ("b.example.org", "https://b.example.org/y"),
+    ]
     assert [index for index, _ in bad] == [2, 3]
 
 
@@ -158,8 +166,12 @@ def test_resolve_reviewer(config):
 
 
 def _meta(**values):
-    base = {"title": "T", "last_reviewed": "2025-03-15", "reviewed_by": "dr-amira-khan",
-            "sources": "NHS | https://www.nhs.uk/"}
+    base = {
+        "title": "T",
+        "last_reviewed": "2025-03-15",
+        "reviewed_by": "dr-amira-khan",
+        "sources": "NHS | https://www.nhs.uk/",
+    }
     base.update(values)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -176,9 +188,15 @@ def test_parse_review_fresh(config):
 
 def test_parse_review_problems_name_file_line_field_fix(config):
     lines = header_lines(HEADER)
-    meta = {"last_reviewed": "2025-03-15", "reviewed_by": "dr-amira-kahn",
-            "sources": ["NHS: Burns | https://www.nhs.uk/conditions/burns-and-scalds/",
-                        "not a url at all", "Red Cross | https://www.redcross.org.uk/first-aid"]}
+    meta = {
+        "last_reviewed": "2025-03-15",
+        "reviewed_by": "dr-amira-kahn",
+        "sources": [
+            "NHS: Burns | https://www.nhs.uk/conditions/burns-and-scalds/",
+            "not a url at all",
+            "Red Cross | https://www.redcross.org.uk/first-aid",
+        ],
+    }
     review = parse_review(meta, config, display_path="content/a.md", lines=lines)
     by_field = {p.field: p for p in review.problems}
     assert by_field["reviewed_by"].line == 3

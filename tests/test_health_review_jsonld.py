@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from hypothesis import given
-from hypothesis import strategies as st
 from health_review.jsonld import article_graph, organization, script_json, site_graph
 from health_review.metadata import Review, Reviewer, Source
+from hypothesis import given
+from hypothesis import strategies as st
 
 SITE = "https://www.sharewell.org.uk"
 PUBLISHER = organization("Sharewell", SITE, "theme/images/logo.png")
@@ -26,8 +26,11 @@ def graph(review: Review, title: str = "Burns") -> dict:
         modified=None,
         authors=["Aisha Rahman"],
         publisher=PUBLISHER,
-        crumbs=[("Home", f"{SITE}/"), ("First aid", f"{SITE}/first-aid/"),
-                ("Burns", f"{SITE}/first-aid/burns/")],
+        crumbs=[
+            ("Home", f"{SITE}/"),
+            ("First aid", f"{SITE}/first-aid/"),
+            ("Burns", f"{SITE}/first-aid/burns/"),
+        ],
         image="images/burn.png",
     )
 
@@ -47,8 +50,11 @@ def test_medical_web_page_fields():
     page, crumbs, org = json.loads(script_json(graph(advice())))["@graph"]
     assert page["@type"] == "MedicalWebPage"
     assert page["lastReviewed"] == "2025-03-15"
-    assert page["reviewedBy"] == {"@type": "Person", "name": "Dr Amira Khan",
-                                  "jobTitle": "Consultant in Emergency Medicine"}
+    assert page["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Dr Amira Khan",
+        "jobTitle": "Consultant in Emergency Medicine",
+    }
     assert page["inLanguage"] == "en-GB"
     assert page["datePublished"] == page["dateModified"] == "2024-05-13T09:00:00"
     assert page["medicalAudience"]["audienceType"] == "Patient"
@@ -70,8 +76,17 @@ def test_news_is_an_article_without_review():
 
 
 def test_site_graph_has_organization_and_website():
-    data = json.loads(script_json(site_graph(name="Sharewell", siteurl=SITE, language="en-GB",
-                                             publisher=PUBLISHER, description="Clear advice")))
+    data = json.loads(
+        script_json(
+            site_graph(
+                name="Sharewell",
+                siteurl=SITE,
+                language="en-GB",
+                publisher=PUBLISHER,
+                description="Clear advice",
+            )
+        )
+    )
     assert [node["@type"] for node in data["@graph"]] == ["Organization", "WebSite"]
 
 

@@ -87,6 +87,14 @@ def normalise_reviewers(value: Any) -> dict[str, tuple[str, str]]:
     return reviewers
 
 
+def language_tag(value: str) -> str:
+    """Return a BCP 47 tag as schema.org expects it: 'en' / 'en-gb' / 'en_GB' -> 'en-GB'."""
+    parts = str(value).replace("_", "-").split("-")
+    if parts == ["en"]:
+        return "en-GB"
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+
 def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return a new dict of validated health_review settings, defaults filled in.
 
@@ -161,8 +169,7 @@ def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     out["HEALTH_REVIEW_LANGUAGE"] = (
         merged["HEALTH_REVIEW_LANGUAGE"] or settings.get("DEFAULT_LANG") or "en-GB"
     )
-    if out["HEALTH_REVIEW_LANGUAGE"] == "en":
-        out["HEALTH_REVIEW_LANGUAGE"] = "en-GB"
+    out["HEALTH_REVIEW_LANGUAGE"] = language_tag(out["HEALTH_REVIEW_LANGUAGE"])
     for key in ("HEALTH_REVIEW_READABILITY", "HEALTH_REVIEW_CHECK_LINKS", "HEALTH_REVIEW_MARKDOWN"):
         out[key] = bool(merged[key])
     return out

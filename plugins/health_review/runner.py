@@ -22,16 +22,29 @@ SettingsArg = str | Path | Mapping[str, Any] | None
 
 
 @contextlib.contextmanager
-def _quiet_fatal() -> Iterator[None]:
-    """Collect every problem even when the process set `--fatal warnings` logging."""
-    from pelican.log import FatalLogger
+def _quiet() -> Iterator[None]:
+    """Collect every problem without logging each one (the table says it all).
 
-    saved = FatalLogger.fatal_lvl
+    Also lifts `--fatal warnings` if the calling process set it: we want all
+    problems, not the first.
+    """
+    from pelican.log import FatalLogger, console
+
+    saved, saved_quiet = FatalLogger.fatal_lvl, console.quiet
+    console.quiet = True  # Pelican's own "Done: Processed ..." line
+    plugin_logger = logging.getLogger("health_review")
+    saved_propagate = plugin_logger.propagate
+    null = logging.NullHandler()
     FatalLogger.fatal_lvl = logging.CRITICAL + 1
+    plugin_logger.propagate = False
+    plugin_logger.addHandler(null)
     try:
         yield
     finally:
         FatalLogger.fatal_lvl = saved
+        console.quiet = saved_quiet
+        plugin_logger.propagate = saved_propagate
+        plugin_logger.removeHandler(null)
 
 
 def collect(settings: SettingsArg, today: dt.date | str | None = None) -> dict[str, Any]:
@@ -57,7 +70,7 @@ def collect(settings: SettingsArg, today: dt.date | str | None = None) -> dict[s
         if not any(str(getattr(p, "__name__", p)).endswith("health_review") for p in plugins):
             config["PLUGINS"] = [*plugins, health_review]
         config["HEALTH_REVIEW_ADVISORY_LOG_LEVEL"] = "DEBUG"
-        with _quiet_fatal():
+        with _quiet():
             Pelican(config).run()
         state = health_review.STATE
         reviews = [(file, _title(content), review) for file, content, review in state["reviews"]]
