@@ -46,7 +46,8 @@ def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> st
     rel = str(value).strip()
     for prefix in IMAGE_PREFIXES:
         rel = rel.removeprefix(prefix)
-    path = Path(opts["PATH"]) / rel.lstrip("/")
+    rel = rel.lstrip("/")
+    path = Path(opts["PATH"]) / rel
     if not path.is_file():
         logger.warning("og_cards: %s: %s file %s not found; using a generated card", source, key, rel)
         return None

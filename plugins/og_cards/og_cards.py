@@ -82,6 +82,7 @@ LISTING_TITLES = {
     "tags": "Topics",
     "authors": "Authors",
     "404": "Page not found",
+    "search": "Search",
 }
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 SOCIAL_KEYS = ("og_title", "og_description", "og_image", "og_image_alt", "og_image_focus")
@@ -222,9 +223,13 @@ def _plan_listings(opts: dict[str, Any], jobs: CardJobs, articles_gen: Any) -> d
             description=f"{opts['site_name']}: articles by {author.name}.", url=author.url,
         )  # fmt: skip
     for name in settings.get("DIRECT_TEMPLATES", ["index"]):
+        save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+        if not save_as or not save_as.endswith(".html"):
+            continue  # robots.txt and other non-HTML templates have no <head>
         title = opts["listing_titles"].get(name) or opts["default_description"] or opts["site_name"]
         url = "" if name == "index" else settings.get(f"{name.upper()}_URL")
-        listings[name] = cards.plan_listing(
+        # Keyed like Pelican's `page_name` for direct templates: "archives/index", "404".
+        listings[os.path.splitext(save_as)[0]] = listings[name] = cards.plan_listing(
             opts, jobs, stem=name, title=title, section="" if name == "index" else opts["site_name"],
             description=opts["default_description"], url=url,
         )  # fmt: skip
