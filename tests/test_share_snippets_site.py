@@ -214,3 +214,38 @@ def test_mastodon_server_is_remembered_and_axe_passes(served, new_page):
         v for v in run_axe(page) if any("share" in " ".join(n["target"]) for n in v["nodes"])
     ]
     assert violations == [], format_violations(violations)
+
+
+def test_second_run_in_the_same_process_does_not_duplicate(build_site, tmp_path):
+    out = tmp_path / "twice"
+    build_site(content_path=CONTENT, settings=SETTINGS, output=out)
+    first = (out / "share/snippets.csv").read_text(encoding="utf-8")
+    build_site(content_path=CONTENT, settings=SETTINGS, output=out)  # as autoreload does
+    assert (out / "share/snippets.csv").read_text(encoding="utf-8") == first
+
+
+@pytest.mark.browser
+def test_server_name_validation_and_kit_copy(served, new_page):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(f"{served}/share-kit/{HARD}/")
+    cases = {
+        "mastodon.social": "mastodon.social",
+        " https://Mastodon.Social/@me ": "mastodon.social",
+        "@me@fosstodon.org": "fosstodon.org",
+        "xn--80ak6aa92e.com": "xn--80ak6aa92e.com",
+        "bücher.example": "xn--bcher-kva.example",
+        "localhost": None,
+        "127.0.0.1": None,
+        "evil.com:8080": None,
+        "-bad.example": None,
+        "javascript:alert(1)": None,
+        "": None,
+    }
+    for typed, expected in cases.items():
+        got = page.evaluate("v => window.sharewellShare.parseServer(v)", typed)
+        assert got == expected, typed
+    page.get_by_role("button", name="Copy X text").click()
+    page.wait_for_function("document.querySelector('[data-share-status]').textContent !== ''")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#kit-text-x").input_value()
+    assert page.external_requests == []

@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var KEY = "sharewell.mastodonServer";
-  var HOST = /^(?=.{4,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+(xn--[a-z0-9-]{2,59}|[a-z]{2,63})$/;
+  var LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+  var TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$/;
 
   function status(el, message) {
     var root = el.closest("[data-share], [data-share-kit]") || document;
@@ -37,12 +38,17 @@
   function parseServer(input) {
     var value = String(input || "").trim().toLowerCase();
     value = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+    value = value.split(/[/?#]/)[0];  // "example.social/@me" means server example.social
     var at = value.lastIndexOf("@");  // "@me@example.social" means server example.social
     if (at !== -1) { value = value.slice(at + 1); }
-    value = value.split(/[/?#]/)[0].replace(/\.$/, "");
+    value = value.replace(/\.$/, "");
     if (!value || /[\s:]/.test(value)) { return null; }
     try { value = new URL("https://" + value + "/").hostname; } catch (e) { return null; }
-    return HOST.test(value) ? value : null;
+    var labels = value.split(".");
+    if (value.length > 253 || labels.length < 2 || !TLD.test(labels[labels.length - 1])) {
+      return null;
+    }
+    return labels.every(function (label) { return LABEL.test(label); }) ? value : null;
   }
 
   function storage(server) {
