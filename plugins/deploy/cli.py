@@ -123,7 +123,12 @@ def rollback(
     console = _console(console)
     settings = read_pelican_settings(config, overrides)
     cfg = load_target(target, settings, environ)
-    previous, now = make_target(cfg).rollback(to)
+    tgt = make_target(cfg)
+    try:
+        previous, now = tgt.rollback(to)
+    finally:
+        if hasattr(tgt, "close"):
+            tgt.close()
     console.print(f"[green]Rolled back[/] from {previous} to {now}")
     return previous, now
 

@@ -42,7 +42,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("path", None, str, "absolute base directory holding releases/ and current"),
         Field("port", 22, int, "SSH port"),
         Field("key", "", str, "identity file (default: ssh-agent / ~/.ssh)"),
-        Field("ssh_options", "", str, "extra ssh options, e.g. '-o UserKnownHostsFile=...'"),
+        Field("options", "", str, "extra ssh options, e.g. '-o UserKnownHostsFile=...'"),
         Field("keep_releases", 5, int, "releases kept on the server (>= 2)"),
         Field("rsync", "rsync", str, "local rsync program"),
         Field("rsync_options", "", str, "extra rsync options, e.g. '--bwlimit=500'"),

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .config import TargetConfig
@@ -35,14 +37,26 @@ class SshTarget:
         self.cfg = cfg
         self.base = cfg["path"].rstrip("/")
         self.login = f"{cfg['user']}@{cfg['host']}"
+        # One SSH connection for the whole publish (about ten commands): a private
+        # ControlMaster socket, closed by close().
+        self._control = Path(tempfile.mkdtemp(prefix="sharewell-ssh-"))
+
+    def close(self) -> None:
+        """Close the shared SSH connection."""
+        subprocess.run(
+            [*self.ssh_command(), "-O", "exit", self.login], capture_output=True, check=False
+        )
+        shutil.rmtree(self._control, ignore_errors=True)
 
     # -- plumbing -------------------------------------------------------------------------
     def ssh_command(self) -> list[str]:
         """Return the ssh command (without host) used for remote commands and by rsync."""
         command = ["ssh", "-p", str(self.cfg["port"]), "-o", "BatchMode=yes"]
+        command += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self._control}/%C"]
+        command += ["-o", "ControlPersist=60"]
         if self.cfg["key"]:
             command += ["-i", self.cfg["key"], "-o", "IdentitiesOnly=yes"]
-        return command + shlex.split(self.cfg["ssh_options"])
+        return command + shlex.split(self.cfg["options"])
 
     def run(self, script: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a POSIX shell script on the server."""
@@ -84,7 +98,10 @@ class SshTarget:
         if proc.returncode == 3:
             return None
         if proc.returncode != 0:
-            raise TargetError(f"Could not read {name} on {self.login}:", [proc.stderr.strip()])
+            raise TargetError(
+                f"Could not read {name} on {self.login} (ssh exit {proc.returncode}):",
+                [proc.stderr.strip() or "(no error output)"],
+            )
         return proc.stdout
 
     def _rsync(self, source: Path, dest: str, extra: list[str]) -> subprocess.CompletedProcess:
@@ -163,31 +180,31 @@ class SshTarget:
                 "the live site is unchanged:",
                 proc.stderr.strip().splitlines()[-10:],
             )
-        self.run(f"set -e; cd {base}; mv -T {partial} releases/{name}")
-        self.switch(name)
-        self.prune([*releases, name], keep_also=name)
+        doomed = self.doomed([*releases, name], keep_also=name)
+        # One round trip: promote the upload, switch atomically, prune, post-command.
+        script = f"set -e; cd {base}; mv -T {partial} releases/{name}; {self.switch_script(name)}"
+        if doomed:
+            script += "; rm -rf " + " ".join(f"releases/{r}" for r in doomed)
         if self.cfg["post_command"]:
-            self.run(self.cfg["post_command"])
+            script += f"; {self.cfg['post_command']}"
+        self.run(script)
         return name
 
-    def switch(self, name: str) -> None:
-        """Point ``current`` at ``releases/<name>`` with an atomic rename."""
+    def switch_script(self, name: str) -> str:
+        """Return shell commands (run in the base dir) pointing ``current`` at ``name``."""
         if not RELEASE_NAME.match(name):
             raise TargetError(f"{name!r} is not a release name.")
         tmp = f".current-{name}"
-        self.run(
-            f"set -e; cd {shlex.quote(self.base)}; test -d releases/{name}; rm -f {tmp}; "
+        # rename(2) over the old link is atomic: readers see one release or the other.
+        return (
+            f"test -d releases/{name}; rm -f {tmp}; "
             f"ln -s releases/{name} {tmp}; mv -T {tmp} current"
         )
 
-    def prune(self, releases: list[str], keep_also: str) -> list[str]:
-        """Delete all but the newest ``keep_releases`` releases (never ``keep_also``)."""
+    def doomed(self, releases: list[str], keep_also: str) -> list[str]:
+        """Return releases to delete: all but the newest ``keep_releases`` (never ``keep_also``)."""
         keep = set(sorted(releases)[-self.cfg["keep_releases"] :]) | {keep_also}
-        doomed = [r for r in sorted(releases) if r not in keep]
-        if doomed:
-            paths = " ".join(f"releases/{r}" for r in doomed)
-            self.run(f"cd {shlex.quote(self.base)} && rm -rf {paths}")
-        return doomed
+        return [r for r in sorted(releases) if r not in keep]
 
     def rollback(self, to: str | None = None) -> tuple[str, str]:
         """Switch ``current`` to the release before it (or ``to``); return (from, to)."""
@@ -206,7 +223,8 @@ class SshTarget:
             raise TargetError(
                 f"Release {to!r} is not on the server.", [f"Releases: {', '.join(releases)}"]
             )
-        self.switch(to)
+        script = f"set -e; cd {shlex.quote(self.base)}; {self.switch_script(to)}"
         if self.cfg["post_command"]:
-            self.run(self.cfg["post_command"])
+            script += f"; {self.cfg['post_command']}"
+        self.run(script)
         return current, to

@@ -1,0 +1,231 @@
+"""End to end on 127.0.0.1: real sshd, rsync and nginx; publish, change, roll back, kill."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from deploy.cli import publish, rollback, run
+from deploy.testing import (
+    FIXTURE_CONFIG,
+    REPO,
+    NginxServer,
+    SshServer,
+    copy_fixture,
+    missing_binaries,
+    snapshot,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+MISSING = missing_binaries()
+if (MISSING or os.geteuid() != 0) and not IN_CI:
+    pytest.skip(
+        f"needs root and {', '.join(MISSING) or 'sshd, nginx, rsync'} (run `invoke test-setup`)",
+        allow_module_level=True,
+    )
+
+ARTICLE = "first-aid/cpr/index.html"
+OLD_CARD = "og/cpr-1a2b3c4d5e.png"
+NEW_CARD = "og/cpr-99887766aa.png"
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    if MISSING:
+        pytest.fail(f"missing in CI: {', '.join(MISSING)} (install via `invoke test-setup`)")
+    with SshServer(tmp_path_factory.mktemp("sshd")) as server:
+        yield server
+
+
+@pytest.fixture
+def site(tmp_path, sshd):
+    """A server base dir, nginx serving its `current`, and a publish helper."""
+    base = tmp_path / "srv"
+    base.mkdir()
+    content = copy_fixture(tmp_path / "content")
+    with NginxServer(tmp_path / "nginx", base) as nginx:
+        reload = f"kill -HUP $(cat {nginx.dir / 'nginx.pid'}) && sleep 0.3"
+        env = sshd.env(base, DEPLOY_SSH_KEEP_RELEASES="2", DEPLOY_SSH_POST_COMMAND=reload)
+        overrides = {"SITEURL": nginx.url, "FEED_DOMAIN": nginx.url}
+
+        def do(function=publish, **kwargs):
+            if function is rollback:
+                return rollback("ssh", config=FIXTURE_CONFIG, environ=env, **kwargs)
+            return publish(
+                "ssh",
+                config=FIXTURE_CONFIG,
+                content=content,
+                overrides=overrides,
+                environ=env,
+                **kwargs,
+            )
+
+        yield type(
+            "Site", (), {"base": base, "content": content, "nginx": nginx, "env": env, "do": do}
+        )
+
+
+def releases(base: Path) -> list[str]:
+    return sorted(p.name for p in (base / "releases").iterdir() if not p.name.startswith("."))
+
+
+def change_article(content: Path, text: str) -> None:
+    article = content / "articles" / "first-aid" / "cpr.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Push hard and fast", text), encoding="utf-8"
+    )
+    (content / OLD_CARD).rename(content / NEW_CARD)
+
+
+def test_publish_serves_release_with_headers(site):
+    site.do()
+    current = site.base / "current"
+    assert current.is_symlink()
+    assert os.readlink(current) == f"releases/{releases(site.base)[0]}"
+
+    status, headers, body = site.nginx.get("/first-aid/cpr/", {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert b"Push hard and fast" in gzip.decompress(body)
+    assert headers["Content-Type"].startswith("text/html")
+    assert "max-age=300" in headers["Cache-Control"]
+    csp = headers["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+
+    status, headers, body = site.nginx.get("/" + OLD_CARD)
+    assert status == 200
+    assert headers["Content-Type"] == "image/png"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert body == (site.content / OLD_CARD).read_bytes()
+
+    status, headers, _ = site.nginx.get("/feeds/all.atom.xml")
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/atom+xml")
+
+    # link_keeper's map, loaded by the post-command reload: a real 301 for an alias.
+    status, headers, _ = site.nginx.get("/old/cpr-guide/")
+    assert status == 301
+    assert headers["Location"].endswith("/first-aid/cpr/")
+    status, _, body = site.nginx.get("/no/such/page/")
+    assert status == 404
+    assert b"could not find that page" in body
+
+
+def test_second_publish_reuses_files_keeps_cards_and_rolls_back(site):
+    site.do()
+    first = releases(site.base)[0]
+    change_article(site.content, "Press hard and fast")
+    result = site.do()
+    second = result.release
+    assert releases(site.base) == [first, second]
+    assert ARTICLE in result.plan.change
+    old, new = site.base / "releases" / first, site.base / "releases" / second
+
+    def same_inode(rel: str) -> bool:
+        return (old / rel).stat().st_ino == (new / rel).stat().st_ino
+
+    assert not same_inode(ARTICLE)
+    for rel in ("first-aid/burns/index.html", "sleep/sleep-well/index.html", "about/index.html"):
+        assert same_inode(rel), f"{rel} was re-uploaded instead of hard-linked"
+    # The replaced card image is carried forward (same file) and still served.
+    assert same_inode(OLD_CARD)
+    assert site.nginx.get("/" + OLD_CARD)[0] == 200
+    assert site.nginx.get("/" + NEW_CARD)[0] == 200
+    assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
+
+    assert site.do(rollback) == (second, first)
+    assert os.readlink(site.base / "current") == f"releases/{first}"
+    assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
+
+    # A third publish prunes to DEPLOY_SSH_KEEP_RELEASES=2 and still keeps every card image.
+    third = site.do().release
+    assert releases(site.base) == [second, third]
+    assert site.nginx.get("/" + OLD_CARD)[0] == 200
+
+
+def test_dry_run_changes_nothing(site):
+    site.do()
+    before = snapshot(site.base)
+    change_article(site.content, "Press hard and fast")
+    result = site.do(dry_run=True)
+    assert result.dry_run
+    assert ARTICLE in result.plan.change
+    assert NEW_CARD in result.plan.upload
+    assert OLD_CARD not in result.plan.remove
+    assert snapshot(site.base) == before
+
+
+def test_killed_deploy_leaves_previous_release_live(site):
+    site.do()
+    live = os.readlink(site.base / "current")
+    change_article(site.content, "Press hard and fast")
+    # Incompressible padding plus a bandwidth limit keep rsync busy long enough to kill it.
+    (site.content / "extra").mkdir()
+    (site.content / "extra" / "padding.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    env = {
+        **os.environ,
+        **site.env,
+        "DEPLOY_SSH_RSYNC_OPTIONS": "--bwlimit=200",
+        "PYTHONPATH": str(REPO / "plugins"),
+    }
+    command = [sys.executable, "-m", "deploy", "-s", str(FIXTURE_CONFIG)]
+    command += ["-e", f"SITEURL={site.nginx.url}", "publish", "--target", "ssh"]
+    command += ["--content", str(site.content)]
+    proc = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        partial = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            partial = next((site.base / "releases").glob(".partial-*/extra"), None)
+            if partial is not None:
+                break
+            time.sleep(0.1)
+        assert partial is not None, "the upload never started"
+        time.sleep(0.5)
+        # Readers mid-upload still get the previous release.
+        assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    assert os.readlink(site.base / "current") == live
+    assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
+    assert site.nginx.get("/extra/padding.bin")[0] == 404
+
+    # The next publish cleans the partial upload and goes live.
+    site.do()
+    assert not list((site.base / "releases").glob(".partial-*"))
+    assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
+
+
+def test_gate_content_error_and_removed_url_leave_server_identical(site):
+    site.do()
+    before = snapshot(site.base)
+    article = site.content / "articles" / "sleep" / "sleep.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nSee [the missing page]({filename}/nope.md).\n", encoding="utf-8")
+    assert run(site.do) == 3
+    assert snapshot(site.base) == before
+
+    article.write_text(text, encoding="utf-8")
+    (site.content / "articles" / "first-aid" / "burns.md").unlink()
+    assert run(site.do) == 4
+    assert snapshot(site.base) == before
+    # Removing on purpose is allowed, and the URL then 404s.
+    site.do(allow_removal=["/first-aid/burns/"])
+    assert site.nginx.get("/first-aid/burns/")[0] == 404
