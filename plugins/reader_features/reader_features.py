@@ -1,0 +1,213 @@
+"""reader_features: on-site search, related articles, reading time and feeds with card images.
+
+Settings (all optional; see README.md):
+
+- READER_FEATURES_SEARCH (True): run Pagefind on the output at the end of the build. Turn off
+  for fast development builds; the search page then explains how to browse sections instead.
+- READER_FEATURES_SEARCH_BUNDLE_DIR ("pagefind"): output folder of the index and UI (/pagefind/).
+- READER_FEATURES_SEARCH_EXCLUDE_SELECTORS ([]): extra CSS selectors Pagefind must not index
+  (navigation and share blocks are outside the indexed `data-pagefind-body` element already).
+- READER_FEATURES_SEARCH_LANGUAGE (None): index every page as this ISO 639-1 language.
+- READER_FEATURES_PAGEFIND_BINARY (None): path of the Pagefind executable; by default the one
+  from the `pagefind[bin]` package (or $PAGEFIND_BINARY_PATH).
+- READER_FEATURES_RELATED_COUNT (3): related articles per article (0 turns them off).
+- READER_FEATURES_RELATED_TAG_WEIGHT (1.0): weight of a shared tag (scaled by its rarity).
+- READER_FEATURES_RELATED_CATEGORY_WEIGHT (0.5): bonus for a candidate in the same category.
+- READER_FEATURES_RELATED_MAX_TAG_SIZE (200): tags on more articles than this are too generic
+  to suggest anything and are skipped (this also bounds the build time).
+- READER_FEATURES_WORDS_PER_MINUTE (200): reading speed for `article.reading`.
+- READER_FEATURES_FEED_MEDIA (True): add card images (Media RSS, enclosures) and summaries to feeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from reader_features import feeds, reading, related, search
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "READER_FEATURES_SEARCH": True,
+    "READER_FEATURES_SEARCH_BUNDLE_DIR": "pagefind",
+    "READER_FEATURES_SEARCH_EXCLUDE_SELECTORS": [],
+    "READER_FEATURES_SEARCH_LANGUAGE": None,
+    "READER_FEATURES_PAGEFIND_BINARY": None,
+    "READER_FEATURES_RELATED_COUNT": 3,
+    "READER_FEATURES_RELATED_TAG_WEIGHT": 1.0,
+    "READER_FEATURES_RELATED_CATEGORY_WEIGHT": 0.5,
+    "READER_FEATURES_RELATED_MAX_TAG_SIZE": 200,
+    "READER_FEATURES_WORDS_PER_MINUTE": 200,
+    "READER_FEATURES_FEED_MEDIA": True,
+}
+
+_state: dict[str, Any] = {}
+LAST_SEARCH_STATS: search.IndexStats | None = None
+
+
+class ReaderFeaturesSettingsError(ValueError):
+    """A reader_features setting has a bad value."""
+
+
+def _fail(key: str, value: Any, why: str) -> None:
+    raise ReaderFeaturesSettingsError(f"reader_features: {key} = {value!r} {why}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Return a new dict of validated reader_features settings with defaults filled in."""
+    opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    for key in ("READER_FEATURES_SEARCH", "READER_FEATURES_FEED_MEDIA"):
+        if not isinstance(opts[key], bool):
+            _fail(key, opts[key], "must be True or False")
+    bundle = opts["READER_FEATURES_SEARCH_BUNDLE_DIR"]
+    if not (isinstance(bundle, str) and bundle.strip("/") and ".." not in Path(bundle).parts):
+        _fail("READER_FEATURES_SEARCH_BUNDLE_DIR", bundle, "must be a folder inside the output")
+    opts["READER_FEATURES_SEARCH_BUNDLE_DIR"] = bundle.strip("/")
+    selectors = opts["READER_FEATURES_SEARCH_EXCLUDE_SELECTORS"]
+    if not (isinstance(selectors, list | tuple) and all(isinstance(s, str) for s in selectors)):
+        _fail("READER_FEATURES_SEARCH_EXCLUDE_SELECTORS", selectors, "must be a list of selectors")
+    language = opts["READER_FEATURES_SEARCH_LANGUAGE"]
+    if language is not None and not (isinstance(language, str) and language.isalpha()):
+        _fail("READER_FEATURES_SEARCH_LANGUAGE", language, "must be None or a code like 'en'")
+    binary = opts["READER_FEATURES_PAGEFIND_BINARY"]
+    if binary is not None and not isinstance(binary, str | Path):
+        _fail("READER_FEATURES_PAGEFIND_BINARY", binary, "must be None or a path")
+    count = opts["READER_FEATURES_RELATED_COUNT"]
+    if not (_is_int(count) and 0 <= count <= 20):
+        _fail("READER_FEATURES_RELATED_COUNT", count, "must be an integer from 0 to 20")
+    for key in ("READER_FEATURES_RELATED_TAG_WEIGHT", "READER_FEATURES_RELATED_CATEGORY_WEIGHT"):
+        value = opts[key]
+        if not (isinstance(value, int | float) and not isinstance(value, bool) and value >= 0):
+            _fail(key, value, "must be a number >= 0")
+    max_tag = opts["READER_FEATURES_RELATED_MAX_TAG_SIZE"]
+    if max_tag is not None and not (_is_int(max_tag) and max_tag >= 1):
+        _fail("READER_FEATURES_RELATED_MAX_TAG_SIZE", max_tag, "must be None or an integer >= 1")
+    wpm = opts["READER_FEATURES_WORDS_PER_MINUTE"]
+    if not (_is_int(wpm) and 50 <= wpm <= 1000):
+        _fail("READER_FEATURES_WORDS_PER_MINUTE", wpm, "must be an integer from 50 to 1000")
+    return opts
+
+
+def initialized(pelican: Any) -> None:
+    """Validate settings, expose them to templates and reset per-run state."""
+    _state.clear()
+    opts = get_settings(pelican.settings)
+    # Templates read READER_FEATURES_SEARCH etc. even when pelicanconf does not set them.
+    for key, value in opts.items():
+        pelican.settings.setdefault(key, value)
+    _state["opts"] = opts
+    _state["articles"] = {}
+    _state["feeds"] = 0
+
+
+def _item(article: Any) -> related.Item:
+    date = getattr(article, "date", None)
+    return related.Item(
+        key=str(article.url),
+        tags=tuple(sorted(str(tag.slug) for tag in getattr(article, "tags", None) or [])),
+        category=str(getattr(getattr(article, "category", None), "slug", "")),
+        timestamp=date.timestamp() if date is not None else 0.0,
+        group=getattr(article, "lang", None),
+        ref=article,
+    )
+
+
+def all_generators_finalized(generators: list[Any]) -> None:
+    """Attach `article.reading` and `article.related`; index articles for the feed hook."""
+    opts = _state.get("opts")
+    if opts is None:
+        return
+    started = time.perf_counter()
+    for generator in generators:
+        if not hasattr(generator, "articles"):
+            continue
+        published = [*generator.articles, *getattr(generator, "translations", [])]
+        others = [
+            *getattr(generator, "drafts", []),
+            *getattr(generator, "drafts_translations", []),
+            *getattr(generator, "hidden_articles", []),
+            *getattr(generator, "hidden_translations", []),
+        ]
+        wpm = opts["READER_FEATURES_WORDS_PER_MINUTE"]
+        for article in [*published, *others]:
+            article.reading = reading.reading(article.content, wpm)
+        for article in published:
+            _state["articles"][str(article.url)] = article
+        pool = [_item(article) for article in published]
+        targets = [*pool, *(_item(article) for article in others)]
+        lists = related.related(
+            targets,
+            pool,
+            count=opts["READER_FEATURES_RELATED_COUNT"],
+            tag_weight=opts["READER_FEATURES_RELATED_TAG_WEIGHT"],
+            category_weight=opts["READER_FEATURES_RELATED_CATEGORY_WEIGHT"],
+            max_tag_size=opts["READER_FEATURES_RELATED_MAX_TAG_SIZE"],
+        )
+        for item in targets:
+            item.ref.related = [other.ref for other in lists.get(item.key, [])]
+        logger.debug(
+            "reader_features: related lists for %d articles in %.3f s",
+            len(targets),
+            time.perf_counter() - started,
+        )
+
+
+def feed_generated(context: dict[str, Any], feed: Any) -> None:
+    """Add each entry's card image and summary to a feed before Pelican writes it."""
+    opts = _state.get("opts")
+    if opts is None or not opts["READER_FEATURES_FEED_MEDIA"]:
+        return
+    siteurl = str(context.get("SITEURL", ""))
+    feeds.enrich(feed, _state.get("articles", {}), siteurl)
+    _state["feeds"] = _state.get("feeds", 0) + 1
+
+
+def finalized(pelican: Any) -> None:
+    """Run Pagefind on the output (unless READER_FEATURES_SEARCH is off) and log a summary."""
+    global LAST_SEARCH_STATS  # noqa: PLW0603 - read by tests and docs/performance.md runs
+    opts = _state.get("opts")
+    if opts is None:
+        return
+    LAST_SEARCH_STATS = None
+    if opts["READER_FEATURES_SEARCH"]:
+        output = Path(pelican.settings["OUTPUT_PATH"])
+        try:
+            binary = search.find_binary(opts["READER_FEATURES_PAGEFIND_BINARY"])
+            LAST_SEARCH_STATS = search.run_pagefind(
+                binary,
+                output,
+                opts["READER_FEATURES_SEARCH_BUNDLE_DIR"],
+                exclude_selectors=opts["READER_FEATURES_SEARCH_EXCLUDE_SELECTORS"],
+                force_language=opts["READER_FEATURES_SEARCH_LANGUAGE"],
+            )
+        except search.SearchError as error:
+            logger.error("reader_features: search index not built: %s", error)
+        else:
+            stats = LAST_SEARCH_STATS
+            logger.info(
+                "reader_features: search index of %d pages, %d words: %d files, %.0f KB in %.2f s",
+                stats.pages,
+                stats.words,
+                stats.files,
+                stats.bytes / 1024,
+                stats.seconds,
+            )
+    logger.info("reader_features: %d feeds carry card images", _state.get("feeds", 0))
+    _state.clear()
+
+
+def register() -> None:
+    """Connect the reader_features receivers to Pelican's signals."""
+    signals.initialized.connect(initialized)
+    signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.feed_generated.connect(feed_generated)
+    signals.finalized.connect(finalized)
