@@ -12,7 +12,7 @@ from share_snippets import ShareSnippetsConfigError, get_settings
 from share_snippets.compose import Post
 from share_snippets.data import ShareData
 from share_snippets.networks import NETWORKS, Prepared, add_params, build_mastodon, query
-from share_snippets.share_snippets import DEFAULTS, schedule_start
+from share_snippets.share_snippets import DEFAULTS, _check_metadata, schedule_start
 
 TITLE = 'Fish & chips: "100%" #1 <script>x</script> 🔥 مرحبا'
 URL = "https://www.sharewell.org.uk/first-aid/burns/?utm_source=x&utm_medium=social"
@@ -123,6 +123,18 @@ def test_unknown_network_is_a_configuration_error_naming_it(caplog):
 def test_bad_settings_name_key_and_value(key, value):
     with pytest.raises(ShareSnippetsConfigError, match=key):
         get_settings({key: value})
+
+
+def test_disabled_networks_get_no_scheduler_csv():
+    config = get_settings({"SHARE_SNIPPETS_NETWORKS": ["x", "email"]})
+    assert config["SHARE_SNIPPETS_SCHEDULE_NETWORKS"] == ["x"]
+
+
+def test_hyphenated_metadata_keys_are_reported(caplog):
+    article = SimpleNamespace(source_path="a.md", metadata={"share-text-x": "Hi", "title": "T"})
+    with caplog.at_level(logging.WARNING):
+        _check_metadata(article)
+    assert "'share-text-x'" in caplog.text and "'share_text_x'" in caplog.text
 
 
 def test_schedule_start_defaults_to_9am_tomorrow_in_site_time():

@@ -116,16 +116,12 @@ def get_settings(settings: dict) -> dict[str, Any]:
     s["SHARE_SNIPPETS_NETWORKS"] = _check_networks(
         "SHARE_SNIPPETS_NETWORKS", s["SHARE_SNIPPETS_NETWORKS"]
     )
-    schedulable = {
-        k for k in s["SHARE_SNIPPETS_NETWORKS"] if NETWORKS[k].kind in _SCHEDULED_NETWORK_KINDS
-    }
-    user_sched = "SHARE_SNIPPETS_SCHEDULE_NETWORKS" in settings
+    schedulable = {k for k, n in NETWORKS.items() if n.kind in _SCHEDULED_NETWORK_KINDS}
     sched = _check_networks(
-        "SHARE_SNIPPETS_SCHEDULE_NETWORKS",
-        s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"],
-        schedulable if user_sched else None,
+        "SHARE_SNIPPETS_SCHEDULE_NETWORKS", s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"], schedulable
     )
-    s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"] = [k for k in sched if k in schedulable]
+    # Networks that are not enabled get no scheduler CSV (the default lists six).
+    s["SHARE_SNIPPETS_SCHEDULE_NETWORKS"] = [k for k in sched if k in s["SHARE_SNIPPETS_NETWORKS"]]
     for key in ("SHARE_SNIPPETS_UTM", "SHARE_SNIPPETS_KIT", "SHARE_SNIPPETS_EXPORT"):
         if not isinstance(s[key], bool):
             _fail(key, s[key], "must be True or False")
@@ -202,8 +198,10 @@ def _sharable(article: Any) -> bool:
 
 # ---- receivers -------------------------------------------------------------------------
 def validate_settings(pelican: Any) -> None:
-    """Validate settings as early as possible and reset per-run state."""
+    """Validate settings early, publish defaults (for --print-settings), reset per-run state."""
     _STATE["settings"] = get_settings(pelican.settings)
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
     _STATE["items"] = []
 
 
