@@ -322,3 +322,19 @@ def check(c, fast=False):
     if failures:
         sys.exit("check failed: " + ", ".join(failures))
     print("check passed: lint, tests and strict builds are clean.")
+
+
+@task(
+    help={
+        "today": "pretend today is YYYY-MM-DD (default: today in the site's time zone)",
+        "csv": "where to write the CSV (default: review-report.csv)",
+        "publish": "use publishconf.py",
+    }
+)
+def review_report(c, today=None, csv="review-report.csv", publish=False):
+    """List health articles by review urgency and write review-report.csv."""
+    from health_review import review_report as report
+
+    settings = CONFIG["settings_publish" if publish else "settings_base"]
+    rows = report(settings, today=today, csv_path=ROOT / csv)
+    print(f"review-report: {len(rows)} health article(s); wrote {csv}")
