@@ -73,7 +73,10 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 SLUGIFY_SOURCE = "basename"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "robots", "search"]
+# reader_features: the search page (Pagefind UI with JavaScript, section list without).
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 # robots.txt is a theme template so its Sitemap line carries the absolute SITEURL.
 ROBOTS_SAVE_AS = "robots.txt"
 TEMPLATE_PAGES: dict[str, str] = {}
@@ -114,12 +117,19 @@ PLUGINS = [
     "health_review",
     "share_snippets",
     "og_cards",  # after health_review: cards show article.review.last_reviewed
+    "reader_features",
 ]
 
 SITEMAP = {
     "format": "xml",
     # Not pages for search engines: the 404 page, robots.txt, editors' tools.
-    "exclude": [r"^/?404\.html$", r"^/?robots\.txt$", r"^/?_desk/", r"^/?share-kit/"],
+    "exclude": [
+        r"^/?404\.html$",
+        r"^/?robots\.txt$",
+        r"^/?_desk/",
+        r"^/?share-kit/",
+        r"^/?search/",
+    ],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
