@@ -227,3 +227,9 @@ def test_mastodon_limit_setting_is_used():
     meta = {"summary": "word " * 100}
     mastodon = ShareData(fake_article(metadata=meta), settings, SITE).networks["mastodon"]
     assert mastodon.limit == 100 and mastodon.length <= 100 and mastodon.trimmed
+
+
+def test_translations_get_their_own_kit_page():
+    share = ShareData(fake_article(in_default_lang=False, lang="cy"), get_settings({}), SITE)
+    assert share.kit_url == "share-kit/first-aid/burns/cy/"
+    assert share.kit_save_as == "share-kit/first-aid/burns/cy/index.html"

@@ -137,12 +137,22 @@ class ShareData:
         """Return the share kit page path (relative to SITEURL), or '' if disabled."""
         if not self._settings["SHARE_SNIPPETS_KIT"]:
             return ""
-        return self._settings["SHARE_SNIPPETS_KIT_URL"].format(**self.fields)
+        return self._lang_path(self._settings["SHARE_SNIPPETS_KIT_URL"].format(**self.fields))
 
     @cached_property
     def kit_save_as(self) -> str:
         """Return the share kit output path."""
-        return self._settings["SHARE_SNIPPETS_KIT_SAVE_AS"].format(**self.fields)
+        return self._lang_path(self._settings["SHARE_SNIPPETS_KIT_SAVE_AS"].format(**self.fields))
+
+    def _lang_path(self, path: str) -> str:
+        """Give a translation its own kit page unless the template already uses {lang}."""
+        pattern = self._settings["SHARE_SNIPPETS_KIT_URL"]
+        if getattr(self._article, "in_default_lang", True) or "{lang}" in pattern:
+            return path
+        head, sep, tail = path.rpartition("/") if path.endswith(".html") else (path, "", "")
+        if sep:
+            return f"{head}/{self.fields['lang']}/{tail}"
+        return f"{path.rstrip('/')}/{self.fields['lang']}/"
 
     @cached_property
     def fields(self) -> dict[str, str]:
