@@ -68,6 +68,12 @@ def test_mastodon_link_for_an_instance():
     assert params(link) == ("https://mastodon.social/share", {"text": POST.text})
 
 
+def test_threads_drops_a_topic_tag_over_50_characters():
+    long_tag = Post("T", "", ("A" * 51,), "T\n\n#" + "A" * 51, "T", False)
+    link = NETWORKS["threads"].build(Prepared(post=long_tag, url=URL, title="T"))
+    assert "tag" not in params(link)[1]
+
+
 def test_email_uses_percent_20_for_spaces():
     link = NETWORKS["email"].build(PREPARED)
     assert link.startswith("mailto:?subject=Fish%20%26%20chips")

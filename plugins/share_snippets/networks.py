@@ -25,6 +25,7 @@ from .counting import (
 )
 
 REDDIT_TITLE_LIMIT = 300
+THREADS_TAG_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def build_mastodon(p: Prepared, instance: str = "{instance}") -> str:
 def build_threads(p: Prepared) -> str:
     """Build a Threads post intent (text, url, one topic tag)."""
     tag = p.post.hashtags[0] if p.post.hashtags else ""
+    tag = tag if len(tag) <= THREADS_TAG_LIMIT else ""  # Threads rejects longer topic tags
     params = [("text", _body_without_tags(p)), ("url", p.url), ("tag", tag)]
     return "https://www.threads.com/intent/post?" + query(params)
 
