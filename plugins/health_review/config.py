@@ -37,7 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "HEALTH_REVIEW_LANGUAGE": None,
     "HEALTH_REVIEW_CARD_HEADING_LEVEL": "auto",
     "HEALTH_REVIEW_MARKDOWN": True,
-    "HEALTH_REVIEW_REPORT_CSV": "review-report.csv",
 }
 
 

@@ -12,8 +12,7 @@ Settings (all optional; see README.md):
     HEALTH_REVIEW_POLICY_URL ("editorial-policy/"), HEALTH_REVIEW_PUBLISHER_NAME
     (ORGANISATION["name"] or SITENAME), HEALTH_REVIEW_PUBLISHER_LOGO (ORGANISATION["logo"]),
     HEALTH_REVIEW_LANGUAGE (DEFAULT_LANG, "en" -> "en-GB"), HEALTH_REVIEW_CARD_HEADING_LEVEL
-    ("auto"), HEALTH_REVIEW_MARKDOWN (True: add the care-card extension to MARKDOWN),
-    HEALTH_REVIEW_REPORT_CSV ("review-report.csv").
+    ("auto"), HEALTH_REVIEW_MARKDOWN (True: add the care-card extension to MARKDOWN).
 
 Signals: ``initialized`` validates settings and adds the Markdown extension;
 ``article_generator_context`` / ``page_generator_context`` parse metadata into
