@@ -1,0 +1,124 @@
+"""gh-pages target into a local bare repository (ghp-import), plus the gate on that target."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from deploy.cli import publish, run
+from deploy.testing import FIXTURE_CONFIG, copy_fixture, snapshot
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+if not shutil.which("git") and not IN_CI:
+    pytest.skip("git is not installed", allow_module_level=True)
+
+OLD_CARD = "og/cpr-1a2b3c4d5e.png"
+NEW_CARD = "og/cpr-99887766aa.png"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def remote(tmp_path):
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    return bare
+
+
+@pytest.fixture
+def content(tmp_path):
+    return copy_fixture(tmp_path / "content")
+
+
+def do(remote: Path, content: Path, **kwargs):
+    env = {"DEPLOY_GH_PAGES_REMOTE": str(remote), "DEPLOY_GH_PAGES_CNAME": "www.example.org"}
+    return publish("gh-pages", config=FIXTURE_CONFIG, content=content, environ=env, **kwargs)
+
+
+def tree(remote: Path) -> set[str]:
+    return set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split())
+
+
+def test_publish_to_branch_keeps_history_and_card_images(remote, content):
+    do(remote, content)
+    files = tree(remote)
+    assert {"first-aid/cpr/index.html", OLD_CARD, "published-urls.json", ".nojekyll"} <= files
+    assert "CNAME" in files
+    assert not [f for f in files if f.endswith(".gz")]
+    first = git(remote, "rev-parse", "gh-pages").strip()
+
+    article = content / "articles" / "first-aid" / "cpr.md"
+    article.write_text(article.read_text().replace("Push hard", "Press hard"), encoding="utf-8")
+    (content / OLD_CARD).rename(content / NEW_CARD)
+    result = do(remote, content)
+    assert "first-aid/cpr/index.html" in result.plan.change
+    assert NEW_CARD in result.plan.upload
+    assert OLD_CARD not in result.plan.remove
+    files = tree(remote)
+    assert {OLD_CARD, NEW_CARD} <= files
+    second = git(remote, "rev-parse", "gh-pages").strip()
+    assert git(remote, "rev-parse", "gh-pages^").strip() == first
+    assert "Press hard" in git(remote, "show", "gh-pages:first-aid/cpr/index.html")
+
+    # Nothing changed: no new commit.
+    result = do(remote, content)
+    assert result.plan.empty
+    assert git(remote, "rev-parse", "gh-pages").strip() == second
+
+
+def test_dry_run_and_gate_leave_the_remote_identical(remote, content):
+    do(remote, content)
+    before = snapshot(remote)
+
+    article = content / "articles" / "first-aid" / "cpr.md"
+    article.write_text(article.read_text().replace("Push hard", "Press hard"), encoding="utf-8")
+    result = do(remote, content, dry_run=True)
+    assert "first-aid/cpr/index.html" in result.plan.change
+    assert snapshot(remote) == before
+
+    broken = content / "articles" / "sleep" / "sleep.md"
+    broken.write_text(broken.read_text() + "\n[x]({filename}/missing.md)\n", encoding="utf-8")
+    assert run(do, remote, content) == 3
+    assert snapshot(remote) == before
+
+    broken.write_text(broken.read_text().replace("\n[x]({filename}/missing.md)\n", ""))
+    (content / "articles" / "first-aid" / "burns.md").unlink()
+    assert run(do, remote, content) == 4
+    assert snapshot(remote) == before
+
+
+def test_removed_url_is_listed_with_a_fix(remote, content, capsys):
+    do(remote, content)
+    (content / "articles" / "first-aid" / "burns.md").unlink()
+    (content / "pages" / "about.md").unlink()
+    from rich.console import Console
+
+    console = Console(file=None, width=200, stderr=True)
+    assert run(do, remote, content, console=console) == 4
+    err = capsys.readouterr().err
+    assert "/first-aid/burns/" in err
+    assert "/about/" in err
+    assert "aliases" in err
+    assert "--allow-removal" in err
+    assert "Traceback" not in err
+
+
+def test_moved_article_with_alias_passes_the_gate(remote, content):
+    do(remote, content)
+    burns = content / "articles" / "first-aid" / "burns.md"
+    text = burns.read_text().replace("Slug: burns", "Slug: burns-and-scalds")
+    burns.write_text(text.replace("Summary:", "Aliases: /first-aid/burns/\nSummary:"))
+    do(remote, content)
+    page = git(remote, "show", "gh-pages:first-aid/burns/index.html")
+    assert 'http-equiv="refresh"' in page
+    assert "/first-aid/burns-and-scalds/" in page
+    assert "/first-aid/burns/ /first-aid/burns-and-scalds/ 301" in git(
+        remote, "show", "gh-pages:_redirects"
+    )
