@@ -55,7 +55,9 @@ PLUGIN_KEYS = frozenset(
         "share_text_telegram",
         "share_text_linkedin",
         "share_text_email",
+        "share_text_reddit",
         "hashtags",
+        "share",
         # health_review
         "last_reviewed",
         "next_review",
