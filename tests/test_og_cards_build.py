@@ -49,7 +49,9 @@ def site(tmp_path_factory) -> Path:
     from conftest import build
 
     root = tmp_path_factory.mktemp("og-site")
-    return build(root / "output", content_path=FIXTURE, settings=SETTINGS, cache=root / "cache")
+    # Two per page so that /page/2/ exists: its og:url must follow its own canonical URL.
+    settings = {**SETTINGS, "DEFAULT_PAGINATION": 2}
+    return build(root / "output", content_path=FIXTURE, settings=settings, cache=root / "cache")
 
 
 def test_every_page_carries_the_full_set_of_tags(site: Path) -> None:
@@ -76,12 +78,21 @@ def test_every_page_carries_the_full_set_of_tags(site: Path) -> None:
                 pytest.fail(f"{page}: {tag} uses property=")
 
 
+def test_paginated_listings_point_og_url_at_their_own_page(site: Path) -> None:
+    meta = _meta(
+        BeautifulSoup((site / "page" / "2" / "index.html").read_text("utf-8"), "html.parser")
+    )
+    assert meta["og:url"] == [f"{SITEURL}/page/2/"]
+
+
 def test_article_tags(site: Path) -> None:
     html = (site / "first-aid" / "burns" / "index.html").read_text("utf-8")
     meta = _meta(BeautifulSoup(html, "html.parser"))
     assert meta["og:type"] == ["article"]
     assert meta["og:title"] == ["Burns and scalds: first aid"]
-    assert meta["og:description"] == ["Cool a burn under running water for 20 minutes & cover it loosely."]
+    assert meta["og:description"] == [
+        "Cool a burn under running water for 20 minutes & cover it loosely."
+    ]
     assert meta["og:url"] == [f"{SITEURL}/first-aid/burns/"]
     assert meta["article:section"] == ["First aid"]
     assert meta["article:tag"] == ["first aid", "home safety"]
@@ -111,16 +122,20 @@ def test_listings_are_websites_with_their_own_cards(site: Path) -> None:
 
 def test_quotes_and_markup_in_titles_are_escaped(site: Path) -> None:
     html = (site / "living-well" / "quotes" / "index.html").read_text("utf-8")
-    assert "<script>\"" not in html and "<script>&" not in html
+    assert '<script>"' not in html and "<script>&" not in html
     meta = _meta(BeautifulSoup(html, "html.parser"))
     assert meta["og:title"] == ["Why \"<script>\" & 'quotes' don't break previews"]
 
 
 def test_photo_and_writer_images(site: Path) -> None:
-    photo = _meta(BeautifulSoup((site / "living-well/heat/index.html").read_text("utf-8"), "html.parser"))
+    photo = _meta(
+        BeautifulSoup((site / "living-well/heat/index.html").read_text("utf-8"), "html.parser")
+    )
     assert photo["og:image"][0].endswith(".jpg")
     assert photo["og:image:type"] == ["image/jpeg"]
-    own = _meta(BeautifulSoup((site / "living-well/own-image/index.html").read_text("utf-8"), "html.parser"))
+    own = _meta(
+        BeautifulSoup((site / "living-well/own-image/index.html").read_text("utf-8"), "html.parser")
+    )
     assert own["og:title"] == ["A shorter title for social media"]
     assert own["og:description"] == ["A description written for social media."]
     assert own["og:image:alt"] == ["Circles in warm colours"]
@@ -175,7 +190,9 @@ def test_second_build_renders_nothing_and_a_title_edit_renders_one(tmp_path: Pat
     assert _og_images(tmp_path / "out2") == before
 
     article = content / "articles" / "first-aid" / "burns.md"
-    article.write_text(article.read_text("utf-8").replace("first aid\nDate", "first aid now\nDate"), "utf-8")
+    article.write_text(
+        article.read_text("utf-8").replace("first aid\nDate", "first aid now\nDate"), "utf-8"
+    )
     build(tmp_path / "out3", content_path=content, settings=SETTINGS, cache=cache)
     assert og_cards.LAST_STATS.rendered == 1
     after = _og_images(tmp_path / "out3")
@@ -190,7 +207,9 @@ def test_missing_writer_image_warns_and_uses_a_generated_card(tmp_path: Path, ca
     own = content / "articles" / "living-well" / "own.md"
     own.write_text(own.read_text("utf-8").replace("images/photo.jpg", "images/gone.jpg"), "utf-8")
     with caplog.at_level(logging.WARNING):
-        out = build(tmp_path / "out", content_path=content, settings={**SETTINGS, "OG_CARDS_WORKERS": 0})
+        out = build(
+            tmp_path / "out", content_path=content, settings={**SETTINGS, "OG_CARDS_WORKERS": 0}
+        )
     assert "og_image file images/gone.jpg not found" in caplog.text
     assert "own.md" in caplog.text
     assert _og_images(out)["living-well/own-image/index.html"].endswith(".png")

@@ -53,7 +53,9 @@ def test_noisy_photo_is_recompressed_under_the_budget(tmp_path: Path) -> None:
     noise = Image.effect_noise((1200, 630), 120).convert("RGB")
     noise.save(tmp_path / "noise.png")
     opts = dict(OPTS, OG_CARDS_MAX_BYTES=90_000)
-    spec = build_spec(opts, "photo", TEXTS, "#007f3b", {"path": str(tmp_path / "noise.png"), "focus": (0.5, 0.5)})
+    spec = build_spec(
+        opts, "photo", TEXTS, "#007f3b", {"path": str(tmp_path / "noise.png"), "focus": (0.5, 0.5)}
+    )
     result = render.render_card(spec, str(tmp_path / "card.jpg"))
     assert result["bytes"] <= 90_000
 
@@ -70,7 +72,10 @@ def test_photo_is_darkened_to_a_4_5_contrast_for_white_text(golden_specs) -> Non
 @pytest.mark.parametrize("colour", ["#ffeb3b", "#007f3b", "#00425a", "#ffffff", "#da291c"])
 def test_category_label_colour_is_readable(colour: str) -> None:
     readable = render.readable_on(colour, OPTS["OG_CARDS_BACKGROUND"])
-    assert render.contrast(render.hex_rgb(readable), render.hex_rgb(OPTS["OG_CARDS_BACKGROUND"])) >= 4.5
+    assert (
+        render.contrast(render.hex_rgb(readable), render.hex_rgb(OPTS["OG_CARDS_BACKGROUND"]))
+        >= 4.5
+    )
 
 
 def test_corrupt_writer_image_falls_back_to_the_text_layout(tmp_path: Path) -> None:

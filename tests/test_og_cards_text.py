@@ -26,6 +26,12 @@ SCRIPTS = {
 RTL = {"arabic", "urdu", "hebrew"}
 
 
+def _fit(text: str, max_lines: int) -> textfit.Fit:
+    return textfit.fit(
+        text, STACK, width=WIDTH, height=HEIGHT, max_size=84, min_size=44, max_lines=max_lines
+    )
+
+
 def _font_names(text: str) -> set[str]:
     return {run.font.rsplit("/", 1)[-1] for run in textfit.segment(text, STACK)}
 
@@ -33,7 +39,7 @@ def _font_names(text: str) -> set[str]:
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_every_script_fits_without_dropping_characters(name: str) -> None:
     text = SCRIPTS[name]
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    fitted = _fit(text, 4)
     assert fitted.lines
     assert not fitted.truncated
     assert fitted.rtl is (name in RTL)
@@ -93,7 +99,7 @@ def test_cjk_breaks_between_ideographs_but_not_before_closing_punctuation() -> N
 
 def test_long_titles_shrink_then_cut_at_a_word_with_an_ellipsis() -> None:
     text = "How to recognise and treat heat exhaustion and heatstroke at outdoor events " * 4
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    fitted = _fit(text, 4)
     assert fitted.size == 44
     assert fitted.truncated
     assert len(fitted.lines) == 4
@@ -104,14 +110,14 @@ def test_long_titles_shrink_then_cut_at_a_word_with_an_ellipsis() -> None:
 
 def test_shrinks_before_cutting() -> None:
     text = "Heatstroke, heat exhaustion and dehydration at summer festivals and sports days"
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    fitted = _fit(text, 3)
     assert 44 <= fitted.size < 84
     assert not fitted.truncated
 
 
 def test_one_very_long_word_is_broken_between_characters() -> None:
     word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
-    fitted = textfit.fit(word, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    fitted = _fit(word, 3)
     assert len(fitted.lines) == 3
     assert all(textfit.measure(line, STACK, fitted.size) <= WIDTH for line in fitted.lines)
     assert fitted.lines[-1].endswith(textfit.ELLIPSIS)
@@ -120,14 +126,14 @@ def test_one_very_long_word_is_broken_between_characters() -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_title_gives_no_lines(text: str) -> None:
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    fitted = _fit(text, 4)
     assert fitted.lines == ()
     assert not fitted.truncated
 
 
 def test_script_tags_and_quotes_are_plain_text() -> None:
     text = "Why <script>alert(\"x\")</script> & 'quotes' don't break cards"
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 4)
+    fitted = _fit(text, 4)
     assert "".join(fitted.lines).replace(" ", "") == text.replace(" ", "")
 
 
@@ -136,9 +142,11 @@ def test_characters_without_a_font_are_dropped_not_boxed() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=120))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=120)
+)
 def test_fit_never_overflows(text: str) -> None:
-    fitted = textfit.fit(text, STACK, WIDTH, HEIGHT, 84, 44, 3)
+    fitted = _fit(text, 3)
     assert len(fitted.lines) <= 3
     for line in fitted.lines:
         assert textfit.measure(line, STACK, fitted.size) <= WIDTH + 1

@@ -13,9 +13,21 @@ from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
 logger = logging.getLogger(__name__)
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+# English month names whatever the build locale: the card text is English.
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 IMAGE_PREFIXES = ("{static}", "{attach}", "{filename}", "|static|", "|attach|", "|filename|")
 
 
@@ -49,7 +61,9 @@ def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> st
     rel = rel.lstrip("/")
     path = Path(opts["PATH"]) / rel
     if not path.is_file():
-        logger.warning("og_cards: %s: %s file %s not found; using a generated card", source, key, rel)
+        logger.warning(
+            "og_cards: %s: %s file %s not found; using a generated card", source, key, rel
+        )
         return None
     return str(path)
 
@@ -115,7 +129,11 @@ def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: st
         or opts["default_description"]
     )
     category = getattr(content, "category", None) if og_type == "article" else None
-    stem = content.slug if getattr(content, "in_default_lang", True) else f"{content.slug}-{content.lang}"
+    stem = (
+        content.slug
+        if getattr(content, "in_default_lang", True)
+        else f"{content.slug}-{content.lang}"
+    )
     focus = parse_focus(md.get("og_image_focus"), source)
     texts = {
         "title": title,

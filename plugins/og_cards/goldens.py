@@ -24,7 +24,10 @@ CASES: dict[str, dict[str, str]] = {
     "arabic": {"title": "كيفية تقديم الإسعافات الأولية للحروق COVID-19", "section": "First aid"},
     "hebrew": {"title": "עזרה ראשונה בכוויות ובחבלות", "section": "First aid"},
     "devanagari": {"title": "जलने पर प्राथमिक उपचार कैसे करें", "section": "First aid"},
-    "cjk_emoji": {"title": "如何为烧伤和烫伤进行急救 🚑 やけどの応急手当 ❤️", "section": "First aid"},
+    "cjk_emoji": {
+        "title": "如何为烧伤和烫伤进行急救 🚑 やけどの応急手当 ❤️",
+        "section": "First aid",
+    },
     "long": {"title": "A very long title " * 12, "section": "Living well"},
 }
 
@@ -34,7 +37,9 @@ def sample_photo(path: Path) -> Path:
     image = Image.new("RGB", (1600, 1000), "#fdf6e3")
     draw = ImageDraw.Draw(image)
     for i in range(0, 1600, 40):
-        draw.ellipse((i, (i * 7) % 900, i + 160, (i * 7) % 900 + 160), fill=(250, 200 - i % 150, 90))
+        draw.ellipse(
+            (i, (i * 7) % 900, i + 160, (i * 7) % 900 + 160), fill=(250, 200 - i % 150, 90)
+        )
     image.save(path, "JPEG", quality=90)
     return path
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import os
 import shutil
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -107,7 +106,7 @@ class CardJobs:
                 path = str(self.cached_path(job.digest, job.spec["format"]))
                 try:
                     job.result = job.future.result() if job.future else render_card(job.spec, path)
-                except Exception as error:  # noqa: BLE001 - e.g. a killed worker: warn, keep going
+                except Exception as error:
                     job.result = {"error": f"{type(error).__name__}: {error}"}
                 if progress:
                     progress.advance(task)
@@ -167,7 +166,7 @@ class CardJobs:
 def place(cached: Path, target: Path) -> None:
     """Hard-link a cached card into the output (copy across file systems); skip if already there."""
     try:
-        if target.exists() and os.path.samefile(cached, target):
+        if target.exists() and cached.samefile(target):
             return
     except OSError:
         pass

@@ -1,4 +1,4 @@
-"""Link-preview data for templates: plain-text titles and descriptions, absolute URLs, tag values."""
+"""Link-preview data for templates: plain-text titles and descriptions, absolute URLs, tags."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ def plain(text: Any) -> str:
 
 
 def strip_markup(value: Any) -> str:
-    """Return an HTML field (a summary) as text: tags removed, entities decoded, spaces collapsed."""
+    """Return an HTML field (a summary) as text: tags removed, entities decoded."""
     if value is None:
         return ""
-    return " ".join(Markup(str(value)).striptags().split())
+    # Markup is only used to strip tags here; the text is escaped again by the template.
+    return " ".join(Markup(str(value)).striptags().split())  # noqa: S704
 
 
 def shorten(text: str, limit: int) -> str:
@@ -66,7 +67,7 @@ def og_data(
     tags: list[str] | None = None,
     authors: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Return the dict templates render as og:/twitter:/article: tags (see partials/og_meta.html)."""
+    """Return the data partials/og_meta.html renders as og:, twitter: and article: tags."""
     alt = image.get("alt") or title
     return {
         "type": og_type,

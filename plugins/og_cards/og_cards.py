@@ -5,14 +5,14 @@ Settings (all optional; see README.md for details):
 - OG_CARDS_ENABLED (True): turn the plugin off without removing it from PLUGINS.
 - OG_CARDS_SIZE ((1200, 630)): card size in pixels; layouts are scaled from 1200×630.
 - OG_CARDS_OUTPUT_DIR ("og"): output folder of the cards (URL /og/<slug>-<hash8>.<ext>).
-- OG_CARDS_LAYOUT ("auto"): "auto" (photo when the article has `image`, else text), or a layout name.
+- OG_CARDS_LAYOUT ("auto"): "auto" (photo if the article has `image`, else text) or a layout name.
 - OG_CARDS_LAYOUTS ({}): extra or replacement layouts, same shape as layouts.py.
 - OG_CARDS_ACCENT ("#00425a"): card colour of pages, listings and uncoloured categories.
 - OG_CARDS_CATEGORY_COLOURS ({}): category slug -> "#rrggbb".
 - OG_CARDS_BACKGROUND ("#f0f4f5"), OG_CARDS_TEXT_COLOUR ("#212b32"), OG_CARDS_MUTED_COLOUR
   ("#4c6272"): text-layout colours.
 - OG_CARDS_FONTS / OG_CARDS_FONTS_REGULAR: font stacks (file names in fonts/ or absolute paths).
-- OG_CARDS_MAX_BYTES (300000), OG_CARDS_JPEG_QUALITY (85), OG_CARDS_PNG_COLOURS (256, 0 = truecolour).
+- OG_CARDS_MAX_BYTES (300000), OG_CARDS_JPEG_QUALITY (85), OG_CARDS_PNG_COLOURS (256; 0 = RGB).
 - OG_CARDS_WORKERS (None = all cores; 0 = render in the Pelican process), OG_CARDS_START_METHOD
   (None = platform default), OG_CARDS_PROGRESS_MIN (20): renders needed to show a progress bar.
 - OG_CARDS_LOCALE ("en_GB"), OG_CARDS_SITE_NAME (SITENAME), OG_CARDS_DEFAULT_DESCRIPTION
@@ -27,7 +27,7 @@ import logging
 import os
 import re
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pelican import signals
@@ -111,34 +111,42 @@ def _font_paths(key: str, names: Any) -> list[str]:
     return paths
 
 
-def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Return a new dict of validated og_cards settings (defaults filled in) plus derived values."""
-    opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def _check_size(opts: dict[str, Any]) -> None:
     size = opts["OG_CARDS_SIZE"]
-    if not (isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int) for v in size)):
+    ints = isinstance(size, list | tuple) and all(isinstance(v, int) for v in size)
+    if not (ints and len(size) == 2):
         _fail("OG_CARDS_SIZE", size, "must be (width, height) in pixels")
     if not (200 <= size[0] <= 4096 and 100 <= size[1] <= 4096):
         _fail("OG_CARDS_SIZE", size, "must be between 200×100 and 4096×4096")
     opts["OG_CARDS_SIZE"] = tuple(size)
-    for key in ("OG_CARDS_ACCENT", "OG_CARDS_BACKGROUND", "OG_CARDS_TEXT_COLOUR", "OG_CARDS_MUTED_COLOUR"):
-        if not (isinstance(opts[key], str) and COLOUR.match(opts[key])):
-            _fail(key, opts[key], "must be a colour like '#00425a'")
+
+
+def _check_colours(opts: dict[str, Any]) -> None:
+    keys = ("ACCENT", "BACKGROUND", "TEXT_COLOUR", "MUTED_COLOUR")
+    named = [(f"OG_CARDS_{k}", opts[f"OG_CARDS_{k}"]) for k in keys]
     colours = opts["OG_CARDS_CATEGORY_COLOURS"]
     if not isinstance(colours, dict):
         _fail("OG_CARDS_CATEGORY_COLOURS", colours, "must map category slugs to colours")
-    for slug, colour in colours.items():
-        if not (isinstance(colour, str) and COLOUR.match(colour)):
-            _fail(f"OG_CARDS_CATEGORY_COLOURS[{slug!r}]", colour, "must be a colour like '#00425a'")
+    named += [(f"OG_CARDS_CATEGORY_COLOURS[{k!r}]", v) for k, v in colours.items()]
+    for key, value in named:
+        if not (isinstance(value, str) and COLOUR.match(value)):
+            _fail(key, value, "must be a colour like '#00425a'")
+
+
+def _check_layouts(opts: dict[str, Any]) -> None:
     if not isinstance(opts["OG_CARDS_LAYOUTS"], dict):
         _fail("OG_CARDS_LAYOUTS", opts["OG_CARDS_LAYOUTS"], "must map names to layouts")
     opts["layouts"] = layouts(opts["OG_CARDS_LAYOUTS"])
     for name, layout in opts["layouts"].items():
         if layout.get("format") not in ("png", "jpeg") or "elements" not in layout:
-            _fail(f"OG_CARDS_LAYOUTS[{name!r}]", layout.get("format"), "needs format png|jpeg and elements")
-    if opts["OG_CARDS_LAYOUT"] != "auto" and opts["OG_CARDS_LAYOUT"] not in opts["layouts"]:
-        _fail("OG_CARDS_LAYOUT", opts["OG_CARDS_LAYOUT"], f"must be auto or one of {sorted(opts['layouts'])}")
-    opts["OG_CARDS_FONTS"] = _font_paths("OG_CARDS_FONTS", opts["OG_CARDS_FONTS"])
-    opts["OG_CARDS_FONTS_REGULAR"] = _font_paths("OG_CARDS_FONTS_REGULAR", opts["OG_CARDS_FONTS_REGULAR"])
+            why = "needs format png|jpeg and elements"
+            _fail(f"OG_CARDS_LAYOUTS[{name!r}]", layout.get("format"), why)
+    choice = opts["OG_CARDS_LAYOUT"]
+    if choice != "auto" and choice not in opts["layouts"]:
+        _fail("OG_CARDS_LAYOUT", choice, f"must be auto or one of {sorted(opts['layouts'])}")
+
+
+def _check_numbers(opts: dict[str, Any]) -> None:
     for key, low, high in (
         ("OG_CARDS_MAX_BYTES", 10_000, 8_000_000),
         ("OG_CARDS_JPEG_QUALITY", 20, 95),
@@ -152,10 +160,23 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     if workers is None:
         workers = os.cpu_count() or 1
     if not isinstance(workers, int) or workers < 0:
-        _fail("OG_CARDS_WORKERS", workers, "must be None (all cores), 0 (no pool) or a positive integer")
+        why = "must be None (all cores), 0 (no pool) or a positive integer"
+        _fail("OG_CARDS_WORKERS", workers, why)
     opts["workers"] = workers
-    if opts["OG_CARDS_START_METHOD"] not in (None, "fork", "forkserver", "spawn"):
-        _fail("OG_CARDS_START_METHOD", opts["OG_CARDS_START_METHOD"], "must be None, fork, forkserver or spawn")
+    method = opts["OG_CARDS_START_METHOD"]
+    if method not in (None, "fork", "forkserver", "spawn"):
+        _fail("OG_CARDS_START_METHOD", method, "must be None, fork, forkserver or spawn")
+
+
+def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Return a new dict of validated og_cards settings (defaults filled in) plus derived values."""
+    opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    _check_size(opts)
+    _check_colours(opts)
+    _check_layouts(opts)
+    _check_numbers(opts)
+    for key in ("OG_CARDS_FONTS", "OG_CARDS_FONTS_REGULAR"):
+        opts[key] = _font_paths(key, opts[key])
     if "{date}" not in str(opts["OG_CARDS_REVIEWED_TEXT"]):
         _fail("OG_CARDS_REVIEWED_TEXT", opts["OG_CARDS_REVIEWED_TEXT"], "must contain {date}")
     opts["site_name"] = opts["OG_CARDS_SITE_NAME"] or settings.get("SITENAME", "")
@@ -229,8 +250,10 @@ def _plan_listings(opts: dict[str, Any], jobs: CardJobs, articles_gen: Any) -> d
         title = opts["listing_titles"].get(name) or opts["default_description"] or opts["site_name"]
         url = "" if name == "index" else settings.get(f"{name.upper()}_URL")
         # Keyed like Pelican's `page_name` for direct templates: "archives/index", "404".
-        listings[os.path.splitext(save_as)[0]] = listings[name] = cards.plan_listing(
-            opts, jobs, stem=name, title=title, section="" if name == "index" else opts["site_name"],
+        key = str(PurePosixPath(save_as).with_suffix(""))
+        section = "" if name == "index" else opts["site_name"]
+        listings[key] = listings[name] = cards.plan_listing(
+            opts, jobs, stem=name, title=title, section=section,
             description=opts["default_description"], url=url,
         )  # fmt: skip
     return listings

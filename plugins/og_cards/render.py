@@ -85,10 +85,10 @@ def _background(spec: dict[str, Any], size: tuple[int, int]) -> Image.Image:
     if layout["background"] != "image":
         return Image.new("RGB", size, _colour(layout["background"], spec["colours"]))
     info = spec["image"]
-    with Image.open(info["path"]) as source:
-        source.draft("RGB", size)  # cheap JPEG downscale while decoding
-        source = ImageOps.exif_transpose(source).convert("RGB")
-        card = ImageOps.fit(source, size, Image.Resampling.BICUBIC, centering=info["focus"])
+    with Image.open(info["path"]) as opened:
+        opened.draft("RGB", size)  # cheap JPEG downscale while decoding
+        photo = ImageOps.exif_transpose(opened).convert("RGB")
+    card = ImageOps.fit(photo, size, Image.Resampling.BICUBIC, centering=info["focus"])
     if layout.get("min_contrast"):
         factor = darken_factor(card, layout["min_contrast"], layout.get("min_darken", 0.0))
         card = Image.eval(card, lambda v: int(v * factor))
@@ -96,7 +96,7 @@ def _background(spec: dict[str, Any], size: tuple[int, int]) -> Image.Image:
 
 
 def _draw_mark(draw: ImageDraw.ImageDraw, box: list[float], fill: str, symbol: str) -> None:
-    left, top, right, bottom = box
+    left, top, right = box[:3]
     unit = (right - left) / 32
     draw.rounded_rectangle(box, radius=7 * unit, fill=fill)
     for x0, y0, x1, y1 in ((13, 6, 19, 26), (6, 13, 26, 19)):
@@ -105,7 +105,7 @@ def _draw_mark(draw: ImageDraw.ImageDraw, box: list[float], fill: str, symbol: s
         )
 
 
-def _draw_run(card: Image.Image, run: textfit.Run, x: float, baseline: float, size: int, fill):
+def _draw_run(card: Image.Image, run: textfit.Run, x: float, baseline: float, *, size: int, fill):
     font = textfit.load_font(run.font, size)
     scale = textfit.scale_for(run.font, size)
     text = run.text[::-1] if run.rtl and not textfit.HAS_RAQM else run.text
@@ -123,7 +123,7 @@ def _draw_run(card: Image.Image, run: textfit.Run, x: float, baseline: float, si
     card.paste(glyphs, (round(x + left * scale), round(baseline + top * scale)), glyphs)
 
 
-def draw_text(card: Image.Image, element: dict[str, Any], text: str, colours, fonts) -> None:
+def draw_text(card: Image.Image, element: dict[str, Any], text: str, *, colours, fonts) -> None:
     """Fit `text` into the element's box and draw it, right-aligned for right-to-left text."""
     left, top, right, bottom = element["box"]
     stack = tuple(fonts[element.get("font", "bold")])
@@ -131,12 +131,12 @@ def draw_text(card: Image.Image, element: dict[str, Any], text: str, colours, fo
     fitted = textfit.fit(
         text,
         stack,
-        right - left,
-        bottom - top,
-        element.get("max_size", element.get("size", 40)),
-        element.get("min_size", element.get("size", 40)),
-        element.get("max_lines", 1),
-        line_height,
+        width=right - left,
+        height=bottom - top,
+        max_size=element.get("max_size", element.get("size", 40)),
+        min_size=element.get("min_size", element.get("size", 40)),
+        max_lines=element.get("max_lines", 1),
+        line_height=line_height,
     )
     if not fitted.lines:
         return
@@ -154,7 +154,7 @@ def draw_text(card: Image.Image, element: dict[str, Any], text: str, colours, fo
         if align == "center":
             x = left + (right - left - sum(widths)) / 2
         for run, width in zip(runs, widths, strict=True):
-            _draw_run(card, run, x, y, size, fill)
+            _draw_run(card, run, x, y, size=size, fill=fill)
             x += width
         y += size * line_height
 
@@ -165,7 +165,9 @@ def _scaled(layout: dict[str, Any], size: tuple[int, int]) -> dict[str, Any]:
         return layout
     elements = []
     for element in layout["elements"]:
-        scaled = dict(element, box=[v * (sx if i % 2 == 0 else sy) for i, v in enumerate(element["box"])])
+        scaled = dict(
+            element, box=[v * (sx if i % 2 == 0 else sy) for i, v in enumerate(element["box"])]
+        )
         for key in ("max_size", "min_size", "size"):
             if key in element:
                 scaled[key] = max(6, round(element[key] * min(sx, sy)))
@@ -189,7 +191,7 @@ def draw_card(spec: dict[str, Any]) -> Image.Image:
             _draw_mark(draw, element["box"], fill, symbol)
         elif kind == "text":
             text = spec["texts"].get(element["source"], "")
-            draw_text(card, element, text, colours, fonts)
+            draw_text(card, element, text, colours=colours, fonts=fonts)
         else:
             raise ValueError(f"unknown layout element kind {kind!r}")
     return card
@@ -238,11 +240,11 @@ def render_card(spec: dict[str, Any], dest: str) -> dict[str, Any]:
     warning = None
     try:
         card = draw_card(spec)
-    except Exception as error:  # noqa: BLE001 - one bad card must never stop the build
+    except Exception as error:
         warning = f"{type(error).__name__}: {error}"
         try:
             card = draw_card({**spec, "layout": spec["fallback_layout"], "image": None})
-        except Exception as second:  # noqa: BLE001 - e.g. a missing font: a plain card still beats none
+        except Exception as second:
             warning += f"; text layout failed too ({type(second).__name__}: {second})"
             card = Image.new("RGB", tuple(spec["size"]), spec["colours"]["accent"])
     data = encode(

@@ -1,4 +1,4 @@
-"""Card specs: the plain data a card is drawn from, and the content hash that names and caches it."""
+"""Card specs: the plain data a card is drawn from, and the hash that names and caches it."""
 
 from __future__ import annotations
 

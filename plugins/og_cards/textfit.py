@@ -24,7 +24,9 @@ LAYOUT = ImageFont.Layout.RAQM if HAS_RAQM else ImageFont.Layout.BASIC
 # Characters that never start a new cluster: they join the character before them.
 _JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
 # Closing punctuation must not begin a line; opening punctuation must not end one (CJK kinsoku).
-_NO_LINE_START = set("、。，．・：；？！）」』】〕〉》”’%)]}!?,.:;…ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+_NO_LINE_START = set(
+    "、。，．・：；？！）」』】〕〉》”’%)]}!?,.:;…ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ"
+)
 _NO_LINE_END = set("（「『【〔〈《“‘([{")
 
 
@@ -274,6 +276,7 @@ def ellipsize(text: str, stack: tuple[str, ...], size: int, width: float) -> str
 def fit(
     text: str,
     stack: tuple[str, ...],
+    *,
     width: float,
     height: float,
     max_size: int,
@@ -282,7 +285,7 @@ def fit(
     line_height: float = 1.2,
     step: int = 4,
 ) -> Fit:
-    """Fit text in a box: shrink from max_size to min_size, then cut the last line with an ellipsis."""
+    """Fit text in a box: shrink from max_size to min_size, then cut the last line at a word."""
     text = " ".join(text.split())
     rtl = is_rtl(text)
     if not text:

@@ -2,7 +2,7 @@
 
 Run once when upgrading fonts: ``python plugins/og_cards/vendor_fonts.py [SRC_DIR]``. It needs
 fontTools and Debian's ``fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji`` packages; the build
-itself only reads the committed copies, so neither system fonts nor the network are used at build time.
+itself only reads the committed copies: no system fonts and no network at build time.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ COPIES = [
 
 
 def cjk_codepoints() -> set[int]:
-    """Return the CJK repertoire kept: GB2312, JIS X 0208, KS X 1001 and Big5 plus kana and punctuation."""
+    """Return the CJK repertoire kept: GB2312, JIS X 0208, KS X 1001, Big5, kana, punctuation."""
     keep: set[int] = set()
     for codec in ("gb2312", "euc_jp", "euc_kr", "big5"):
         for cp in range(0x2000, 0x10000):

@@ -1,0 +1,111 @@
+"""og_cards cache and pool: manifest hits, hard links, atomic files, warnings on hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from og_cards import cards
+from og_cards.jobs import CardJobs
+from og_cards.og_cards import get_settings
+from og_cards.spec import build_spec, card_name, spec_hash
+from pelican.log import LimitFilter
+
+OPTS = get_settings({"SITENAME": "Sharewell", "SITEURL": "http://127.0.0.1:8000"})
+
+
+def _spec(title: str, layout: str = "text", image: dict | None = None) -> dict:
+    texts = {"title": title, "section": "First aid", "site_name": "Sharewell", "reviewed": ""}
+    return build_spec(OPTS, layout, texts, "#007f3b", image)
+
+
+def _run(cache: Path, output: Path, specs: list[dict], workers: int = 0):
+    jobs = CardJobs(cache, workers)
+    for i, spec in enumerate(specs):
+        digest = spec_hash(spec)
+        jobs.add(digest, card_name(f"card{i}", digest, spec["format"]), f"card{i}.md", spec)
+    return jobs.finish(output)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_unchanged_cards_are_never_rendered_twice(tmp_path: Path, workers: int) -> None:
+    specs = [_spec("One"), _spec("Two"), _spec("Three")]
+    first = _run(tmp_path / "cache", tmp_path / "out1", specs, workers)
+    assert (first.rendered, first.cached) == (3, 0)
+    second = _run(tmp_path / "cache", tmp_path / "out2", specs, workers)
+    assert (second.rendered, second.cached) == (0, 3)
+    third = _run(
+        tmp_path / "cache", tmp_path / "out3", [_spec("One"), _spec("Two!"), _spec("Three")]
+    )
+    assert (third.rendered, third.cached) == (1, 2)
+    # Cache hits are hard links to the cached file (no copy, no decode).
+    name = sorted(second.names)[0]
+    assert (tmp_path / "out1" / name).samefile(tmp_path / "out2" / name)
+    leftovers = [p for p in (tmp_path / "cache").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_a_corrupt_manifest_means_an_empty_cache(tmp_path: Path) -> None:
+    _run(tmp_path / "cache", tmp_path / "out", [_spec("One")])
+    (tmp_path / "cache" / "manifest.json").write_text("{not json", "utf-8")
+    again = _run(tmp_path / "cache", tmp_path / "out", [_spec("One")])
+    assert again.rendered == 1
+
+
+def test_a_deleted_cache_file_is_rendered_again(tmp_path: Path) -> None:
+    _run(tmp_path / "cache", tmp_path / "out", [_spec("One")])
+    for card in (tmp_path / "cache" / "cards").iterdir():
+        card.unlink()
+    assert _run(tmp_path / "cache", tmp_path / "out", [_spec("One")]).rendered == 1
+
+
+def test_fallback_warnings_repeat_on_cache_hits(tmp_path: Path, caplog) -> None:
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"garbage")
+    spec = _spec("One", "photo", {"path": str(bad), "focus": (0.5, 0.5)})
+    with caplog.at_level(logging.WARNING):
+        _run(tmp_path / "cache", tmp_path / "out", [spec])
+        # Pelican's LimitFilter drops repeats of a message within one process; a real
+        # rebuild is a new process (or a new autoreload run, where the warning is known).
+        LimitFilter._raised_messages.clear()
+        stats = _run(tmp_path / "cache", tmp_path / "out", [spec])
+    assert stats.cached == 1
+    warnings = [m for m in caplog.messages if "card0.md: card fell back to the text layout" in m]
+    assert len(warnings) == 2
+
+
+def _content(**metadata) -> SimpleNamespace:
+    return SimpleNamespace(metadata=metadata)
+
+
+def test_reviewed_text_prefers_health_review() -> None:
+    article = _content(last_reviewed="2020-01-01")
+    article.review = SimpleNamespace(last_reviewed=dt.date(2025, 7, 5))
+    assert cards.reviewed_text(article, OPTS) == "Reviewed 5 July 2025"
+    article.review = SimpleNamespace(last_reviewed=None)
+    assert cards.reviewed_text(article, OPTS) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2025-03-01", "Reviewed 1 March 2025"), ("not a date", ""), (None, "")],
+)
+def test_reviewed_text_falls_back_to_metadata(value, expected) -> None:
+    assert cards.reviewed_text(_content(last_reviewed=value), OPTS) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, (0.5, 0.5)),
+        ("0.2, 0.8", (0.2, 0.8)),
+        ("30%,70%", (0.3, 0.7)),
+        ("2,2", (0.5, 0.5)),
+        ("x", (0.5, 0.5)),
+    ],
+)
+def test_parse_focus(value, expected) -> None:
+    assert cards.parse_focus(value, "a.md") == pytest.approx(expected)
