@@ -1,0 +1,138 @@
+"""Find scheduled articles by reading Markdown headers (no build): for `invoke check` and CI.
+
+An article is scheduled when its ``status`` is ``scheduled`` or it is published with a
+``date`` whose day is after "today" (see clock.py). Drafts and hidden articles are never
+scheduled. ``find_scheduled`` returns plain rows; ``render_scheduled`` prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .clock import goes_live_on
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    """One article waiting for its day."""
+
+    file: str
+    title: str
+    url: str
+    goes_live: dt.date | None
+    days_left: int | None
+    status: str
+
+    def as_dict(self) -> dict:
+        """Return JSON-friendly data."""
+        data = asdict(self)
+        data["goes_live"] = self.goes_live.isoformat() if self.goes_live else None
+        return data
+
+
+def _date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    from pelican.utils import get_date
+
+    try:
+        return get_date(value.replace("_", " "))
+    except (ValueError, OverflowError):
+        return None
+
+
+def scheduled_item(path: Path, text: str, today: dt.date, root: Path) -> ScheduledItem | None:
+    """Return the row for one article if it is scheduled, else None."""
+    from content_guard.metadata import read_header
+
+    values = read_header(text).values
+    status = (values.get("status") or "published").strip().lower()
+    if status in {"draft", "hidden"}:
+        return None
+    date = _date(values.get("date"))
+    day = goes_live_on(date) if date else None
+    if status != "scheduled" and (day is None or day <= today):
+        return None
+    if status == "scheduled" and day is not None and day <= today:
+        return None  # its day has come: the next build publishes it
+    slug = values.get("slug") or path.stem
+    try:
+        file = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        file = path.as_posix()
+    return ScheduledItem(
+        file=file,
+        title=values.get("title", "").strip() or path.stem,
+        url=f"{path.parent.name}/{slug}/",
+        goes_live=day,
+        days_left=(day - today).days if day else None,
+        status=status,
+    )
+
+
+def find_scheduled(
+    paths: Iterable[Path], today: dt.date, root: Path | None = None
+) -> list[ScheduledItem]:
+    """Return the scheduled articles among ``paths`` (files or folders), soonest first."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.suffix in MARKDOWN_SUFFIXES)
+        elif path.suffix in MARKDOWN_SUFFIXES and path.is_file():
+            files.append(path)
+    root = root or Path.cwd()
+    items = []
+    for path in sorted(files):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # content_guard reports unreadable files
+        item = scheduled_item(path, text, today, root)
+        if item is not None:
+            items.append(item)
+    return sorted(items, key=lambda i: (i.goes_live or dt.date.max, i.file))
+
+
+def markdown_table(items: list[ScheduledItem]) -> str:
+    """Return the rows as a GitHub-flavoured Markdown table (empty string if none)."""
+    if not items:
+        return ""
+    lines = ["| Goes live | In days | Title | File |", "|---|---:|---|---|"]
+    for item in items:
+        when = item.goes_live.isoformat() if item.goes_live else "no date: add `Date:`"
+        days = "" if item.days_left is None else str(item.days_left)
+        title = item.title.replace("|", "\\|")
+        lines.append(f"| {when} | {days} | {title} | `{item.file}` |")
+    return "\n".join(lines)
+
+
+def render_scheduled(items: list[ScheduledItem], today: dt.date, console=None) -> None:
+    """Print the scheduled articles as a table (or one line when there are none)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console(stderr=True)
+    if not items:
+        console.print(f"Scheduled articles: none (today is {today.isoformat()}).")
+        return
+    table = Table(title=f"Scheduled articles (today is {today.isoformat()})")
+    for name in ("Goes live", "In days", "Title", "File", "URL"):
+        table.add_column(name, overflow="fold", no_wrap=name in {"Goes live", "In days"})
+    for item in items:
+        table.add_row(
+            item.goes_live.isoformat() if item.goes_live else "[red]no date[/red]",
+            "" if item.days_left is None else str(item.days_left),
+            item.title,
+            item.file,
+            item.url,
+        )
+    console.print(table)
+    console.print(
+        f"{len(items)} scheduled article(s): each goes live on the first build on or after "
+        "its date (the nightly build)."
+    )
