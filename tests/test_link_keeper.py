@@ -1,0 +1,209 @@
+"""link_keeper: alias parsing, redirect rendering, and a tiny-site build."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import pytest
+from link_keeper.link_keeper import SettingsError, get_settings
+from link_keeper.redirects import (
+    AliasError,
+    Redirect,
+    is_public,
+    manifest_json,
+    netlify_lines,
+    nginx_map_lines,
+    normalise_alias,
+    path_for_file,
+    render_page,
+    save_as_for,
+    split_aliases,
+    url_path,
+)
+
+FIXTURE_CONFIG = "tests/fixtures/deploy/publishconf"
+SITE = "https://www.sharewell.org.uk"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/old/cpr/", "/old/cpr/"),
+        ("old/cpr/", "/old/cpr/"),
+        ("/old/cpr", "/old/cpr/"),
+        ("/old/cpr/index.html", "/old/cpr/"),
+        ("/first-aid/cpr.html", "/first-aid/cpr.html"),
+        ("/old//cpr/", "/old/cpr/"),
+        (f"{SITE}/2019/05/cpr/", "/2019/05/cpr/"),
+        ("https://WWW.sharewell.org.uk/x", "/x/"),
+        ("/cymraeg/adfywio/", "/cymraeg/adfywio/"),
+        ("/é/ü/", "/é/ü/"),
+    ],
+)
+def test_normalise_alias(raw, expected):
+    assert normalise_alias(raw, SITE) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "   ",
+        "/",
+        "https://evil.example/cpr/",
+        "//evil.example/cpr/",
+        f"{SITE}/cpr/?utm_source=x",
+        "/a/../b/",
+        "/a b/",
+        "/<script>/",
+        '/a"b/',
+        "/a?b",
+        "/a#b",
+        "/a;b/",
+        "/$host/",
+    ],
+)
+def test_bad_aliases_are_rejected(raw):
+    with pytest.raises(AliasError):
+        normalise_alias(raw, SITE)
+
+
+def test_split_aliases_commas_newlines_and_lists():
+    assert split_aliases("/a/, /b/\n/c/ ,") == ["/a/", "/b/", "/c/"]
+    assert split_aliases(["/a/", " "]) == ["/a/"]
+    assert split_aliases(None) == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "path"),
+    [
+        ("index.html", "/"),
+        ("a/b/index.html", "/a/b/"),
+        ("a.html", "/a.html"),
+        ("og/x.png", "/og/x.png"),
+    ],
+)
+def test_paths_and_files_round_trip(rel, path):
+    assert path_for_file(rel) == path
+    if rel.endswith(".html"):
+        assert save_as_for(path) == rel
+
+
+def test_url_path():
+    assert url_path("first-aid/cpr/") == "/first-aid/cpr/"
+    assert url_path(f"{SITE}/first-aid/cpr/") == "/first-aid/cpr/"
+
+
+def test_redirect_page_escapes_and_has_refresh_canonical_and_link():
+    page = render_page(f"{SITE}/a/?x=1&y=2", 'CPR <script>alert("x")</script>', "en-GB")
+    assert (
+        '<meta http-equiv="refresh" content="0; url=https://www.sharewell.org.uk/a/?x=1&amp;y=2">'
+        in page
+    )
+    assert '<link rel="canonical" href="https://www.sharewell.org.uk/a/?x=1&amp;y=2">' in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert '<a href="https://www.sharewell.org.uk/a/?x=1&amp;y=2">' in page
+    assert '<html lang="en-GB">' in page
+
+
+def test_redirect_files_are_sorted_and_cover_slashless_urls():
+    redirects = [
+        Redirect("/z/", "/new/z/", "Z", "z.md"),
+        Redirect("/a.html", "/new/a/", "A", "a.md"),
+    ]
+    assert netlify_lines(redirects).splitlines()[1:] == ["/a.html /new/a/ 301", "/z/ /new/z/ 301"]
+    lines = nginx_map_lines(redirects).splitlines()[1:]
+    assert lines == ['"/a.html" "/new/a/";', '"/z/" "/new/z/";', '"/z" "/new/z/";']
+    data = json.loads(manifest_json(SITE, ["/b/", "/a/", "/a/"], redirects))
+    assert data["urls"] == ["/a/", "/b/"]
+    assert data["redirects"] == {"/a.html": "/new/a/", "/z/": "/new/z/"}
+
+
+def test_is_public_patterns():
+    include = get_settings({})["LINK_KEEPER_MANIFEST_INCLUDE"]
+    exclude = get_settings({})["LINK_KEEPER_MANIFEST_EXCLUDE"]
+    assert is_public("a/b/index.html", include, exclude)
+    assert is_public("og/cpr-1a2b3c4d.png", include, exclude)
+    assert is_public("feeds/all.atom.xml", include, exclude)
+    assert not is_public("theme/css/main.css", include, exclude)
+    assert not is_public("drafts/x/index.html", include, exclude)
+    assert not is_public("a/index.html.gz", include, exclude)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("LINK_KEEPER_STATUS", 200),
+        ("LINK_KEEPER_NETLIFY_FILE", "a/b"),
+        ("LINK_KEEPER_MANIFEST_INCLUDE", "*.html"),
+        ("LINK_KEEPER_METADATA_KEY", ""),
+    ],
+)
+def test_bad_settings_name_the_key(key, value):
+    with pytest.raises(SettingsError, match=key):
+        get_settings({key: value})
+
+
+@pytest.fixture
+def content(tmp_path):
+    from deploy.testing import FIXTURE
+
+    return shutil.copytree(FIXTURE / "content", tmp_path / "content")
+
+
+def lk_build(build_site, content, **settings):
+    return build_site(
+        content_path=content,
+        settings={"PLUGINS": ["link_keeper"], **settings},
+        config=FIXTURE_CONFIG,
+    )
+
+
+def test_build_writes_redirects_and_manifest(build_site, content):
+    out = lk_build(build_site, content)
+    page = (out / "old" / "cpr-guide" / "index.html").read_text()
+    assert 'content="0; url=http://127.0.0.1/first-aid/cpr/"' in page
+    assert (out / "first-aid" / "resuscitation.html").is_file()
+    assert "/old/cpr-guide/ /first-aid/cpr/ 301" in (out / "_redirects").read_text()
+    assert '"/old/cpr-guide" "/first-aid/cpr/";' in (out / "redirects.nginx.map").read_text()
+    data = json.loads((out / "published-urls.json").read_text())
+    for url in ("/", "/first-aid/cpr/", "/about/", "/feeds/all.atom.xml", "/og/cpr-1a2b3c4d5e.png"):
+        assert url in data["urls"]
+    assert "/old/cpr-guide/" in data["urls"]
+    assert not [u for u in data["urls"] if u.startswith("/theme/")]
+
+
+def test_second_build_in_same_process_is_identical(build_site, content):
+    first = lk_build(build_site, content)
+    second = lk_build(build_site, content)
+    for name in ("published-urls.json", "_redirects", "redirects.nginx.map"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_colliding_and_duplicate_aliases_are_errors(build_site, content, caplog):
+    burns = content / "articles" / "first-aid" / "burns.md"
+    text = burns.read_text()
+    burns.write_text(
+        text.replace("Summary:", "Aliases: /sleep/sleep-well/, /old/cpr-guide/\nSummary:")
+    )
+    with caplog.at_level(logging.WARNING):
+        out = lk_build(build_site, content)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("claimed by both" in m for m in errors)
+    assert any("collides with an existing page" in m for m in errors)
+    # The real article is never overwritten by a redirect page.
+    assert "Sleep well" in (out / "sleep" / "sleep-well" / "index.html").read_text()
+
+
+def test_bad_alias_is_a_warning_naming_the_file(build_site, content, caplog):
+    sleep = content / "articles" / "sleep" / "sleep.md"
+    sleep.write_text(
+        sleep.read_text().replace("Summary:", "Aliases: https://other.example/x/\nSummary:")
+    )
+    with caplog.at_level(logging.WARNING):
+        lk_build(build_site, content)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("sleep.md" in m and "another site" in m for m in warnings)
