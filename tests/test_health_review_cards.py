@@ -7,6 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from health_review.care_cards import PREFIXES, CareCardExtension, default_title
 from health_review.checks import check_care_cards
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def render(text: str, **config) -> BeautifulSoup:
@@ -156,3 +158,37 @@ def test_emergency_card_rejects_every_link_form(link):
 def test_urgent_card_may_link():
     text = 'T: x\n\n!!! urgent "Call 111 if:"\n    - use [111 online](https://111.nhs.uk/)\n'
     assert check_care_cards(text, "f.md") == []
+
+
+@pytest.mark.parametrize("title", ["حروق: اتصل بالرقم 999", "Call 999 🚑 now if:", "x" * 300])
+def test_rtl_emoji_and_long_titles(title):
+    soup = render(f'!!! emergency "{title}"\n    - a\n')
+    assert soup.select_one(".care-card__heading").get_text().endswith(title)
+
+
+LINES = st.sampled_from(
+    [
+        '!!! emergency "E"',
+        "!!! urgent",
+        '!!! non-urgent "N',
+        "!!! bogus",
+        "    - item",
+        "        - nested",
+        "    text [l](https://x.org)",
+        "",
+        "Para",
+        "- list",
+        "```",
+        "## H",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(LINES, max_size=14))
+def test_any_arrangement_renders_and_checks_without_error(lines):
+    text = "\n".join(lines) + "\n"
+    render(text)
+    for problem in check_care_cards("Title: x\n\n" + text, "f.md"):
+        assert problem.line and problem.line >= 3
+        assert problem.fix

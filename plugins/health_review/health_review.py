@@ -24,7 +24,6 @@ logs content problems; ``finalized`` checks internal links against the written s
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +126,13 @@ def page_context(generator, metadata: dict) -> None:
     _parse_early(generator, metadata, is_article=False)
 
 
-def display_path(source_path: str) -> str:
-    """Return a file path relative to the working directory when inside it."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else Path(relative).as_posix()
+def display_path(source_path: str, content_root: str | None = None) -> str:
+    """Return the path as content_guard shows it: relative to the content folder's parent."""
+    path = Path(source_path)
+    for base in (Path(content_root).parent if content_root else None, Path.cwd()):
+        if base is not None and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def _finish(
@@ -138,7 +140,7 @@ def _finish(
 ) -> list[Problem]:
     """Attach the final review to one content object and return its problems."""
     source = Path(content.source_path)
-    display = display_path(content.source_path)
+    display = display_path(content.source_path, settings.get("PATH"))
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -266,7 +268,7 @@ def all_generators_finalized(generators) -> None:
                 except Exception as error:
                     found.append(
                         Problem(
-                            display_path(content.source_path),
+                            display_path(content.source_path, settings.get("PATH")),
                             "-",
                             f"health_review could not check this file ({error})",
                             "report this to the developers with the file attached",
