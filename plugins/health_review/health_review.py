@@ -47,7 +47,7 @@ from .problems import Problem
 
 logger = logging.getLogger(__name__)
 
-# Per-run state: reset in `initialized` (autoreload runs Pelican again in-process).
+# Per-run state: reset in `initialized` and at the start of each run (autoreload).
 STATE: dict[str, Any] = {"config": None, "problems": [], "reviews": [], "pages": []}
 
 
@@ -252,6 +252,8 @@ def all_generators_finalized(generators) -> None:
         return
     settings = generators[0].settings
     config = _config(settings)
+    # Autoreload calls Pelican.run() again without a new `initialized`: start afresh.
+    STATE.update(problems=[], reviews=[], pages=[])
     guard = _content_guard_active(settings)
     found: list[Problem] = []
     for generator in generators:
