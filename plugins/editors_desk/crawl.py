@@ -98,6 +98,7 @@ def check_head(tags: list[Tag]) -> list[dict[str, str]]:
     """Return problems crawlers would hit: missing, misnamed or relative tags."""
     problems: list[dict[str, str]] = []
     present = {(t.attribute, t.key) for t in tags}
+    missing: list[str] = []
 
     def add(problem: str, fix: str, severity: str = "warning") -> None:
         problems.append({"problem": problem, "fix": fix, "severity": severity})
@@ -113,10 +114,12 @@ def check_head(tags: list[Tag]) -> list[dict[str, str]]:
                 "error",
             )
         else:
-            add(
-                f"crawlers find no `{key}` tag",
-                "enable og_cards, or set og_title / og_description / og_image in the article",
-            )
+            missing.append(f"`{key}`")
+    if missing:
+        add(
+            f"crawlers find no {', '.join(missing)} tag{'s' if len(missing) > 1 else ''}",
+            "enable og_cards (it writes every link-preview tag)",
+        )
     view = crawler_view(tags)
     for key in ("og:image", "og:url"):
         value = view.get(key)
