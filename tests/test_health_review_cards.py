@@ -192,3 +192,12 @@ def test_any_arrangement_renders_and_checks_without_error(lines):
     for problem in check_care_cards("Title: x\n\n" + text, "f.md"):
         assert problem.line and problem.line >= 3
         assert problem.fix
+
+
+def test_more_than_two_warning_callouts_is_a_warning():
+    card = '!!! {} "Call if:"\n    - a\n\n'
+    text = "T: x\n\n" + card.format("emergency") + card.format("urgent") + card.format("non-urgent")
+    assert check_care_cards(text, "f.md") == []
+    problems = check_care_cards(text + card.format("urgent"), "f.md")
+    assert [(p.severity, p.line) for p in problems] == [("warning", 12)]
+    assert "3 urgent or emergency care cards" in problems[0].problem

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .care_cards import normalise_level
@@ -239,22 +239,61 @@ _CARD_HEAD = re.compile(r"^[ \t]*(?P<level>[\w-]+)?[ \t]*(?P<title>.*?)[ \t]*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _LINK = re.compile(r"\[[^\]]*\]\s*[(\[]|<a\s|<(?:https?|mailto):|https?://|www\.\w", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
+MAX_CALLOUTS = 2  # health-content guide: at most two warning callouts per page
+
+
+def _card_lines(lines: list[str]) -> Iterator[tuple[int, re.Match]]:
+    """Yield (index, match) for each `!!!` line after the header, outside fenced code."""
+    start = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    in_fence = False
+    for index in range(start, len(lines)):
+        if _FENCE.match(lines[index]):
+            in_fence = not in_fence
+        match = None if in_fence else _CARD_LINE.match(lines[index])
+        if match:
+            yield index, match
+
+
+def _card_body(lines: list[str], index: int, indent: str) -> list[tuple[int, str]]:
+    """Return the (line number, text) lines indented under the card at ``index``."""
+    depth = len(indent.expandtabs(4)) + 4
+    body: list[tuple[int, str]] = []
+    for later in range(index + 1, len(lines)):
+        text = lines[later].expandtabs(4)
+        if text.strip() and len(text) - len(text.lstrip()) < depth:
+            break
+        body.append((later + 1, lines[later]))
+    return body
+
+
+def _check_card(level: str, title: str, body, number: int, add) -> None:
+    if title and not (len(title) >= 2 and title.startswith('"') and title.endswith('"')):
+        add(
+            f"care-card title {title} is not in double quotes",
+            f'write `!!! {level} "Title ending with if:"`',
+        )
+    if not any(_LIST_ITEM.match(text) for _, text in body):
+        add(
+            f"the {level} care card has no list",
+            "indent a bullet list by 4 spaces under the `!!!` line, "
+            "e.g. `    - they are not breathing`",
+        )
+    if level == "emergency":
+        at = next((at for at, text in [(number, title), *body] if _LINK.search(text)), None)
+        if at is not None:
+            add(
+                "the emergency care card contains a link",
+                "remove the link: people must act now, not read more",
+                at=at,
+            )
 
 
 def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
     """Return problems in the writer's care-card blocks (level, title, list, links)."""
     problems: list[Problem] = []
+    callouts: list[int] = []
     lines = source_text.splitlines()
-    # Skip the metadata header (ends at the first blank line) and fenced code.
-    start = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-    in_fence = False
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _CARD_LINE.match(line)
-        if not match:
-            continue
+    for index, match in _card_lines(lines):
         number = index + 1
 
         def add(problem: str, fix: str, severity: str = "error", at: int = number) -> None:
@@ -269,38 +308,25 @@ def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
                 "start the card with `!!! emergency`, `!!! urgent` or `!!! non-urgent`",
             )
             continue
-        if title and not (len(title) >= 2 and title.startswith('"') and title.endswith('"')):
-            add(
-                f"care-card title {title} is not in double quotes",
-                f'write `!!! {level} "Title ending with if:"`',
-            )
         if match["indent"]:
             add(
                 "a care card is nested inside another block",
                 "put care cards at the top level of the page, not inside lists or cards",
             )
-        depth = len(match["indent"].expandtabs(4)) + 4
-        body: list[tuple[int, str]] = []
-        for later in range(index + 1, len(lines)):
-            text = lines[later]
-            if text.strip() and len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip()) < depth:
-                break
-            body.append((later + 1, text))
-        if not any(_LIST_ITEM.match(text) for _, text in body):
-            add(
-                f"the {level} care card has no list",
-                "indent a bullet list by 4 spaces under the `!!!` line, "
-                "e.g. `    - they are not breathing`",
+        _check_card(level, title, _card_body(lines, index, match["indent"]), number, add)
+        if level in {"emergency", "urgent"}:
+            callouts.append(number)
+    if len(callouts) > MAX_CALLOUTS:
+        problems.append(
+            Problem(
+                display_path,
+                "care card",
+                f"{len(callouts)} urgent or emergency care cards (at most {MAX_CALLOUTS} per page)",
+                "keep the most important ones: too many warnings and readers stop noticing them",
+                "warning",
+                line=callouts[MAX_CALLOUTS],
             )
-        if level == "emergency":
-            for at, text in [(number, title), *body]:
-                if _LINK.search(text):
-                    add(
-                        "the emergency care card contains a link",
-                        "remove the link: people must act now, not read more",
-                        at=at,
-                    )
-                    break
+        )
     return problems
 
 
