@@ -201,3 +201,26 @@ def test_more_than_two_warning_callouts_is_a_warning():
     problems = check_care_cards(text + card.format("urgent"), "f.md")
     assert [(p.severity, p.line) for p in problems] == [("warning", 12)]
     assert "3 urgent or emergency care cards" in problems[0].problem
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_care_card_colours_meet_aa_contrast():
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "theme/static/css/main.css").read_text(encoding="utf-8")
+    section = css.split("/* === health_review === */")[1].split("/* === end health_review")[0]
+    colours = set(re.findall(r"#[0-9a-fA-F]{6}\b", section)) - {"#ffffff"}
+    assert {"#0b5394", "#a4171c", "#8f1d21", "#1d2733"} <= colours
+    for colour in colours - {"#000000"}:
+        assert contrast("#ffffff", colour) >= 4.5, colour

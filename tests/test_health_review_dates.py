@@ -240,3 +240,32 @@ def test_news_carries_no_review_dates(config):
     assert not review.is_health_advice
     assert review.status == "not-applicable"
     assert not review.shows_dates
+
+
+def test_initialized_adds_care_cards_once_and_copies_markdown():
+    from types import SimpleNamespace
+
+    from health_review import health_review as plugin
+    from health_review.care_cards import CareCardExtension
+
+    shared = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
+    pelican = SimpleNamespace(settings={"MARKDOWN": shared, "HEALTH_REVIEW_NATION": "wales"})
+    plugin.initialized(pelican)
+    plugin.initialized(pelican)
+    extensions = pelican.settings["MARKDOWN"]["extensions"]
+    assert [type(e) for e in extensions] == [CareCardExtension]
+    assert extensions[0].getConfig("nation") == "wales"
+    assert "extensions" not in shared  # pelicanconf's dict (or Pelican's default) is untouched
+
+
+def test_bad_setting_is_logged_and_defaults_used(caplog):
+    from types import SimpleNamespace
+
+    from health_review import health_review as plugin
+
+    pelican = SimpleNamespace(settings={"HEALTH_REVIEW_WARN_DAYS": "soon", "MARKDOWN": {}})
+    with caplog.at_level("ERROR"):
+        plugin.initialized(pelican)
+    assert "HEALTH_REVIEW_WARN_DAYS" in caplog.text
+    assert "'soon'" in caplog.text
+    assert plugin.STATE["config"]["HEALTH_REVIEW_WARN_DAYS"] == 90
