@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -229,3 +230,43 @@ def test_gate_content_error_and_removed_url_leave_server_identical(site):
     # Removing on purpose is allowed, and the URL then 404s.
     site.do(allow_removal=["/first-aid/burns/"])
     assert site.nginx.get("/first-aid/burns/")[0] == 404
+
+
+def test_current_directory_not_made_by_publish_is_refused(site):
+    (site.base / "current").mkdir()
+    (site.base / "current" / "index.html").write_text("hand-made site")
+    before = snapshot(site.base)
+    assert run(site.do) == 5
+    assert snapshot(site.base) == before
+
+
+def test_shipped_production_nginx_conf_is_valid(tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a throwaway certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [*openssl, "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    live = "/etc/letsencrypt/live/www.sharewell.org.uk"
+    text = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    text = text.replace(f"{live}/fullchain.pem", str(cert)).replace(f"{live}/privkey.pem", str(key))
+    text = text.replace(
+        "/etc/nginx/snippets/sharewell-site.conf", str(REPO / "deploy" / "sharewell-site.conf")
+    )
+    text = text.replace("/srv/sharewell", str(tmp_path / "srv"))
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\ninclude /etc/nginx/mime.types;\n{text}\n}}\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        ["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr

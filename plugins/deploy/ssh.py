@@ -78,15 +78,29 @@ class SshTarget:
         base = shlex.quote(self.base)
         proc = self.run(
             f"cd {base} 2>/dev/null || exit 0; "
-            'printf "current=%s\\n" "$(readlink current 2>/dev/null)"; '
+            'if [ -L current ]; then printf "current=%s\\n" "$(readlink current)"; '
+            'elif [ -e current ]; then echo "current-not-a-link"; fi; '
             "ls -1 releases 2>/dev/null || true"
         )
         current = None
         releases = []
         for line in proc.stdout.splitlines():
+            if line == "current-not-a-link":
+                raise TargetError(
+                    f"{self.base}/current on {self.login} is not a symlink made by publish.",
+                    [
+                        "Move that site into releases/<YYYYmmddTHHMMSSZ>/, symlink current to it,",
+                        "or publish to a new DEPLOY_SSH_PATH.",
+                    ],
+                )
             if line.startswith("current="):
                 link = line.removeprefix("current=").strip()
                 current = link.rstrip("/").rsplit("/", 1)[-1] or None
+                if current and not RELEASE_NAME.match(current):
+                    raise TargetError(
+                        f"current on {self.login} points to {link!r}, not to a release.",
+                        ["Point it at releases/<name> (see invoke rollback --to NAME)."],
+                    )
             elif RELEASE_NAME.match(line.strip()):
                 releases.append(line.strip())
         return current, sorted(releases)
