@@ -234,3 +234,25 @@ def test_cli_rollback_on_s3_explains_instead(monkeypatch, capsys):
     monkeypatch.setenv("DEPLOY_S3_BUCKET", "b")
     assert main(["-s", str(FIXTURE_CONFIG), "rollback", "--target", "s3"]) == 5
     assert "rollback is for the ssh target" in capsys.readouterr().err
+
+
+def test_live_manifest_over_http(tmp_path, site_server):
+    from deploy.cli import live_manifest
+    from deploy.errors import TargetError
+    from deploy.gate import fetch_http
+    from deploy.testing import free_port
+
+    (tmp_path / "published-urls.json").write_text('{"urls": ["/a/"]}')
+    base = site_server(tmp_path)
+    cfg = load_target("s3", {"SITEURL": base}, {"DEPLOY_S3_BUCKET": "b", "DEPLOY_MANIFEST": "http"})
+    manifest, where = live_manifest(cfg, target=None)
+    assert manifest == {"urls": ["/a/"], "redirects": {}}
+    assert where == f"{base}/published-urls.json"
+    assert fetch_http(f"{base}/missing.json") is None
+    (tmp_path / "bad.json").write_text("<html>")
+    with pytest.raises(TargetError, match="not valid JSON"):
+        fetch_http(f"{base}/bad.json")
+    with pytest.raises(TargetError, match="Could not fetch"):
+        fetch_http(f"http://127.0.0.1:{free_port()}/published-urls.json", timeout=2)
+    with pytest.raises(TargetError, match="http"):
+        fetch_http("file:///etc/passwd")
