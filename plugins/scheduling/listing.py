@@ -136,3 +136,18 @@ def render_scheduled(items: list[ScheduledItem], today: dt.date, console=None) -
         f"{len(items)} scheduled article(s): each goes live on the first build on or after "
         "its date (the nightly build)."
     )
+
+
+def print_scheduled(settings_file: Path | None, folder: Path, console=None) -> list[ScheduledItem]:
+    """Print the scheduled articles under ``folder`` for `invoke check`; return them."""
+    from .clock import get_today
+
+    settings: dict = {}
+    if settings_file is not None and Path(settings_file).is_file():
+        from pelican.settings import read_settings
+
+        settings = read_settings(str(settings_file))
+    today = get_today(settings)
+    items = find_scheduled([Path(folder)], today, root=Path(folder).parent.parent)
+    render_scheduled(items, today, console=console)
+    return items
