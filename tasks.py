@@ -319,6 +319,9 @@ def check(c, fast=False):
             )
             if result.exited:
                 failures.append(label)
+    from scheduling.listing import print_scheduled  # future-dated: not live until their day
+
+    print_scheduled(CONFIG["settings_base"], CONFIG["content"] / "articles")
     if failures:
         sys.exit("check failed: " + ", ".join(failures))
     print("check passed: lint, tests and strict builds are clean.")
