@@ -118,6 +118,7 @@ PLUGINS = [
     "share_snippets",
     "og_cards",  # after health_review: cards show article.review.last_reviewed
     "reader_features",
+    "editors_desk",  # last: reads every other plugin's data; dev-only (see below)
 ]
 
 SITEMAP = {
@@ -167,3 +168,7 @@ DEFAULT_NEW_AUTHOR = "Sharewell editorial team"
 
 # content_guard: metadata keys writers may use (our plugins add their own).
 CONTENT_GUARD_KNOWN_KEYS: list[str] = []
+
+# editors_desk: private dashboard at /_desk/ (dev only; publishconf.py turns it off).
+EDITORS_DESK_ENABLED = True
+EDITORS_DESK_DOMAIN = "sharewell.org.uk"  # the domain link previews print

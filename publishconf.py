@@ -13,3 +13,5 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
+# The editor's desk is a local preview tool: never publish it.
+EDITORS_DESK_ENABLED = False

@@ -143,6 +143,37 @@ def livereload(c):
     )
 
 
+def _has_gui_browser() -> bool:
+    """Return whether webbrowser can open a graphical browser (not a terminal one)."""
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False  # only terminal browsers would start, and they would take over the shell
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
+@task(help={"no_open": "only print the desk's address, never open a browser"})
+def desk(c, no_open=False):
+    """Build with the dev settings and open the editor's desk (/_desk/) while serving."""
+    import threading
+    import webbrowser
+
+    _pelican_build(c, CONFIG["settings_base"], warn=True)  # the desk lists the problems
+    url = f"http://{CONFIG['host']}:{CONFIG['port']}/_desk/"
+    if not (CONFIG["deploy_path"] / "_desk" / "index.html").is_file():
+        sys.exit("desk: no _desk/ was written: is editors_desk in PLUGINS and enabled?")
+    print(f"Editor's desk: {url}")
+    if not no_open and _has_gui_browser():
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    serve(c)
+
+
 def _slugify(text: str) -> str:
     from pelican.utils import slugify
 

@@ -229,6 +229,7 @@ def finalized(pelican: Any) -> None:
         common = {
             "SITENAME": settings.get("SITENAME", ""),
             "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
+            "EMERGENCY_NOTICE": settings.get("EMERGENCY_NOTICE", ""),
             "generated": _now(settings).strftime("%Y-%m-%d %H:%M"),
             "plugins": {
                 name: plugin_enabled(settings, name)
