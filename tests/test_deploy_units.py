@@ -256,3 +256,32 @@ def test_live_manifest_over_http(tmp_path, site_server):
         fetch_http(f"http://127.0.0.1:{free_port()}/published-urls.json", timeout=2)
     with pytest.raises(TargetError, match="http"):
         fetch_http("file:///etc/passwd")
+
+
+def test_unreachable_s3_endpoint_is_a_target_error(tmp_path, monkeypatch, capsys):
+    from deploy.cli import publish as do_publish
+    from deploy.cli import run as do_run
+    from deploy.testing import free_port
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    env = {
+        "DEPLOY_S3_BUCKET": "b",
+        "DEPLOY_S3_REGION": "us-east-1",
+        "DEPLOY_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",
+    }
+    code = do_run(do_publish, "s3", config=FIXTURE_CONFIG, environ=env)
+    assert code == 5
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_broken_settings_file_is_a_config_error(tmp_path):
+    from deploy.config import read_pelican_settings
+
+    config = tmp_path / "publishconf.py"
+    config.write_text("SITEURL = (\n")
+    with pytest.raises(ConfigError, match="Could not read"):
+        read_pelican_settings(config)
+    with pytest.raises(ConfigError, match="not found"):
+        read_pelican_settings(tmp_path / "nope.py")

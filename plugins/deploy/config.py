@@ -172,4 +172,10 @@ def read_pelican_settings(config: str | Path, overrides: Mapping[str, Any] | Non
     path = Path(config)
     if not path.is_file():
         raise ConfigError(f"Settings file {str(path)!r} not found.")
-    return read_settings(str(path), override=dict(overrides or {}))
+    try:
+        return read_settings(str(path), override=dict(overrides or {}))
+    except Exception as exc:  # a settings file is code: any error means "fix the file"
+        raise ConfigError(
+            f"Could not read {path}: {type(exc).__name__}: {exc}",
+            ["Fix the settings file (`pelican --print-settings -s FILE` shows the error)."],
+        ) from None

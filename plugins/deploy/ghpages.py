@@ -111,9 +111,11 @@ class GhPagesTarget:
                     ["git", "cat-file", "blob", remote[rel]],
                     cwd=self._repo(),
                     capture_output=True,
-                    check=True,
-                ).stdout
-                (stage / rel).write_bytes(blob)
+                    check=False,
+                )
+                if blob.returncode != 0:
+                    raise TargetError(f"Could not read {rel} from the published branch.")
+                (stage / rel).write_bytes(blob.stdout)
         return stage
 
     def plan(self, output: Path) -> Plan:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .config import TargetConfig
-from .errors import TargetError
+from .errors import ConfigError, TargetError
 from .gate import MANIFEST_NAME, parse_manifest
 from .plan import Plan, cache_control, content_type, md5_file, site_files
 
@@ -37,11 +37,14 @@ class S3Target:
         if self._client is None:
             import boto3
 
-            self._client = boto3.client(
-                "s3",
-                endpoint_url=self.cfg["endpoint_url"] or None,
-                region_name=self.cfg["region"] or None,
-            )
+            try:
+                self._client = boto3.client(
+                    "s3",
+                    endpoint_url=self.cfg["endpoint_url"] or None,
+                    region_name=self.cfg["region"] or None,
+                )
+            except ValueError as exc:  # e.g. a malformed endpoint URL
+                raise ConfigError(f"Bad S3 settings: {exc}") from None
         return self._client
 
     def _call(self, what: str, func, *args, **kwargs):
@@ -62,13 +65,17 @@ class S3Target:
         """Return the manifest text stored in the bucket, or None for a first deploy."""
         from botocore.exceptions import ClientError
 
-        try:
-            response = self.client().get_object(Bucket=self.bucket, Key=self.prefix + name)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-                return None
-            return self._call("get_object", _raise, exc)
-        return response["Body"].read().decode("utf-8")
+        def get() -> bytes | None:
+            try:
+                response = self.client().get_object(Bucket=self.bucket, Key=self.prefix + name)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                    return None
+                raise
+            return response["Body"].read()
+
+        body = self._call(f"read of {name}", get)
+        return None if body is None else body.decode("utf-8")
 
     def remote_etags(self) -> dict[str, str]:
         """Return ``{path: md5}`` for every object under the prefix."""
@@ -166,10 +173,6 @@ class S3Target:
             "rollback is for the ssh target.",
             ["For s3: check out the previous release commit and run invoke publish --target s3."],
         )
-
-
-def _raise(exc: Exception) -> None:
-    raise exc
 
 
 def _redirects(output: Path) -> dict[str, str]:
