@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWN = PELICAN_KEYS | PLUGIN_KEYS
 GOOD = (
     "Title: Good\nDate: 2025-01-02 10:00\nCategory: First aid\nTags: a, b\n"
-    "Summary: Fine.\n\nBody.\n"
+    "Summary: Fine.\ncontent_type: news\n\nBody.\n"
 )
 
 
