@@ -164,6 +164,7 @@ def test_dry_run_changes_nothing(site):
     assert ARTICLE in result.plan.change
     assert NEW_CARD in result.plan.upload
     assert OLD_CARD not in result.plan.remove
+    assert OLD_CARD in result.plan.keep
     assert snapshot(site.base) == before
 
 

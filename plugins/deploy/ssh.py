@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .config import TargetConfig
 from .errors import TargetError
-from .plan import Plan
+from .plan import Plan, is_kept
 
 RELEASE_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d{2})?$")
 
@@ -118,7 +118,9 @@ class SshTarget:
             )
         return proc.stdout
 
-    def _rsync(self, source: Path, dest: str, extra: list[str]) -> subprocess.CompletedProcess:
+    def _rsync(
+        self, source: Path, dest: str, extra: list[str], protect: bool = True
+    ) -> subprocess.CompletedProcess:
         command = [
             self.cfg["rsync"],
             "-rlpc",  # checksums, not mtimes: Pelican rewrites every file on each build
@@ -126,7 +128,7 @@ class SshTarget:
             "--chmod=Du=rwx,go=rx,Fu=rw,go=r",
             "-e",
             shlex.join(self.ssh_command()),
-            *[f"--filter=P /{p.rstrip('/')}/***" for p in self.cfg.keep_prefixes],
+            *[f"--filter=P /{p.rstrip('/')}/***" for p in self.cfg.keep_prefixes if protect],
             *extra,
             *shlex.split(self.cfg["rsync_options"]),
             f"{source}/",
@@ -146,7 +148,10 @@ class SshTarget:
         if current is None:
             plan.upload = local
             return plan
-        proc = self._rsync(output, f"{self.base}/current", ["--dry-run", "--itemize-changes"])
+        # Without the protect filter, so card images missing from the build show up (as kept).
+        proc = self._rsync(
+            output, f"{self.base}/current", ["--dry-run", "--itemize-changes"], protect=False
+        )
         if proc.returncode != 0:
             raise TargetError("rsync --dry-run failed:", proc.stderr.strip().splitlines()[-10:])
         touched = set()
@@ -154,7 +159,7 @@ class SshTarget:
             if line.startswith("*deleting"):
                 rel = line.split(None, 1)[1].strip()
                 if not rel.endswith("/"):
-                    plan.remove.append(rel)
+                    (plan.keep if is_kept(rel, self.cfg.keep_prefixes) else plan.remove).append(rel)
             elif len(line) > 12 and line[1] == "f" and line[0] in "<>":
                 rel = line[12:].strip()
                 touched.add(rel)
