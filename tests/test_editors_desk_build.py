@@ -10,7 +10,9 @@ from conftest import _all_signals, build
 from editors_desk.previews import DEFAULT_RULES, previews
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "editors_desk" / "content"
-PLUGINS = ["content_guard", "health_review", "og_cards", "share_snippets", "editors_desk"]
+PLUGINS = [
+    "content_guard", "health_review", "share_snippets", "og_cards", "scheduling", "editors_desk",
+]  # fmt: skip
 SETTINGS = {
     "PLUGINS": PLUGINS,
     "EDITORS_DESK_ENABLED": True,
@@ -210,3 +212,15 @@ def test_dev_config_enables_the_desk_and_publish_config_disables_it():
     assert "editors_desk" in dev["PLUGINS"]
     assert dev["EDITORS_DESK_ENABLED"] is True
     assert live["EDITORS_DESK_ENABLED"] is False
+
+
+def test_scheduled_article_shows_its_private_card_and_future_tags(desk_site):
+    row = rows(desk_site)["future-post"]
+    assert "from 2099-01-05" in row.get_text()
+    page = soup(desk_site / "_desk" / "future-post" / "index.html")
+    card = page.select_one(".card-full img")
+    assert (desk_site / "_desk" / "future-post" / card["src"]).resolve().is_file()
+    assert "not written yet" in page.select_one("#tags").find_parent("section").get_text()
+    keys = [td.get_text(strip=True) for td in page.select(".tags-table tbody tr td:first-child")]
+    assert 'property="og:title"' in keys
+    assert "Open the page" not in page.select_one(".facts").get_text()

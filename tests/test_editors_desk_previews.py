@@ -207,3 +207,16 @@ def test_settings_defaults_and_errors():
     ):
         with pytest.raises(ValueError, match=key):
             get_settings({key: value})
+
+
+def test_tags_from_og_follow_the_partial():
+    from editors_desk.crawl import tags_from_og
+
+    og = {"type": "article", "title": "T", "image": "https://a.org/og/x.png", "tags": ["cpr"],
+          "twitter_card": "summary_large_image", "twitter_site": None}  # fmt: skip
+    tags = tags_from_og(og)
+    assert [(t.attribute, t.key) for t in tags] == [
+        ("property", "og:type"), ("property", "og:title"), ("property", "og:image"),
+        ("property", "article:tag"), ("name", "twitter:card"),
+    ]  # fmt: skip
+    assert crawler_view(tags)["og:image"] == "https://a.org/og/x.png"

@@ -132,3 +132,34 @@ def check_head(tags: list[Tag]) -> list[dict[str, str]]:
     if view.get("og:image") and not view.get("og:image:alt"):
         add("the card image has no `og:image:alt`", "set `og_image_alt` (or `image_alt`)")
     return problems
+
+
+OG_ORDER = (
+    ("og:type", "type"), ("og:title", "title"), ("og:description", "description"),
+    ("og:url", "url"), ("og:site_name", "site_name"), ("og:locale", "locale"),
+    ("og:image", "image"), ("og:image:width", "image_width"),
+    ("og:image:height", "image_height"), ("og:image:type", "image_type"),
+    ("og:image:alt", "image_alt"), ("article:published_time", "published_time"),
+    ("article:modified_time", "modified_time"), ("article:section", "section"),
+)  # fmt: skip
+TWITTER_ORDER = (
+    ("twitter:card", "twitter_card"), ("twitter:image:alt", "twitter_image_alt"),
+    ("twitter:site", "twitter_site"), ("fediverse:creator", "fediverse_creator"),
+    ("theme-color", "theme_color"),
+)  # fmt: skip
+
+
+def tags_from_og(og: dict) -> list[Tag]:
+    """Return the tags og_cards' partial would write for ``article.og`` (page not built yet)."""
+    tags = [
+        Tag("meta", "property", key, str(og[name]))
+        for key, name in OG_ORDER
+        if og.get(name) not in (None, "")
+    ]
+    tags += [Tag("meta", "property", "article:tag", str(tag)) for tag in og.get("tags") or []]
+    tags += [
+        Tag("meta", "name", key, str(og[name]))
+        for key, name in TWITTER_ORDER
+        if og.get(name) not in (None, "")
+    ]
+    return tags

@@ -53,7 +53,7 @@ DEFAULTS: dict[str, Any] = {
 }
 ARTICLE_GROUPS = (
     "articles", "translations", "drafts", "drafts_translations",
-    "hidden_articles", "hidden_translations",
+    "hidden_articles", "hidden_translations", "scheduled_articles",
 )  # fmt: skip
 PAGE_GROUPS = (
     "pages", "translations", "hidden_pages", "hidden_translations",
@@ -209,6 +209,28 @@ def build_rows(settings: dict[str, Any], config: dict[str, Any]) -> list[dict[st
     return sorted(rows, key=sort_key)
 
 
+def _place_private_cards(
+    rows: list[dict[str, Any]], settings: dict[str, Any], desk: Path, desk_path: str
+) -> None:
+    """Copy cards that are not in the site yet (scheduled articles) into the desk folder."""
+    output = Path(settings["OUTPUT_PATH"])
+    private = settings.get("SCHEDULING_PREVIEW_PATH")
+    if private is None:
+        private = Path(settings.get("CACHE_PATH") or "cache") / "scheduled"
+    for row in rows:
+        path = row["image"]["path"]
+        if not path or (output / path).is_file():
+            continue
+        name = Path(path).name
+        source = Path(private) / "og" / name if private else None
+        if source is not None and source.is_file():
+            (desk / "_cards").mkdir(exist_ok=True)
+            shutil.copyfile(source, desk / "_cards" / name)
+            row["image"]["path"] = f"{desk_path}/_cards/{name}"
+        else:
+            row["image"]["path"] = None  # do not show a broken image
+
+
 def finalized(pelican: Any) -> None:
     """Write /_desk/ (dashboard, one page per article, CSS and JS) and stop collecting."""
     config = _STATE.get("config")
@@ -226,6 +248,7 @@ def finalized(pelican: Any) -> None:
         desk.mkdir(parents=True)
         for asset in ("desk.css", "desk.js"):
             shutil.copyfile(STATIC / asset, desk / asset)
+        _place_private_cards(rows, settings, desk, config["EDITORS_DESK_PATH"])
         common = {
             "SITENAME": settings.get("SITENAME", ""),
             "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),

@@ -38,11 +38,13 @@ def plain(value: Any) -> str:
 
 def content_status(content: Any, now: dt.datetime) -> str:
     """Return draft, scheduled, hidden or published."""
-    if getattr(content, "scheduled_for", None) or (content.metadata or {}).get("scheduled_for"):
+    if getattr(content, "scheduled_for", None):
         return "scheduled"
     status = str(getattr(content, "status", "published") or "published").lower()
     if status in {"draft", "hidden"}:
         return status
+    if hasattr(content, "scheduled_for"):
+        return "published"  # the scheduling plugin decided (its "today" may be overridden)
     date = getattr(content, "date", None)
     if isinstance(date, dt.datetime):
         when = date if date.tzinfo else date.replace(tzinfo=now.tzinfo)
@@ -168,8 +170,11 @@ def build_row(
         head = crawl.read_head(output.read_text(encoding="utf-8")) if output.is_file() else []
     except (OSError, UnicodeDecodeError):
         head = []
-    view = crawl.crawler_view(head)
     og = og_fallback(content)
+    head_source = "page"
+    if not head and og:
+        head, head_source = crawl.tags_from_og(og), "og"  # not written yet (e.g. scheduled)
+    view = crawl.crawler_view(head)
     title = plain(view.get("og:title") or og.get("title") or getattr(content, "title", ""))
     summary = (content.metadata or {}).get("summary")
     description = plain(view.get("og:description") or og.get("description") or summary or "")
@@ -198,6 +203,7 @@ def build_row(
         "source": str(getattr(content, "relative_source_path", "") or content.source_path),
         "category": str(category) if category else ("Page" if kind == "page" else ""),
         "status": content_status(content, now),
+        "scheduled_for": str(getattr(content, "scheduled_for", "") or ""),
         "date": getattr(content, "date", None),
         "review": review_info(content),
         "readability": flesch(getattr(content, "content", "") or "")
@@ -216,6 +222,8 @@ def build_row(
         "previews": cards,
         "share": share_items(content, settings, share_on),
         "head": head,
+        "head_source": head_source,
+        "built": output.is_file(),
         "problems": found,
         "counts": counts(found),
     }
