@@ -196,3 +196,17 @@ def test_the_card_is_rendered_in_advance_outside_the_site(build_site, tmp_path, 
     assert card.is_file() and card.name.startswith("new-burns-advice-")
     assert not (output / "og" / card.name).exists()
     assert entry["share"]["image_url"].endswith(card.name)
+
+
+def test_invoke_check_helper_prints_the_scheduled_articles(tmp_path, monkeypatch):
+    from rich.console import Console
+    from scheduling.listing import print_scheduled
+
+    monkeypatch.setenv("SHAREWELL_TODAY", "2027-01-01")
+    content = write_site(tmp_path)
+    console = Console(record=True, width=200)
+    items = print_scheduled(None, content / "articles", console=console)
+    assert [i.title for i in items] == ["New burns advice"]
+    text = console.export_text()
+    assert "Scheduled articles (today is 2027-01-01)" in text
+    assert "2027-01-10" in text and "content/articles/first-aid/new-burns-advice.md" in text
