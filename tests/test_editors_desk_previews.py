@@ -220,3 +220,51 @@ def test_tags_from_og_follow_the_partial():
         ("property", "article:tag"), ("name", "twitter:card"),
     ]  # fmt: skip
     assert crawler_view(tags)["og:image"] == "https://a.org/og/x.png"
+
+
+def test_readability_is_measured_offline(monkeypatch):
+    import socket
+
+    from editors_desk.rows import flesch
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("textstat must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    body = "<p>Sit down and lean forward. Pinch the soft part of your nose.</p>" * 6
+    score = flesch(body)
+    assert score is not None
+    assert 50 < score <= 121
+    assert flesch("<p>Too short to score.</p>") is None
+
+
+class _Content:
+    def __init__(self, status="published", date=None, **extra):
+        self.status, self.date, self.metadata = status, date, {}
+        self.__dict__.update(extra)
+
+
+def test_content_status():
+    import datetime as dt
+
+    from editors_desk.rows import content_status
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    future = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    assert content_status(_Content(), now) == "published"
+    assert content_status(_Content("draft"), now) == "draft"
+    assert content_status(_Content("hidden"), now) == "hidden"
+    assert content_status(_Content(date=future), now) == "scheduled"
+    assert content_status(_Content(scheduled_for=dt.date(2027, 1, 1)), now) == "scheduled"
+    # With the scheduling plugin on, its decision wins over the clock.
+    assert content_status(_Content(date=future, scheduled_for=None), now) == "published"
+
+
+def test_site_path_keeps_the_desk_same_origin():
+    from editors_desk.rows import site_path
+
+    assert site_path("http://127.0.0.1:8000/og/a.png", "http://127.0.0.1:8000") == "og/a.png"
+    assert site_path("/og/a.png", "http://127.0.0.1:8000") == "og/a.png"
+    assert site_path("https://cdn.example/og/a.png", "http://127.0.0.1:8000") is None
+    assert site_path("", "http://127.0.0.1:8000") is None

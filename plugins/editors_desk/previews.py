@@ -180,8 +180,8 @@ DEFAULT_RULES: dict[str, Rule] = {
     r.key: r
     for r in (
         Rule("x", "X", None, None, image_only=True,
-             note="Since October 2023 X shows only the image and the domain: put the headline "
-                  "in the post text, never only in the image."),
+             note="Since October 2023 X shows only the image (cropped to 2:1) and the domain: "
+                  "put the headline in the post text, never only in the image."),
         Rule("facebook", "Facebook", Fit(lines=2, width=44), Fit(lines=1, width=60),
              domain_upper=True, note="Facebook reads og:title, og:description and og:image."),
         Rule("linkedin", "LinkedIn", Fit(lines=2, width=50), None,
