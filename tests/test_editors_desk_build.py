@@ -224,3 +224,22 @@ def test_scheduled_article_shows_its_private_card_and_future_tags(desk_site):
     keys = [td.get_text(strip=True) for td in page.select(".tags-table tbody tr td:first-child")]
     assert 'property="og:title"' in keys
     assert "Open the page" not in page.select_one(".facts").get_text()
+
+
+def test_a_desk_bug_in_one_article_does_not_hide_the_others(tmp_path, monkeypatch):
+    from editors_desk import rows as desk_rows
+
+    real = desk_rows.build_row
+
+    def flaky(content, **options):
+        if content.slug == "overdue":
+            raise RuntimeError("boom")
+        return real(content, **options)
+
+    monkeypatch.setattr("editors_desk.editors_desk.build_row", flaky)
+    out = build_isolated(tmp_path / "out", content_path=FIXTURE, settings=SETTINGS)
+    found = rows(out)
+    assert next(iter(found)) == "overdue"
+    assert "could not read this file (RuntimeError: boom)" in found["overdue"].get_text()
+    assert (out / "_desk" / "overdue" / "index.html").is_file()
+    assert "long-title" in found

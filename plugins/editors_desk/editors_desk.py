@@ -38,7 +38,7 @@ from pelican import signals
 
 from .previews import rules_from_settings
 from .problems import Collector, DeskProblem, from_record, group_by_file
-from .rows import build_row, sort_key
+from .rows import build_row, error_row, sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -198,14 +198,17 @@ def build_rows(settings: dict[str, Any], config: dict[str, Any]) -> list[dict[st
     rows = []
     for (kind, content), slug in zip(contents, _desk_slugs(contents), strict=True):
         source = str(Path(content.source_path).resolve())
-        rows.append(
-            build_row(
+        try:
+            row = build_row(
                 content, kind=kind, desk_slug=slug, settings=settings, config=config,
                 rules=config["rules"], problems=grouped.get(source, []), now=now,
                 health_review_on=plugin_enabled(settings, "health_review"),
                 share_on=plugin_enabled(settings, "share_snippets"),
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        except Exception as error:  # a desk bug must never hide the other articles
+            logger.debug("editors_desk: %s", content.source_path, exc_info=True)
+            row = error_row(content, kind=kind, desk_slug=slug, error=error)
+        rows.append(row)
     return sorted(rows, key=sort_key)
 
 

@@ -229,6 +229,30 @@ def build_row(
     }
 
 
+def error_row(content: Any, *, kind: str, desk_slug: str, error: Exception) -> dict[str, Any]:
+    """Return a row that says the desk could not read this file (and why)."""
+    problem = DeskProblem(
+        "-",
+        f"the editor's desk could not read this file ({error.__class__.__name__}: {error})",
+        "report this to the developers with the file attached",
+        "error",
+        "editors_desk",
+    )
+    return {
+        "slug": desk_slug, "kind": kind, "title": plain(getattr(content, "title", "")) or "?",
+        "url": getattr(content, "url", ""), "source": str(getattr(content, "source_path", "")),
+        "category": "", "status": str(getattr(content, "status", "") or ""),
+        "scheduled_for": "", "date": None,
+        "review": {"status": "", "days_left": None, "next_review": ""},
+        "readability": None, "summary_length": None,
+        "image": {"path": None, "external": False, "url": "", "alt": "", "width": "",
+                  "height": ""},
+        "og": {"title": "", "description": "", "url": ""}, "previews": [], "share": None,
+        "head": [], "head_source": "page", "built": False,
+        "problems": [problem], "counts": counts([problem]),
+    }  # fmt: skip
+
+
 def sort_key(row: dict[str, Any]) -> tuple:
     """Order rows worst first: errors, then warnings, then advice, then overdue reviews."""
     c = row["counts"]
