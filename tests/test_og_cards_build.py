@@ -195,6 +195,7 @@ def test_second_build_renders_nothing_and_a_title_edit_renders_one(tmp_path: Pat
     )
     build(tmp_path / "out3", content_path=content, settings=SETTINGS, cache=cache)
     assert og_cards.LAST_STATS.rendered == 1
+    assert og_cards.LAST_STATS.wasted == 0  # the render started while reading was the right one
     after = _og_images(tmp_path / "out3")
     changed = {page for page in before if before[page] != after[page]}
     assert changed == {"first-aid/burns/index.html"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ def parse_focus(value: Any, source: str) -> tuple[float, float]:
     except ValueError:
         x = y = -1.0
     if not (0 <= x <= 1 and 0 <= y <= 1):
-        logger.warning("og_cards: %s: og_image_focus %r is not 'x,y' in 0-1", source, value)
+        if source:  # an empty source means "quiet" (a speculative early pass)
+            logger.warning("og_cards: %s: og_image_focus %r is not 'x,y' in 0-1", source, value)
         return (0.5, 0.5)
     return (x, y)
 
@@ -61,11 +63,23 @@ def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> st
     rel = rel.lstrip("/")
     path = Path(opts["PATH"]) / rel
     if not path.is_file():
+        if not source:
+            return None
         logger.warning(
             "og_cards: %s: %s file %s not found; using a generated card", source, key, rel
         )
         return None
     return str(path)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(value: str) -> dt.date | None:
+    from pelican.utils import get_date
+
+    try:
+        return get_date(value)
+    except ValueError:
+        return None
 
 
 def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
@@ -76,12 +90,7 @@ def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
     else:
         date = content.metadata.get("last_reviewed")
         if isinstance(date, str):
-            from pelican.utils import get_date
-
-            try:
-                date = get_date(date)
-            except ValueError:
-                date = None
+            date = _parse_date(date)
     if not isinstance(date, dt.date):
         return ""
     text = f"{date.day} {MONTHS[date.month - 1]} {date.year}"
@@ -102,8 +111,13 @@ def plan_card(
 ) -> dict[str, Any]:
     """Queue the card described and return its public data (url, size, type, alt, file)."""
     layout = layout or "text"
-    spec = build_spec(opts, layout, texts, accent, image)
-    digest = spec_hash(spec)
+    inputs = (layout, texts, accent, image)
+    early = jobs.memo.get(source)
+    if early and early[0] == inputs:  # unchanged since the prefetch: reuse its spec and hash
+        spec, digest = early[1], early[2]
+    else:
+        spec = build_spec(opts, layout, texts, accent, image)
+        digest = spec_hash(spec)
     name = card_name(stem, digest, spec["format"])
     jobs.add(digest, name, source, spec)
     file = f"{opts['OG_CARDS_OUTPUT_DIR']}/{name}"
@@ -118,48 +132,59 @@ def plan_card(
     }
 
 
-def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str) -> dict:
-    """Return the `.og` data of an article (og_type 'article') or a page ('website')."""
+def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: bool = False) -> dict:
+    """Return the card of an article or page as plan_card keyword arguments (warn unless quiet)."""
     md = content.metadata
     source = str(getattr(content, "relative_source_path", None) or content.source_path)
-    title = meta.plain(md.get("og_title") or content.title)
+    category = getattr(content, "category", None) if og_type == "article" else None
+    in_default_lang = getattr(content, "in_default_lang", True)
+    stem = content.slug if in_default_lang else f"{content.slug}-{content.lang}"
+    focus = parse_focus(md.get("og_image_focus"), "" if quiet else source)
+    card: dict[str, Any] = {
+        "stem": stem,
+        "source": source,
+        "texts": {
+            "title": meta.plain(md.get("og_title") or content.title),
+            "section": category.name if category else "",
+            "site_name": opts["site_name"],
+            "reviewed": reviewed_text(content, opts) if og_type == "article" else "",
+        },
+        "accent": accent_for(opts, category.slug if category else None),
+    }
+    own = resolve_image(opts, md.get("og_image"), "" if quiet else source, "og_image")
+    if own:
+        alt = meta.plain(md.get("og_image_alt") or md.get("image_alt"))
+        if not alt and not quiet:
+            logger.warning("og_cards: %s: og_image has no og_image_alt; using the title", source)
+        return {**card, "layout": "image", "image": {"path": own, "focus": focus}, "alt": alt}
+    layout, photo = opts["OG_CARDS_LAYOUT"], None
+    if layout == "auto":
+        photo = resolve_image(opts, md.get("image"), "" if quiet else source, "image")
+        layout = "photo" if photo else "text"
+    return {**card, "layout": layout, "image": {"path": photo, "focus": focus} if photo else None}
+
+
+def prefetch_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str) -> None:
+    """Start rendering a card while Pelican is still reading (see og_cards.content_read)."""
+    card = content_card(opts, content, og_type, quiet=True)
+    inputs = (card["layout"], card["texts"], card["accent"], card["image"])
+    spec = build_spec(opts, *inputs)
+    digest = spec_hash(spec)
+    jobs.memo[card["source"]] = (inputs, spec, digest)
+    jobs.prefetch(digest, spec)
+
+
+def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str) -> dict:
+    """Return the `.og` data of an article (og_type 'article') or a page ('website')."""
+    card = content_card(opts, content, og_type)
+    title = card["texts"]["title"]
     description = (
-        meta.plain(md.get("og_description"))
+        meta.plain(content.metadata.get("og_description"))
         or meta.strip_markup(getattr(content, "summary", ""))
         or opts["default_description"]
     )
     category = getattr(content, "category", None) if og_type == "article" else None
-    stem = (
-        content.slug
-        if getattr(content, "in_default_lang", True)
-        else f"{content.slug}-{content.lang}"
-    )
-    focus = parse_focus(md.get("og_image_focus"), source)
-    texts = {
-        "title": title,
-        "section": category.name if category else "",
-        "site_name": opts["site_name"],
-        "reviewed": reviewed_text(content, opts) if og_type == "article" else "",
-    }
-    accent = accent_for(opts, category.slug if category else None)
-    own = resolve_image(opts, md.get("og_image"), source, "og_image")
-    if own:
-        alt = meta.plain(md.get("og_image_alt") or md.get("image_alt"))
-        if not alt:
-            logger.warning("og_cards: %s: og_image has no og_image_alt; using the title", source)
-        image = plan_card(
-            opts, jobs, stem=stem, source=source, texts=texts, accent=accent,
-            layout="image", image={"path": own, "focus": focus}, alt=alt,
-        )  # fmt: skip
-    else:
-        layout, photo = opts["OG_CARDS_LAYOUT"], None
-        if layout == "auto":
-            photo = resolve_image(opts, md.get("image"), source, "image")
-            layout = "photo" if photo else "text"
-        image = plan_card(
-            opts, jobs, stem=stem, source=source, texts=texts, accent=accent, layout=layout,
-            image={"path": photo, "focus": focus} if photo else None,
-        )  # fmt: skip
+    image = plan_card(opts, jobs, **card)
     authors = getattr(content, "authors", None) or []
     return meta.og_data(
         opts,

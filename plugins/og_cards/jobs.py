@@ -39,6 +39,7 @@ class Stats:
     rendered: int = 0
     cached: int = 0
     failed: int = 0
+    wasted: int = 0  # prefetched renders no page wanted in the end (their spec changed)
     names: list[str] = field(default_factory=list)
 
 
@@ -53,6 +54,8 @@ class CardJobs:
         self.jobs: dict[str, Job] = {}  # by output name
         self.pending: dict[str, Job] = {}  # by digest: renders started in this build
         self.pool: ProcessPoolExecutor | None = None
+        # source path -> (card inputs, spec, digest) computed while reading (cards.prefetch_content)
+        self.memo: dict[str, tuple[Any, dict[str, Any], str]] = {}
         self.manifest = self._load_manifest()
 
     def _load_manifest(self) -> dict[str, dict[str, Any]]:
@@ -76,7 +79,22 @@ class CardJobs:
         """Want a card in the output; start rendering it now if it is not cached."""
         job = Job(digest, name, source, spec)
         self.jobs[name] = job
-        if self.is_cached(digest, spec["format"]) or digest in self.pending:
+        self._submit(job)
+
+    def prefetch(self, digest: str, spec: dict[str, Any]) -> None:
+        """Start rendering a card that will probably be wanted (cached only, not placed)."""
+        if self.workers > 0:  # inline rendering gains nothing from guessing early
+            self._submit(Job(digest, "", "", spec))
+
+    def _submit(self, job: Job) -> None:
+        digest, spec = job.digest, job.spec
+        if digest in self.pending:
+            if job.name and not self.pending[digest].name:
+                # A prefetched render is wanted after all: report failures under this file.
+                job.future = self.pending[digest].future
+                self.pending[digest] = job
+            return
+        if self.is_cached(digest, spec["format"]):
             return
         self.pending[digest] = job
         if self.workers > 0:
@@ -123,9 +141,13 @@ class CardJobs:
             result = job.result or {}
             if "error" in result:
                 stats.failed += 1
-                logger.warning("og_cards: %s: card not rendered: %s", job.source, result["error"])
+                source = job.source or "(prefetched card)"
+                logger.warning("og_cards: %s: card not rendered: %s", source, result["error"])
                 continue
-            stats.rendered += 1
+            if job.name:
+                stats.rendered += 1
+            else:
+                stats.wasted += 1
             self.manifest[job.digest] = {
                 "ext": EXTENSIONS[job.spec["format"]],
                 "bytes": result["bytes"],

@@ -35,6 +35,7 @@ from pelican import signals
 from og_cards import cards, textfit
 from og_cards.jobs import CardJobs, Stats
 from og_cards.layouts import layouts
+from og_cards.spec import reset_run_cache
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
 def initialized(pelican: Any) -> None:
     """Validate settings and reset per-run state (autoreload runs again in the same process)."""
     _state.clear()
+    reset_run_cache()
     started = time.perf_counter()
     opts = get_settings(pelican.settings)
     _state["opts"] = opts
@@ -259,6 +261,27 @@ def _plan_listings(opts: dict[str, Any], jobs: CardJobs, articles_gen: Any) -> d
     return listings
 
 
+def content_read(content: Any) -> None:
+    """Start rendering each article's or page's card as soon as Pelican has read it.
+
+    Reading is most of a Pelican build; rendering during it keeps the worker processes busy
+    while the main process works. The final plan (all_generators_finalized) hashes the card
+    again from the finished objects: the same hash reuses this render, a changed one renders anew.
+    """
+    opts, jobs = _state.get("opts"), _state.get("jobs")
+    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None or not jobs.workers:
+        return
+    from pelican.contents import Article, Page
+
+    og_type = "article" if isinstance(content, Article) else "website"
+    if not isinstance(content, Article | Page):
+        return
+    try:
+        cards.prefetch_content(opts, jobs, content, og_type)
+    except Exception:  # a failed guess costs nothing: the final plan reports real problems
+        logger.debug("og_cards: prefetch failed for %s", content.source_path, exc_info=True)
+
+
 def all_generators_finalized(generators: list[Any]) -> None:
     """Attach `.og` to every article, page and listing and start rendering the missing cards."""
     opts, jobs = _state.get("opts"), _state.get("jobs")
@@ -294,6 +317,8 @@ def finalized(pelican: Any) -> None:
     started = time.perf_counter()
     output = Path(pelican.settings["OUTPUT_PATH"]) / opts["OG_CARDS_OUTPUT_DIR"]
     LAST_STATS = jobs.finish(output, opts["OG_CARDS_PROGRESS_MIN"])
+    if LAST_STATS.wasted:
+        logger.debug("og_cards: %d early renders were not used", LAST_STATS.wasted)
     logger.info(
         "og_cards: %d rendered, %d cached in %.1f s",
         LAST_STATS.rendered,
@@ -306,6 +331,7 @@ def finalized(pelican: Any) -> None:
 def register() -> None:
     """Connect the og_cards receivers to Pelican's signals."""
     signals.initialized.connect(initialized)
+    signals.content_object_init.connect(content_read)
     signals.article_generator_context.connect(check_metadata)
     signals.page_generator_context.connect(check_metadata)
     signals.all_generators_finalized.connect(all_generators_finalized)

@@ -8,8 +8,10 @@ reported as a warning and the text-only layout is drawn instead, in the format a
 from __future__ import annotations
 
 import io
+import json
 import os
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@lru_cache(maxsize=256)
 def readable_on(colour: str, background: str, ratio: float = 4.5) -> str:
     """Darken (or lighten) `colour` until it reaches `ratio` against `background`."""
     rgb, bg = hex_rgb(colour), hex_rgb(background)
@@ -175,14 +178,46 @@ def _scaled(layout: dict[str, Any], size: tuple[int, int]) -> dict[str, Any]:
     return dict(layout, elements=elements)
 
 
-def draw_card(spec: dict[str, Any]) -> Image.Image:
-    """Draw the card described by `spec` and return an RGB image."""
-    size = (int(spec["size"][0]), int(spec["size"][1]))
-    layout = _scaled(spec["layout"], size)
-    card = _background(spec, size)
+# Elements that look the same on every card of a layout and colour: drawn once per process.
+STATIC_SOURCES = {"site_name"}
+_bases: dict[str, Image.Image] = {}
+
+
+def _is_static(element: dict[str, Any]) -> bool:
+    return element["kind"] != "text" or element.get("source") in STATIC_SOURCES
+
+
+def _base(spec: dict[str, Any], layout: dict[str, Any], size: tuple[int, int]) -> Image.Image:
+    """Return a fresh copy of the card's background with its static elements drawn."""
+    if layout["background"] == "image":
+        card = _background(spec, size)
+        _draw_elements(card, spec, [e for e in layout["elements"] if _is_static(e)])
+        return card
+    static = [e for e in layout["elements"] if _is_static(e)]
+    key = json.dumps(
+        [
+            size,
+            layout["background"],
+            static,
+            spec["colours"],
+            spec["fonts"],
+            spec["texts"].get("site_name"),
+        ],
+        sort_keys=True,
+    )
+    if key not in _bases:
+        if len(_bases) > 32:
+            _bases.clear()
+        base = _background(spec, size)
+        _draw_elements(base, spec, static)
+        _bases[key] = base
+    return _bases[key].copy()
+
+
+def _draw_elements(card: Image.Image, spec: dict[str, Any], elements: list[dict[str, Any]]) -> None:
     draw = ImageDraw.Draw(card)
     colours, fonts = spec["colours"], spec["fonts"]
-    for element in layout["elements"]:
+    for element in elements:
         kind = element["kind"]
         if kind == "rect":
             draw.rectangle(element["box"], fill=_colour(element["fill"], colours))
@@ -194,6 +229,15 @@ def draw_card(spec: dict[str, Any]) -> Image.Image:
             draw_text(card, element, text, colours=colours, fonts=fonts)
         else:
             raise ValueError(f"unknown layout element kind {kind!r}")
+
+
+def draw_card(spec: dict[str, Any]) -> Image.Image:
+    """Draw the card described by `spec` and return an RGB image."""
+    size = (int(spec["size"][0]), int(spec["size"][1]))
+    layout = _scaled(spec["layout"], size)
+    card = _base(spec, layout, size)
+    # Static elements (bands, mark, site name) never overlap the others, so order is kept.
+    _draw_elements(card, spec, [e for e in layout["elements"] if not _is_static(e)])
     return card
 
 
@@ -204,10 +248,14 @@ def encode(
     buffer = io.BytesIO()
     if fmt == "png":
         # A palette PNG of a flat card is smaller and faster to save than a truecolour one.
+        # The palette comes from a quarter-size copy (same colours, 16× fewer pixels to sort).
         for colours in (png_colours or None, 64):
             buffer = io.BytesIO()
-            image = card if colours is None else card.quantize(colours, Image.Quantize.FASTOCTREE)
-            image.save(buffer, "PNG", compress_level=6)
+            image = card
+            if colours:
+                palette = card.reduce(4).quantize(colours, Image.Quantize.FASTOCTREE)
+                image = card.quantize(palette=palette, dither=Image.Dither.NONE)
+            image.save(buffer, "PNG", compress_level=3)  # level 6: -15 % bytes, 2.5× time
             if buffer.tell() <= max_bytes:
                 break
         return buffer.getvalue()

@@ -30,6 +30,32 @@ def file_digest(path: str | Path) -> str:
     return _digest(str(path), stat.st_size, stat.st_mtime_ns)
 
 
+# Per build: font files are hashed (and stat'ed) once, layouts serialised once.
+_run_cache: dict[Any, str] = {}
+
+
+def reset_run_cache() -> None:
+    """Forget per-build digests (fonts or layouts may change between autoreload runs)."""
+    _run_cache.clear()
+
+
+def _fonts_digest(fonts: dict[str, list[str]]) -> str:
+    key = ("fonts", tuple((name, tuple(paths)) for name, paths in sorted(fonts.items())))
+    if key not in _run_cache:
+        digests = {name: [file_digest(p) for p in paths] for name, paths in fonts.items()}
+        _run_cache[key] = json.dumps(digests, sort_keys=True)
+    return _run_cache[key]
+
+
+def _json_digest(value: Any) -> str:
+    key = ("json", id(value))
+    if key not in _run_cache:
+        _run_cache[key] = hashlib.sha256(
+            json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+    return _run_cache[key]
+
+
 def build_spec(
     opts: dict[str, Any],
     layout_name: str,
@@ -68,9 +94,10 @@ def build_spec(
 def spec_hash(spec: dict[str, Any]) -> str:
     """Return the hex SHA-256 of a spec, with files identified by content rather than path."""
     identity = dict(spec)
-    identity["fonts"] = {
-        name: [file_digest(path) for path in paths] for name, paths in spec["fonts"].items()
-    }
+    identity["fonts"] = _fonts_digest(spec["fonts"])
+    # Layouts are the same objects for a whole build: serialise each once.
+    identity["layout"] = _json_digest(spec["layout"])
+    identity["fallback_layout"] = _json_digest(spec["fallback_layout"])
     if spec.get("image"):
         identity["image"] = dict(spec["image"], path=file_digest(spec["image"]["path"]))
     blob = json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -128,18 +128,29 @@ def clusters(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _stack_info(stack: tuple[str, ...]) -> tuple[tuple[tuple[str, frozenset[int]], ...], tuple]:
+    """Return (outline fonts with their coverage, (emoji font, coverage) or ())."""
+    outline = tuple((p, coverage(p)) for p in stack if not bitmap_strike(p))
+    emoji = next(((p, coverage(p)) for p in stack if bitmap_strike(p)), ())
+    return outline, emoji
+
+
 def _font_for(text: str, i: int, stack: tuple[str, ...], current: str | None) -> str | None:
     cp = ord(text[i])
-    emoji_fonts = [p for p in stack if bitmap_strike(p)]
-    if emoji_fonts and is_emoji(text, i) and cp in coverage(emoji_fonts[0]):
-        return emoji_fonts[0]
-    neutral = unicodedata.category(text[i])[0] in "ZP" or text[i].isdigit()
-    if current and neutral and cp in coverage(current) and not bitmap_strike(current):
-        return current
-    for path in stack:
-        if cp in coverage(path) and not bitmap_strike(path):
+    outline, emoji = _stack_info(stack)
+    if emoji and cp in emoji[1] and is_emoji(text, i):
+        return emoji[0]
+    if current and (
+        text[i].isspace() or text[i].isdigit() or unicodedata.category(text[i])[0] == "P"
+    ):
+        for path, covered in outline:  # neutral characters stay in the current run's font
+            if path == current and cp in covered:
+                return current
+    for path, covered in outline:
+        if cp in covered:
             return path
-    return emoji_fonts[0] if emoji_fonts and cp in coverage(emoji_fonts[0]) else None
+    return emoji[0] if emoji and cp in emoji[1] else None
 
 
 @lru_cache(maxsize=4096)
