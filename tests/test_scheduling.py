@@ -210,3 +210,26 @@ def test_invoke_check_helper_prints_the_scheduled_articles(tmp_path, monkeypatch
     text = console.export_text()
     assert "Scheduled articles (today is 2027-01-01)" in text
     assert "2027-01-10" in text and "content/articles/first-aid/new-burns-advice.md" in text
+
+
+def test_an_article_object_reused_from_an_earlier_build_goes_live(monkeypatch):
+    """With a content cache the same object comes back the next day: flags are reset."""
+    from types import SimpleNamespace
+
+    from scheduling import scheduling
+
+    monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
+    article = SimpleNamespace(
+        date=dt.datetime(2027, 1, 10, 9, 0), slug="a", source_path="a.md", is_scheduled=False
+    )
+    for today, live in (("2027-01-09", False), ("2027-01-10", True)):
+        monkeypatch.setitem(scheduling.STATE, "config", None)
+        settings = {"SHAREWELL_TODAY": today, "CACHE_PATH": "cache"}
+        generator = SimpleNamespace(
+            settings=settings, articles=[article], translations=[], context={}
+        )
+        scheduling.hold_back(generator)
+        assert (generator.articles == [article]) is live
+        assert article.is_scheduled is not live
+        assert article.scheduled_for == (None if live else dt.date(2027, 1, 10))
+        assert generator.context["scheduled_articles"] == ([] if live else [article])

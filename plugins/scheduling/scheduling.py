@@ -131,7 +131,9 @@ def hold_back(generator: Any) -> None:
     generator.articles, waiting = _split(list(generator.articles), today)
     generator.translations, waiting_translations = _split(list(generator.translations), today)
     for article in generator.articles + generator.translations:
+        # Reset too: with LOAD_CONTENT_CACHE an article object survives from an earlier build.
         article.scheduled_for = None
+        article.is_scheduled = False
     for article in waiting + waiting_translations:
         article.scheduled_for = goes_live_on(article.date)
         article.is_scheduled = True
