@@ -375,6 +375,29 @@ def review_report(c, today=None, csv="review-report.csv", publish=False):
 
 
 @task(
+    help={
+        "n": "number of synthetic articles (default 3000)",
+        "workdir": "keep corpus and outputs here (default: a new temp dir)",
+        "og_only": "skip the builds with every plugin (bare vs og_cards only)",
+    }
+)
+def bench(c, n=3000, workdir=None, og_only=False):
+    """Time bare Pelican vs og_cards cold/warm on N synthetic articles (docs/performance.md)."""
+    from og_cards.bench import run_bench
+
+    run_bench(int(n), workdir=workdir, all_plugins=not og_only)
+
+
+@task
+def regenerate_goldens(c):
+    """Redraw the og_cards golden images after an intended change to card drawing."""
+    from og_cards.goldens import regenerate_goldens as regenerate
+
+    for path in regenerate():
+        print(f"regenerate-goldens: wrote {path.relative_to(ROOT)}")
+
+
+@task(
     iterable=["allow_removal"],
     help={
         "target": "ssh (default), gh-pages or s3; settings: plugins/deploy/README.md",
