@@ -159,7 +159,7 @@ def test_plan_compare_keeps_card_images():
     plan.render(Console(file=out, width=120))
     text = out.getvalue()
     assert "remove" in text
-    assert "1 new, 1 changed, 1 removed, 1 kept card image(s), 1 unchanged" in text
+    assert "1 new, 1 changed, 1 removed, 1 kept (never deleted), 1 unchanged" in text
 
 
 def test_report_prints_a_panel_not_a_traceback():

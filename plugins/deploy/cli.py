@@ -109,7 +109,7 @@ def publish(
             if dry_run:
                 console.print("[bold]Dry run:[/] nothing was changed on the target.")
                 return result
-            if plan.empty and cfg.target != "ssh":
+            if plan.empty:
                 console.print("Nothing to publish: the target is up to date.")
                 return result
             result.release = tgt.deploy(build.output, plan) or ""

@@ -140,7 +140,7 @@ class Plan:
         """Return a one-line summary."""
         return (
             f"{len(self.upload)} new, {len(self.change)} changed, {len(self.remove)} removed, "
-            f"{len(self.keep)} kept card image(s), {self.unchanged} unchanged"
+            f"{len(self.keep)} kept (never deleted), {self.unchanged} unchanged"
         )
 
     def render(self, console, limit: int = 200) -> None:

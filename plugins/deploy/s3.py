@@ -16,7 +16,7 @@ from pathlib import Path
 from .config import TargetConfig
 from .errors import ConfigError, TargetError
 from .gate import MANIFEST_NAME, parse_manifest
-from .plan import Plan, cache_control, content_type, md5_file, site_files
+from .plan import Plan, cache_control, content_type, is_kept, md5_file, site_files
 
 INVALIDATE_ALL_OVER = 300
 
@@ -94,13 +94,16 @@ class S3Target:
         """Compare local MD5s with the bucket's ETags."""
         files = site_files(output, compressed=False)
         local = {rel: md5_file(path) for rel, path in files.items()}
-        return Plan.compare(
+        plan = Plan.compare(
             self.name,
             f"s3://{self.bucket}/{self.prefix}",
             local,
             self.remote_etags(),
             self.cfg.keep_prefixes,
         )
+        if not self.cfg["delete"]:
+            plan.keep, plan.remove = sorted(plan.keep + plan.remove), []
+        return plan
 
     def deploy(self, output: Path, plan: Plan | None = None) -> str:
         """Upload new and changed files, delete stale ones, invalidate CloudFront."""
@@ -125,10 +128,11 @@ class S3Target:
                     CacheControl=cache_control(rel, self.cfg.keep_prefixes),
                     **extra,
                 )
-        removed = [
-            rel for rel in plan.remove if not any(rel.startswith(p) for p in self.cfg.keep_prefixes)
-        ]
-        if self.cfg["delete"]:
+        # Belt and braces: the plan never lists kept paths, and without DEPLOY_S3_DELETE none.
+        removed = [r for r in plan.remove if not is_kept(r, self.cfg.keep_prefixes)]
+        if not self.cfg["delete"]:
+            removed = []
+        if removed:
             for start in range(0, len(removed), 1000):
                 batch = [{"Key": self.prefix + rel} for rel in removed[start : start + 1000]]
                 self._call(
@@ -138,8 +142,8 @@ class S3Target:
                     Delete={"Objects": batch, "Quiet": True},
                 )
         if self.cfg["cloudfront_distribution_id"] and (plan.change or removed):
-            self.invalidate(plan.change + (removed if self.cfg["delete"] else []))
-        return f"{len(todo)} uploaded, {len(removed) if self.cfg['delete'] else 0} deleted"
+            self.invalidate(plan.change + removed)
+        return f"{len(todo)} uploaded, {len(removed)} deleted"
 
     def invalidate(self, paths: list[str]) -> list[str]:
         """Invalidate changed paths on CloudFront (``/*`` when there are many)."""
