@@ -243,3 +243,17 @@ def test_a_desk_bug_in_one_article_does_not_hide_the_others(tmp_path, monkeypatc
     assert "could not read this file (RuntimeError: boom)" in found["overdue"].get_text()
     assert (out / "_desk" / "overdue" / "index.html").is_file()
     assert "long-title" in found
+
+
+def test_content_guard_problems_survive_a_rebuild_in_the_same_process(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles" / "first-aid").mkdir(parents=True)
+    (content / "articles" / "first-aid" / "typo.md").write_text(
+        "Title: Cuts and grazes\nDate: 2025-01-01 09:00\nCategory: First aid\nSlug: typo\n"
+        "Sumary: Clean the cut and cover it.\n\nWash the cut under running water.\n",
+        encoding="utf-8",
+    )
+    for n in (1, 2):  # Pelican logs an identical warning only once per process
+        out = build_isolated(tmp_path / f"out-{n}", content_path=content, settings=SETTINGS)
+        problems = problems_of(rows(out)["typo"])
+        assert any("sumary" in text.lower() for _, text in problems), (n, problems)

@@ -157,9 +157,47 @@ def _desk_slugs(contents: list[tuple[str, Any]]) -> list[str]:
     return slugs
 
 
+def _content_guard_problems(settings: dict[str, Any]) -> list[tuple[str, DeskProblem]]:
+    """Re-run content_guard's pure header check on each file.
+
+    Pelican drops a warning it has already logged once in this process (LimitFilter), so
+    on an in-process rebuild (``pelican -r``) the log alone would miss them.
+    """
+    if not plugin_enabled(settings, "content_guard"):
+        return []
+    try:
+        from content_guard.content_guard import get_settings as guard_settings
+        from content_guard.metadata import PELICAN_KEYS, PLUGIN_KEYS, check_header, read_header
+
+        config = guard_settings(settings)
+    except (ImportError, ValueError):
+        return []
+    if not config.get("CONTENT_GUARD_ENABLED", True):
+        return []
+    known = PELICAN_KEYS | PLUGIN_KEYS | config.get("CONTENT_GUARD_KNOWN_KEYS", frozenset())
+    root = Path(settings.get("PATH", ".")).resolve()
+    found = []
+    for kind, content in _STATE["contents"]:
+        path = Path(content.source_path).resolve()
+        if path.suffix.lower() not in {".md", ".markdown", ".mkd", ".mdown"}:
+            continue
+        try:
+            header = read_header(path.read_text(encoding="utf-8"))
+            display = path.relative_to(root.parent).as_posix()
+            problems = check_header(
+                path, header, display_path=display, is_article=kind == "article", known_keys=known
+            )
+        except Exception:  # content_guard itself reports unreadable files
+            logger.debug("editors_desk: header not checked: %s", path, exc_info=True)
+            continue
+        found += [item for p in problems if (item := from_record(p, "content_guard"))]
+    return found
+
+
 def _all_problems(settings: dict[str, Any]) -> list[tuple[str, DeskProblem]]:
     collector = _STATE.get("collector")
     found = list(collector.found) if collector else []
+    found += _content_guard_problems(settings)
     module = sys.modules.get("health_review.health_review")
     if module is not None and plugin_enabled(settings, "health_review"):
         # health_review keeps advisory findings that the console level may have dropped.
