@@ -176,3 +176,34 @@ def test_alert_passes_when_nothing_is_due_and_needs_the_report(tmp_path):
     report = write_report(tmp_path / "r.csv", rows=[ROWS[4]])
     assert review_alert.main(["--csv", str(report)]) == 0
     assert review_alert.main(["--csv", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_build_problems_are_merged_without_repeats(repo, tmp_path):
+    (repo / "content" / "articles" / "first-aid" / "bad-news.md").write_text(
+        ARTICLE.format(title="Bad news", date="2026-01-05 09:00", slug="bad-news",
+                       summary="Fine.", extra="sumary: typo\n"),
+        encoding="utf-8",
+    )  # fmt: skip
+    settings = repo / "tiny.py"
+    settings.write_text(
+        f"PATH = {str(repo / 'content')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        "PLUGINS = ['content_guard']\nTIMEZONE = 'Europe/London'\nSITEURL = ''\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "summary.md"
+    args = ["--base", "main", "--settings", str(settings), "--output", str(out)]
+    extra = ["--build-problems", "--artifact-url", "https://example.org/artifacts/1"]
+    assert ci_summary.main([*args, *extra]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("unknown metadata key `sumary`") == 1
+    assert "did you mean `summary`?" in text
+    assert "Download the built site to look at every page and card: https://example.org/" in text
+
+
+def test_merge_problems_keeps_the_first_of_each():
+    from content_guard.problems import Problem
+
+    one = Problem("content/a.md", "summary", "too long", "cut it", "error")
+    same = Problem("./content/a.md", "summary", "too long", "shorten", "warning")
+    other = Problem("content/a.md", "image", "no alt", "add alt", "error")
+    assert ci_summary.merge_problems([one], [same, other]) == [one, other]

@@ -88,6 +88,30 @@ def article_info(path: Path, today) -> dict[str, str]:
     return {"title": values.get("title", path.stem), "url": url, "state": state}
 
 
+def merge_problems(first: list, second: list) -> list:
+    """Return both lists without repeats (same file, field and problem)."""
+    seen, merged = set(), []
+    for problem in [*first, *second]:
+        key = (problem.file.removeprefix("./"), problem.field, problem.problem)
+        if key not in seen:
+            seen.add(key)
+            merged.append(problem)
+    return merged
+
+
+def collect_build_problems(settings_file: Path) -> list:
+    """Build strictly into a temporary folder and return every problem it logged."""
+    import tempfile
+
+    from content_guard.build import run_build
+
+    with tempfile.TemporaryDirectory(prefix="ci-summary-") as tmp:
+        _, problems = run_build(
+            settings_file, output=Path(tmp) / "site", strict=True, atomic=False, quiet=True
+        )
+    return problems
+
+
 def card_for(site: Path, url: str) -> str | None:
     """Return the og:image URL written into the built page at ``url``, if any."""
     page = site / url / "index.html"
@@ -106,6 +130,8 @@ def render_summary(
     check: str = "",
     build: str = "",
     diff_error: str = "",
+    build_problems: list | None = None,
+    artifact_url: str = "",
 ) -> str:
     """Return the whole job summary as Markdown."""
     from content_guard.precommit import check_files
@@ -132,7 +158,9 @@ def render_summary(
         out += ["No content files changed.", ""]
 
     out += ["### Problems found", ""]
-    problems = check_files([Path(c.path) for c in live], settings, today)
+    problems = merge_problems(
+        check_files([Path(c.path) for c in live], settings, today), build_problems or []
+    )
     if problems:
         from content_guard.problems import sort_problems
 
@@ -140,7 +168,8 @@ def render_summary(
                 for p in sort_problems(problems)]  # fmt: skip
         out += [table(["Severity", "File", "Field", "Problem", "How to fix"], rows), ""]
     else:
-        out += ["None in the changed files.", ""]
+        where = "the changed files" + (" or the build" if build_problems is not None else "")
+        out += [f"None in {where}.", ""]
     if check == "failure":
         out += ["`invoke check` failed: its log names every problem (lint, tests, builds).", ""]
 
@@ -158,6 +187,8 @@ def render_summary(
         found = name and any(site.rglob(name))
         card_rows.append([info["title"], f"`{name}`" if found else (image or "no card found")])
     total = len(list((site / "og").glob("*.*"))) if (site / "og").is_dir() else 0
+    if artifact_url:
+        out += [f"Download the built site to look at every page and card: {artifact_url}", ""]
     if card_rows:
         out += [table(["Article", "Card (in the site artifact)"], card_rows), ""]
     out += [f"{total} card image(s) in the built site.", ""]
@@ -178,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-outcome", default="", help="steps.<id>.outcome of invoke check")
     parser.add_argument("--build-outcome", default="", help="steps.<id>.outcome of the build")
     parser.add_argument("--output", type=Path, help="file to append to ($GITHUB_STEP_SUMMARY)")
+    parser.add_argument(
+        "--build-problems",
+        action="store_true",
+        help="also build strictly (into a temporary folder) and list every build problem",
+    )
+    parser.add_argument("--artifact-url", default="", help="link to the uploaded site")
     args = parser.parse_args(argv)
 
     from content_guard.precommit import load_settings
@@ -197,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         check=args.check_outcome,
         build=args.build_outcome,
         diff_error=diff_error,
+        build_problems=collect_build_problems(args.settings) if args.build_problems else None,
+        artifact_url=args.artifact_url,
     )
     target = args.output or (Path(os.environ["GITHUB_STEP_SUMMARY"])
                              if os.environ.get("GITHUB_STEP_SUMMARY") else None)  # fmt: skip
