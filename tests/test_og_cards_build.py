@@ -201,6 +201,33 @@ def test_second_build_renders_nothing_and_a_title_edit_renders_one(tmp_path: Pat
     assert changed == {"first-aid/burns/index.html"}
 
 
+def test_page_translations_get_their_own_card(site: Path) -> None:
+    translated = [p for p in _pages(site) if "Amdanom ni" in p.read_text("utf-8")]
+    assert translated
+    meta = _meta(BeautifulSoup(translated[0].read_text("utf-8"), "html.parser"))
+    assert meta["og:title"] == ["Amdanom ni"]
+    assert meta["og:image"][0].rsplit("/", 1)[-1].startswith("about-cy-")
+
+
+def test_autoreload_runs_keep_working(tmp_path: Path) -> None:
+    from conftest import ROOT
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    override = {
+        **SETTINGS,
+        "PATH": str(FIXTURE),
+        "OUTPUT_PATH": str(tmp_path / "out"),
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override))
+    pelican.run()
+    first = og_cards.LAST_STATS.rendered
+    pelican.run()  # what `pelican --autoreload` does after a change: same process, same object
+    assert (og_cards.LAST_STATS.rendered, og_cards.LAST_STATS.cached) == (0, first)
+    assert _og_images(tmp_path / "out")["index.html"].startswith(f"{SITEURL}/og/index-")
+
+
 def test_missing_writer_image_warns_and_uses_a_generated_card(tmp_path: Path, caplog) -> None:
     from conftest import build
 

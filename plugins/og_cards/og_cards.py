@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from og_cards import cards, textfit
 from og_cards.jobs import CardJobs, Stats
@@ -86,6 +87,9 @@ LISTING_TITLES = {
     "search": "Search",
 }
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "hidden_pages", "draft_pages", "translations")
+PAGE_LISTS += ("hidden_translations", "draft_translations")
 SOCIAL_KEYS = ("og_title", "og_description", "og_image", "og_image_alt", "og_image_focus")
 
 _state: dict[str, Any] = {}
@@ -195,12 +199,11 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def initialized(pelican: Any) -> None:
-    """Validate settings and reset per-run state (autoreload runs again in the same process)."""
+    """Validate the settings (once per Pelican object: autoreload then calls run() again)."""
     _state.clear()
-    reset_run_cache()
-    started = time.perf_counter()
     opts = get_settings(pelican.settings)
     _state["opts"] = opts
+    _state["cache"] = Path(pelican.settings.get("CACHE_PATH", "cache")) / "og_cards"
     if not opts["OG_CARDS_ENABLED"]:
         return
     if not opts["SITEURL"]:
@@ -209,9 +212,18 @@ def initialized(pelican: Any) -> None:
         logger.warning(
             "og_cards: Pillow has no raqm layout: Arabic, Urdu and Devanagari titles are not shaped"
         )
-    cache = Path(pelican.settings.get("CACHE_PATH", "cache")) / "og_cards"
-    _state["jobs"] = CardJobs(cache, opts["workers"], opts["OG_CARDS_START_METHOD"])
-    _state["spent"] = time.perf_counter() - started
+
+
+def _run() -> tuple[dict[str, Any] | None, CardJobs | None]:
+    """Return the settings and this run's jobs, starting a run (fresh cache state) if needed."""
+    opts = _state.get("opts")
+    if not opts or not opts["OG_CARDS_ENABLED"]:
+        return None, None
+    if "jobs" not in _state:
+        reset_run_cache()  # fonts or layouts may have changed since the last autoreload run
+        _state["jobs"] = CardJobs(_state["cache"], opts["workers"], opts["OG_CARDS_START_METHOD"])
+        _state["spent"] = 0.0
+    return opts, _state["jobs"]
 
 
 def check_metadata(generator: Any, metadata: dict[str, Any]) -> None:
@@ -268,8 +280,8 @@ def content_read(content: Any) -> None:
     while the main process works. The final plan (all_generators_finalized) hashes the card
     again from the finished objects: the same hash reuses this render, a changed one renders anew.
     """
-    opts, jobs = _state.get("opts"), _state.get("jobs")
-    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None or not jobs.workers:
+    opts, jobs = _run()
+    if opts is None or jobs is None or not jobs.workers:
         return
     from pelican.contents import Article, Page
 
@@ -284,24 +296,22 @@ def content_read(content: Any) -> None:
 
 def all_generators_finalized(generators: list[Any]) -> None:
     """Attach `.og` to every article, page and listing and start rendering the missing cards."""
-    opts, jobs = _state.get("opts"), _state.get("jobs")
-    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None:
+    opts, jobs = _run()
+    if opts is None or jobs is None:
         return
     started = time.perf_counter()
     listings: dict[str, Any] = {}
     for generator in generators:
-        for attr, og_type in (
-            ("articles", "article"), ("translations", "article"), ("drafts", "article"),
-            ("drafts_translations", "article"), ("pages", "website"), ("hidden_pages", "website"),
-            ("draft_pages", "website"), ("hidden_translations", "website"),
-            ("draft_translations", "website"),
-        ):  # fmt: skip
-            kind = "article" if hasattr(generator, "articles") else "website"
-            if og_type != kind:
-                continue
+        if isinstance(generator, ArticlesGenerator):
+            attrs, og_type = ARTICLE_LISTS, "article"
+        elif isinstance(generator, PagesGenerator):
+            attrs, og_type = PAGE_LISTS, "website"
+        else:
+            continue
+        for attr in attrs:
             for content in getattr(generator, attr, None) or []:
                 content.og = cards.plan_content(opts, jobs, content, og_type)
-        if hasattr(generator, "articles") and hasattr(generator, "categories"):
+        if og_type == "article":
             listings.update(_plan_listings(opts, jobs, generator))
     for generator in generators:
         generator.context["og_listings"] = listings
@@ -311,8 +321,8 @@ def all_generators_finalized(generators: list[Any]) -> None:
 def finalized(pelican: Any) -> None:
     """Wait for the renders, place every card in the output and log one summary line."""
     global LAST_STATS  # noqa: PLW0603 - read by tests and the benchmark after a build
-    opts, jobs = _state.get("opts"), _state.get("jobs")
-    if not opts or not opts["OG_CARDS_ENABLED"] or jobs is None:
+    opts, jobs = _run()
+    if opts is None or jobs is None:
         return
     started = time.perf_counter()
     output = Path(pelican.settings["OUTPUT_PATH"]) / opts["OG_CARDS_OUTPUT_DIR"]
@@ -325,7 +335,7 @@ def finalized(pelican: Any) -> None:
         LAST_STATS.cached,
         _state["spent"] + time.perf_counter() - started,
     )
-    _state.clear()
+    del _state["jobs"]  # the next autoreload run starts afresh
 
 
 def register() -> None:
