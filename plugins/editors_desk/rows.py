@@ -140,6 +140,18 @@ def share_items(content: Any, settings: dict, enabled: bool) -> list[dict[str, A
     return items
 
 
+def share_kit(content: Any, output_path: str) -> str | None:
+    """Return the site path of the article's share kit page (share_snippets) if it was written."""
+    share = getattr(content, "share", None)
+    try:
+        url, save_as = getattr(share, "kit_url", ""), getattr(share, "kit_save_as", "")
+    except Exception:  # a lazily computed attribute failing must not break the desk
+        return None
+    if url and save_as and (Path(output_path) / save_as).is_file():
+        return str(url)
+    return None
+
+
 def og_fallback(content: Any) -> dict[str, Any]:
     """Return article.og (og_cards) as a dict, or {}."""
     og = getattr(content, "og", None)
@@ -221,6 +233,7 @@ def build_row(
         "og": {"title": title, "description": description, "url": url},
         "previews": cards,
         "share": share_items(content, settings, share_on),
+        "share_kit": share_kit(content, settings["OUTPUT_PATH"]),
         "head": head,
         "head_source": head_source,
         "built": output.is_file(),
@@ -248,6 +261,7 @@ def error_row(content: Any, *, kind: str, desk_slug: str, error: Exception) -> d
         "image": {"path": None, "external": False, "url": "", "alt": "", "width": "",
                   "height": ""},
         "og": {"title": "", "description": "", "url": ""}, "previews": [], "share": None,
+        "share_kit": None,
         "head": [], "head_source": "page", "built": False,
         "problems": [problem], "counts": counts([problem]),
     }  # fmt: skip
