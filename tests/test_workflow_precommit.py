@@ -157,3 +157,23 @@ def test_pre_commit_runs_the_content_hook_offline(repo):
     commit = run(["git", "commit", "-q", "-m", "add articles"], repo)
     assert commit.returncode != 0
     assert "burns-in-a-hurry.md" in commit.stdout + commit.stderr
+
+
+def test_a_draft_from_invoke_new_can_be_committed_with_warnings(repo):
+    draft = repo / "content" / "articles" / "first-aid" / "how-to-treat-a-sprain.md"
+    draft.write_text(
+        "Title: How to treat a sprain\nDate: 2026-03-02 09:00\nModified: 2026-03-02 09:00\n"
+        "Category: First aid\nTags: first aid\nSlug: how-to-treat-a-sprain\nAuthor: Megan Price\n"
+        "Status: draft\n"
+        "Summary: WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)\n\nText.\n",
+        encoding="utf-8",
+    )
+    result = run([*hook_entry(), str(draft.relative_to(repo))], repo)
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s)" in result.stderr
+    from content_guard.precommit import check_files, load_settings
+
+    problems = check_files([draft], load_settings(ROOT))
+    assert {p.severity for p in problems} == {"warning"}
+    assert any(p.problem.endswith("(fix before publishing)") for p in problems)
+    assert any("placeholder" in p.problem for p in problems)

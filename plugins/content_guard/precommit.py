@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,16 @@ def check_text(
             problems += check_summary(values, display, lines.get("summary"), maximum)
     problems += check_alt_text(text, values, display, lines)
     if is_article or any(key in values for key in _HEALTH_KEYS):
-        problems += check_health(text, values, display, settings, today)
+        health = check_health(text, values, display, settings, today)
+        if values.get("status", "").strip().lower() == "draft":
+            # Work in progress may be committed: say what is missing, do not block.
+            health = [
+                replace(p, severity="warning", problem=f"{p.problem} (fix before publishing)")
+                if p.is_error
+                else p
+                for p in health
+            ]
+        problems += health
     problems += check_share_text(values, display, lines, settings, path)
     return problems
 
