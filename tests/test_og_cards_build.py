@@ -65,7 +65,7 @@ def test_every_page_carries_the_full_set_of_tags(site: Path) -> None:
         assert meta["twitter:card"] == ["summary_large_image"]
         assert meta["og:image"][0].startswith(f"{SITEURL}/og/")
         assert meta["og:type"][0] in {"article", "website"}
-        assert meta["og:locale"] == ["en_GB"]
+        assert meta["og:locale"][0] in {"en_GB", "cy_GB"}
         assert len(meta["twitter:image:alt"][0]) <= 420
         canonical = soup.find("link", rel="canonical")
         if canonical and "og:url" in meta:
@@ -206,6 +206,7 @@ def test_page_translations_get_their_own_card(site: Path) -> None:
     assert translated
     meta = _meta(BeautifulSoup(translated[0].read_text("utf-8"), "html.parser"))
     assert meta["og:title"] == ["Amdanom ni"]
+    assert meta["og:locale"] == ["cy_GB"]
     assert meta["og:image"][0].rsplit("/", 1)[-1].startswith("about-cy-")
 
 

@@ -183,3 +183,11 @@ def test_absolute_urls() -> None:
     assert meta.absolute("https://x.org/", "/og/a.png") == "https://x.org/og/a.png"
     assert meta.absolute("https://x.org", "a/") == "https://x.org/a/"
     assert meta.absolute("https://x.org", "https://cdn.org/a.png") == "https://cdn.org/a.png"
+
+
+def test_locale_for_languages() -> None:
+    opts = get_settings({"DEFAULT_LANG": "en-GB"})
+    assert meta.locale_for(opts, "en-GB") == "en_GB"
+    assert meta.locale_for(opts, None) == "en_GB"
+    assert meta.locale_for(opts, "cy") == "cy_GB"
+    assert meta.locale_for(opts, "pt-br") == "pt_BR"

@@ -198,6 +198,7 @@ def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: st
         section=category.name if category else None,
         tags=[tag.name for tag in getattr(content, "tags", None) or []] if category else [],
         authors=[meta.absolute(opts["SITEURL"], a.url) for a in authors] if category else [],
+        locale=meta.locale_for(opts, getattr(content, "lang", None)),
     )
 
 

@@ -48,6 +48,17 @@ def absolute(siteurl: str, url: str) -> str:
     return f"{siteurl.rstrip('/')}/{url.lstrip('/')}"
 
 
+def locale_for(opts: dict[str, Any], lang: str | None) -> str:
+    """Return the og:locale of a content language: the setting for the default language."""
+    if not lang or lang.lower() == str(opts["default_lang"]).lower():
+        return opts["OG_CARDS_LOCALE"]
+    known = opts["OG_CARDS_LOCALES"].get(lang)
+    if known:
+        return known
+    parts = lang.replace("-", "_").split("_")
+    return "_".join([parts[0].lower(), *(p.upper() for p in parts[1:])])
+
+
 def iso(value: Any) -> str | None:
     """Return an ISO 8601 string for a date/datetime, or None."""
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
@@ -66,6 +77,7 @@ def og_data(
     section: str | None = None,
     tags: list[str] | None = None,
     authors: list[str] | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """Return the data partials/og_meta.html renders as og:, twitter: and article: tags."""
     alt = image.get("alt") or title
@@ -75,7 +87,7 @@ def og_data(
         "description": shorten(description, opts["OG_CARDS_DESCRIPTION_LENGTH"]),
         "url": url,
         "site_name": opts["site_name"],
-        "locale": opts["OG_CARDS_LOCALE"],
+        "locale": locale or opts["OG_CARDS_LOCALE"],
         "image": image["url"],
         "image_width": image["width"],
         "image_height": image["height"],

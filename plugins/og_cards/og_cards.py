@@ -15,10 +15,11 @@ Settings (all optional; see README.md for details):
 - OG_CARDS_MAX_BYTES (300000), OG_CARDS_JPEG_QUALITY (85), OG_CARDS_PNG_COLOURS (256; 0 = RGB).
 - OG_CARDS_WORKERS (None = all cores; 0 = render in the Pelican process), OG_CARDS_START_METHOD
   (None = platform default), OG_CARDS_PROGRESS_MIN (20): renders needed to show a progress bar.
-- OG_CARDS_LOCALE ("en_GB"), OG_CARDS_SITE_NAME (SITENAME), OG_CARDS_DEFAULT_DESCRIPTION
-  (SITE_TAGLINE), OG_CARDS_DESCRIPTION_LENGTH (200), OG_CARDS_TWITTER_SITE (""),
-  OG_CARDS_FEDIVERSE_CREATOR (""), OG_CARDS_THEME_COLOUR (OG_CARDS_ACCENT),
-  OG_CARDS_REVIEWED_TEXT ("Reviewed {date}"), OG_CARDS_LISTING_TITLES ({}).
+- OG_CARDS_LOCALE ("en_GB"), OG_CARDS_LOCALES (lang -> og:locale), OG_CARDS_SITE_NAME (SITENAME),
+  OG_CARDS_DEFAULT_DESCRIPTION (SITE_TAGLINE), OG_CARDS_DESCRIPTION_LENGTH (200),
+  OG_CARDS_TWITTER_SITE (""), OG_CARDS_FEDIVERSE_CREATOR (""),
+  OG_CARDS_THEME_COLOUR (OG_CARDS_ACCENT), OG_CARDS_REVIEWED_TEXT ("Reviewed {date}"),
+  OG_CARDS_LISTING_TITLES ({}).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "OG_CARDS_START_METHOD": None,
     "OG_CARDS_PROGRESS_MIN": 20,
     "OG_CARDS_LOCALE": "en_GB",
+    "OG_CARDS_LOCALES": {"cy": "cy_GB", "ar": "ar_AR", "ur": "ur_PK", "he": "he_IL", "hi": "hi_IN"},
     "OG_CARDS_SITE_NAME": None,
     "OG_CARDS_DEFAULT_DESCRIPTION": None,
     "OG_CARDS_DESCRIPTION_LENGTH": 200,
@@ -193,6 +195,9 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     )
     opts["theme_colour"] = opts["OG_CARDS_THEME_COLOUR"] or opts["OG_CARDS_ACCENT"]
     opts["listing_titles"] = {**LISTING_TITLES, **opts["OG_CARDS_LISTING_TITLES"]}
+    opts["default_lang"] = settings.get("DEFAULT_LANG", "en")
+    if not isinstance(opts["OG_CARDS_LOCALES"], dict):
+        _fail("OG_CARDS_LOCALES", opts["OG_CARDS_LOCALES"], "must map languages to locales")
     opts["SITEURL"] = settings.get("SITEURL", "")
     opts["PATH"] = settings.get("PATH", "")
     return opts
