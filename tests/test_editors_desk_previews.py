@@ -268,3 +268,25 @@ def test_site_path_keeps_the_desk_same_origin():
     assert site_path("/og/a.png", "http://127.0.0.1:8000") == "og/a.png"
     assert site_path("https://cdn.example/og/a.png", "http://127.0.0.1:8000") is None
     assert site_path("", "http://127.0.0.1:8000") is None
+
+
+def test_clamp_lines_property():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200),
+        st.integers(min_value=2, max_value=80),
+        st.integers(min_value=1, max_value=4),
+    )
+    def check(text, width, lines):
+        clamp = clamp_lines(text, width, lines)
+        assert len(clamp.lines) <= lines
+        assert all(columns(line) <= width for line in clamp.lines)
+        if not clamp.truncated:
+            assert "".join(clamp.text.split()) == "".join(text.split())
+        else:
+            assert clamp.text.endswith(ELLIPSIS)
+
+    check()
