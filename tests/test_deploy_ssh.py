@@ -271,3 +271,27 @@ def test_shipped_production_nginx_conf_is_valid(tmp_path):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_concurrent_publish_is_refused(site, capsys):
+    site.do()
+    lockfile = site.base / ".publish.lock"
+    holder = subprocess.Popen(
+        ["flock", str(lockfile), "sh", "-c", "echo held; exec sleep 60"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = snapshot(site.base)
+        change_article(site.content, "Press hard and fast")
+        assert run(site.do) == 5
+        assert "Another publish" in capsys.readouterr().err
+        assert snapshot(site.base) == before
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)  # flock and the sleep holding its descriptor
+        holder.wait()
+        holder.stdout.close()
+    site.do()
+    assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]

@@ -40,9 +40,51 @@ class SshTarget:
         # One SSH connection for the whole publish (about ten commands): a private
         # ControlMaster socket, closed by close().
         self._control = Path(tempfile.mkdtemp(prefix="sharewell-ssh-"))
+        self._lock: subprocess.Popen | None = None
+
+    def lock(self) -> None:
+        """Hold ``<path>/.publish.lock`` (flock) for this publish; refuse if another holds it.
+
+        The lock lives in a remote ``flock ... cat`` fed by our stdin: when this process ends,
+        even killed, the SSH session closes, ``cat`` sees EOF and the lock is released, so a
+        crashed publish never leaves a stale lock behind.
+        """
+        lockfile = shlex.quote(f"{self.base}/.publish.lock")
+        hold = shlex.quote("echo locked; cat >/dev/null")
+        script = (
+            f"mkdir -p {shlex.quote(self.base)} && if command -v flock >/dev/null; "
+            f"then exec flock -n {lockfile} sh -c {hold}; else sh -c {hold}; fi"
+        )
+        self._lock = subprocess.Popen(
+            [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if self._lock.stdout.readline().strip() != "locked":
+            self.unlock()
+            raise TargetError(
+                f"Another publish or rollback to {self.login}:{self.base} is running.",
+                [f"Wait for it to finish ({self.base}/.publish.lock), then try again."],
+            )
+
+    def unlock(self) -> None:
+        """Release the publish lock."""
+        if self._lock is not None:
+            self._lock.stdin.close()
+            try:
+                self._lock.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._lock.kill()
+                self._lock.wait()
+            self._lock.stdout.close()
+            self._lock.stderr.close()
+            self._lock = None
 
     def close(self) -> None:
-        """Close the shared SSH connection."""
+        """Release the lock and close the shared SSH connection."""
+        self.unlock()
         subprocess.run(
             [*self.ssh_command(), "-O", "exit", self.login], capture_output=True, check=False
         )
@@ -177,6 +219,7 @@ class SshTarget:
 
     def deploy(self, output: Path, plan: Plan | None = None) -> str:
         """Upload a new release and switch ``current`` to it; return the release name."""
+        self.lock()
         current, releases = self.state()
         name = self._new_release_name(releases)
         base = shlex.quote(self.base)
@@ -227,6 +270,7 @@ class SshTarget:
 
     def rollback(self, to: str | None = None) -> tuple[str, str]:
         """Switch ``current`` to the release before it (or ``to``); return (from, to)."""
+        self.lock()
         current, releases = self.state()
         if current is None:
             raise TargetError(f"Nothing is published on {self.login}:{self.base}.")
