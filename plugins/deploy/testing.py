@@ -136,6 +136,9 @@ class SshServer(_Server):
                     "UsePAM no",
                     "StrictModes no",
                     "LogLevel ERROR",
+                    # Sessions of a killed client end within seconds, not at TCP timeout.
+                    "ClientAliveInterval 2",
+                    "ClientAliveCountMax 2",
                     "",
                 ]
             ),
