@@ -114,6 +114,7 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "pelican.plugins.sitemap",
     "content_guard",
+    "scheduling",  # before the others: scheduled articles never reach listings or feeds
     "health_review",
     "share_snippets",
     "og_cards",  # after health_review: cards show article.review.last_reviewed
@@ -172,3 +173,8 @@ CONTENT_GUARD_KNOWN_KEYS: list[str] = []
 # editors_desk: private dashboard at /_desk/ (dev only; publishconf.py turns it off).
 EDITORS_DESK_ENABLED = True
 EDITORS_DESK_DOMAIN = "sharewell.org.uk"  # the domain link previews print
+
+# "Today" for scheduling and review-date checks: None means the real date in
+# TIMEZONE. Set env SHAREWELL_TODAY=YYYY-MM-DD to test what a later build does.
+SHAREWELL_TODAY = os.environ.get("SHAREWELL_TODAY") or None
+HEALTH_REVIEW_TODAY = SHAREWELL_TODAY

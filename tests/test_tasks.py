@@ -31,7 +31,7 @@ EXPECTED_TASKS = {
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project (code, theme, a little content) that tasks may change."""
+    """A copy of the project (code, theme, content) that tasks may change."""
     copy = tmp_path / "project"
     copy.mkdir()
     for name in ("tasks.py", "pelicanconf.py", "publishconf.py", "pyproject.toml"):
@@ -40,11 +40,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "plugins", copy / "plugins", ignore=shutil.ignore_patterns("__pycache__")
     )
-    shutil.copytree(ROOT / "content" / "pages", copy / "content" / "pages")
-    shutil.copytree(ROOT / "content" / "extra", copy / "content" / "extra")
-    if (ROOT / "content" / "images").exists():
-        shutil.copytree(ROOT / "content" / "images", copy / "content" / "images")
-    (copy / "content" / "articles").mkdir()
+    # The whole content/: pages link to sections that need their articles.
+    shutil.copytree(ROOT / "content", copy / "content")
     return copy
 
 
@@ -124,7 +121,7 @@ def test_new_refuses_to_overwrite_and_rejects_bad_dates(project):
 
 def test_build_strict_fails_on_a_warning(project):
     article = project / "content" / "articles" / "first-aid" / "odd.md"
-    article.parent.mkdir(parents=True)
+    article.parent.mkdir(parents=True, exist_ok=True)
     article.write_text(
         "Title: Odd\nDate: 2025-02-03 10:00\nCategory: First aid\nTags: a, b\n"
         "Summary: A fine summary.\nlast-reviewed: 2025-01-01\n\nBody.\n"
