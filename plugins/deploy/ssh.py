@@ -224,9 +224,11 @@ class SshTarget:
         name = self._new_release_name(releases)
         base = shlex.quote(self.base)
         partial = f"releases/.partial-{name}"
+        q = shlex.quote
         carry = " ".join(
-            f"if [ -d releases/{current}/{p} ]; then mkdir -p {partial}/{Path(p).parent} && "
-            f"cp -al releases/{current}/{p} {partial}/{p}; fi;"
+            f"if [ -d {q(f'releases/{current}/{p}')} ]; then "
+            f"mkdir -p {q(f'{partial}/{Path(p).parent}')} && "
+            f"cp -al {q(f'releases/{current}/{p}')} {q(f'{partial}/{p}')}; fi;"
             for p in (k.rstrip("/") for k in self.cfg.keep_prefixes)
             if current
         )
