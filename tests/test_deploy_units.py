@@ -285,3 +285,15 @@ def test_broken_settings_file_is_a_config_error(tmp_path):
         read_pelican_settings(config)
     with pytest.raises(ConfigError, match="not found"):
         read_pelican_settings(tmp_path / "nope.py")
+
+
+def test_invoke_publish_and_rollback_report_settings_errors(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEPLOY_")}
+    invoke = [sys.executable, "-m", "invoke"]
+    for task in (["publish", "--target", "s3", "--dry-run"], ["rollback"]):
+        proc = subprocess.run(
+            [*invoke, *task], cwd=REPO, capture_output=True, text=True, env=env, check=False
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert "DEPLOY_S3_BUCKET" in proc.stderr or "DEPLOY_SSH_HOST" in proc.stderr
+        assert "Traceback" not in proc.stderr + proc.stdout
