@@ -109,6 +109,12 @@ def test_gate_refuses_with_every_url_a_suggestion_and_the_fix():
     assert any("--allow-removal" in h for h in hints)
 
 
+def test_dropping_an_alias_is_a_removal():
+    old = {"urls": ["/new/"], "redirects": {"/old/": "/new/"}}
+    assert removed_urls(old, {"urls": ["/new/"], "redirects": {}}) == ["/old/"]
+    assert removed_urls(old, old) == []
+
+
 def test_allow_removal_lets_named_urls_go():
     new = {"urls": ["/", "/about/"], "redirects": {}}
     allowed = ["https://www.x.org/first-aid/burns/index.html", "/feeds/all.atom.xml"]

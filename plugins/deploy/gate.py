@@ -64,8 +64,8 @@ def removed_urls(old: dict | None, new: dict, keep_prefixes: Iterable[str] = ("o
     if not old:
         return []
     keep = tuple("/" + p.lstrip("/") for p in keep_prefixes)
-    old_urls = {normalise(u) for u in old.get("urls", [])}
-    gone = old_urls - _covered(new)
+    # Old redirects count too: dropping an alias breaks the links that used it.
+    gone = _covered(old) - _covered(new)
     return sorted(u for u in gone if not (keep and u.startswith(keep)))
 
 
