@@ -135,7 +135,6 @@ def rollback(
     console = _console(console)
     settings = read_pelican_settings(config, overrides)
     cfg = load_target(target, settings, environ)
-    overrides = with_link_keeper(settings, overrides)
     tgt = make_target(cfg)
     try:
         previous, now = tgt.rollback(to)
