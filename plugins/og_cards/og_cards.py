@@ -293,10 +293,12 @@ def content_read(content: Any) -> None:
     og_type = "article" if isinstance(content, Article) else "website"
     if not isinstance(content, Article | Page):
         return
+    started = time.perf_counter()
     try:
         cards.prefetch_content(opts, jobs, content, og_type)
     except Exception:  # a failed guess costs nothing: the final plan reports real problems
         logger.debug("og_cards: prefetch failed for %s", content.source_path, exc_info=True)
+    _state["spent"] += time.perf_counter() - started
 
 
 def all_generators_finalized(generators: list[Any]) -> None:
