@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -175,11 +176,15 @@ def test_killed_deploy_leaves_previous_release_live(site):
     # Incompressible padding plus a bandwidth limit keep rsync busy long enough to kill it.
     (site.content / "extra").mkdir()
     (site.content / "extra" / "padding.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    scratch = tempfile.mkdtemp(prefix="sw-kill-", dir="/tmp")
     env = {
         **os.environ,
         **site.env,
         "DEPLOY_SSH_RSYNC_OPTIONS": "--bwlimit=200",
         "PYTHONPATH": str(REPO / "plugins"),
+        # The killed publish cannot remove its build or SSH socket dir: keep them in a short
+        # scratch dir of ours (socket paths must stay under ~100 bytes).
+        "TMPDIR": scratch,
     }
     command = [sys.executable, "-m", "deploy", "-s", str(FIXTURE_CONFIG)]
     command += ["-e", f"SITEURL={site.nginx.url}", "publish", "--target", "ssh"]
@@ -205,6 +210,7 @@ def test_killed_deploy_leaves_previous_release_live(site):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         proc.stdout.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     assert str((site.base / "current").readlink()) == live
     assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
     assert site.nginx.get("/extra/padding.bin")[0] == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--target", choices=TARGETS)
     back.add_argument("--to", help="release name (default: the one before current)")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C: temporary builds are removed, the SSH lock released.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     overrides = {}
     for pair in args.extra_settings:
         key, _, raw = pair.partition("=")

@@ -28,6 +28,17 @@ from .plan import Plan, is_kept
 RELEASE_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d{2})?$")
 
 
+def _control_dir() -> Path:
+    """Return a fresh private directory for the ControlMaster socket.
+
+    Unix socket paths are limited to about 100 bytes: a long TMPDIR falls back to /tmp.
+    """
+    base = tempfile.gettempdir()
+    if len(base) > 60 and Path("/tmp").is_dir():  # noqa: S108
+        base = "/tmp"  # noqa: S108
+    return Path(tempfile.mkdtemp(prefix="sharewell-ssh-", dir=base))
+
+
 class SshTarget:
     """Deploy to a web server over SSH with rsync."""
 
@@ -39,7 +50,7 @@ class SshTarget:
         self.login = f"{cfg['user']}@{cfg['host']}"
         # One SSH connection for the whole publish (about ten commands): a private
         # ControlMaster socket, closed by close().
-        self._control = Path(tempfile.mkdtemp(prefix="sharewell-ssh-"))
+        self._control = _control_dir()
         self._lock: subprocess.Popen | None = None
 
     def lock(self) -> None:
@@ -94,7 +105,7 @@ class SshTarget:
     def ssh_command(self) -> list[str]:
         """Return the ssh command (without host) used for remote commands and by rsync."""
         command = ["ssh", "-p", str(self.cfg["port"]), "-o", "BatchMode=yes"]
-        command += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self._control}/%C"]
+        command += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self._control}/cm"]
         command += ["-o", "ControlPersist=60"]
         if self.cfg["key"]:
             command += ["-i", self.cfg["key"], "-o", "IdentitiesOnly=yes"]
