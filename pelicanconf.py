@@ -118,6 +118,7 @@ PLUGINS = [
     "health_review",
     "share_snippets",
     "og_cards",  # after health_review: cards show article.review.last_reviewed
+    "link_keeper",  # aliases -> redirects; published-urls.json for the publish gate
     "reader_features",
     "editors_desk",  # last: reads every other plugin's data; dev-only (see below)
 ]

@@ -15,3 +15,8 @@ DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
 # The editor's desk is a local preview tool: never publish it.
 EDITORS_DESK_ENABLED = False
+# Precompressed .gz files for nginx's gzip_static (Facebook's crawler wants gzip).
+PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = False
+PRECOMPRESS_ZOPFLI = False

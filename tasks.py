@@ -30,7 +30,15 @@ CONFIG = {
     "port": int(os.environ.get("SHAREWELL_PORT", "8000")),
 }
 # System packages the test suite drives for real (browser, deploy targets).
-TEST_APT_PACKAGES = ["chromium", "rsync", "openssh-server", "openssh-client", "nginx", "git"]
+TEST_APT_PACKAGES = [
+    "chromium",
+    "rsync",
+    "openssh-server",
+    "openssh-client",
+    "nginx",
+    "openssl",
+    "git",
+]
 PY = shlex.quote(sys.executable)
 
 
