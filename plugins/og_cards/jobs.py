@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,8 +48,11 @@ class Stats:
 class CardJobs:
     """Collect wanted cards, render the missing ones in a pool, then place all in the output."""
 
-    def __init__(self, cache_dir: Path, workers: int, start_method: str | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, workers: int, start_method: str | None = None, nice: int = 10
+    ) -> None:
         self.cache_dir = cache_dir
+        self.nice = nice
         self.cards_dir = cache_dir / "cards"
         self.workers = workers
         self.start_method = start_method
@@ -106,7 +111,12 @@ class CardJobs:
         if self.pool is None:
             self.cards_dir.mkdir(parents=True, exist_ok=True)
             context = multiprocessing.get_context(self.start_method)
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self.nice,),
+            )
         return self.pool
 
     def _wait(self, progress_min: int) -> None:
@@ -183,6 +193,13 @@ class CardJobs:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _init_worker(nice: int) -> None:
+    """Lower a worker's priority: Pelican's single process keeps its core; renders use the rest."""
+    if nice > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
 
 
 def place(cached: Path, target: Path) -> None:

@@ -14,7 +14,8 @@ Settings (all optional; see README.md for details):
 - OG_CARDS_FONTS / OG_CARDS_FONTS_REGULAR: font stacks (file names in fonts/ or absolute paths).
 - OG_CARDS_MAX_BYTES (300000), OG_CARDS_JPEG_QUALITY (85), OG_CARDS_PNG_COLOURS (256; 0 = RGB).
 - OG_CARDS_WORKERS (None = all cores; 0 = render in the Pelican process), OG_CARDS_START_METHOD
-  (None = platform default), OG_CARDS_PROGRESS_MIN (20): renders needed to show a progress bar.
+  (None = platform default), OG_CARDS_WORKER_NICE (10): lower priority of the workers,
+  OG_CARDS_PROGRESS_MIN (20): renders needed to show a progress bar.
 - OG_CARDS_LOCALE ("en_GB"), OG_CARDS_LOCALES (lang -> og:locale), OG_CARDS_SITE_NAME (SITENAME),
   OG_CARDS_DEFAULT_DESCRIPTION (SITE_TAGLINE), OG_CARDS_DESCRIPTION_LENGTH (200),
   OG_CARDS_TWITTER_SITE (""), OG_CARDS_FEDIVERSE_CREATOR (""),
@@ -68,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "OG_CARDS_PNG_COLOURS": 256,
     "OG_CARDS_WORKERS": None,
     "OG_CARDS_START_METHOD": None,
+    "OG_CARDS_WORKER_NICE": 10,
     "OG_CARDS_PROGRESS_MIN": 20,
     "OG_CARDS_LOCALE": "en_GB",
     "OG_CARDS_LOCALES": {"cy": "cy_GB", "ar": "ar_AR", "ur": "ur_PK", "he": "he_IL", "hi": "hi_IN"},
@@ -159,6 +161,7 @@ def _check_numbers(opts: dict[str, Any]) -> None:
         ("OG_CARDS_JPEG_QUALITY", 20, 95),
         ("OG_CARDS_PNG_COLOURS", 0, 256),
         ("OG_CARDS_PROGRESS_MIN", 0, 1_000_000),
+        ("OG_CARDS_WORKER_NICE", 0, 19),
         ("OG_CARDS_DESCRIPTION_LENGTH", 40, 1000),
     ):
         if not isinstance(opts[key], int) or not low <= opts[key] <= high:
@@ -226,7 +229,12 @@ def _run() -> tuple[dict[str, Any] | None, CardJobs | None]:
         return None, None
     if "jobs" not in _state:
         reset_run_cache()  # fonts or layouts may have changed since the last autoreload run
-        _state["jobs"] = CardJobs(_state["cache"], opts["workers"], opts["OG_CARDS_START_METHOD"])
+        _state["jobs"] = CardJobs(
+            _state["cache"],
+            opts["workers"],
+            opts["OG_CARDS_START_METHOD"],
+            opts["OG_CARDS_WORKER_NICE"],
+        )
         _state["spent"] = 0.0
     return opts, _state["jobs"]
 
