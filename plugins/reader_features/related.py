@@ -10,6 +10,7 @@ identical between builds of the same content.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -61,17 +62,16 @@ def related(
 
     result: dict[str, list[Item]] = {}
     for target in targets:
-        scores = _scores(target, by_tag, group_sizes[target.group] or 1, tag_weight, max_tag_size)
-        ranked = sorted(
-            scores.values(),
-            key=lambda scored: (
-                -round(
-                    scored[0] + (category_weight if scored[1].category == target.category else 0), 9
-                ),
-                *_order(scored[1]),
-            ),
+        scores, found = _scores(
+            target, by_tag, group_sizes[target.group] or 1, tag_weight, max_tag_size
         )
-        chosen = [other for _, other in ranked[:count]]
+        for key, other in found.items():
+            if other.category == target.category:
+                scores[key] += category_weight
+        # Rounded so float noise never reorders equal scores; nsmallest is a partial sort.
+        chosen = heapq.nsmallest(
+            count, found.values(), key=lambda o: (-round(scores[o.key], 9), -o.timestamp, o.key)
+        )
         if fill_from_category and len(chosen) < count:
             chosen += _newest_of_category(target, by_category, chosen, count - len(chosen))
         result[target.key] = chosen
@@ -84,19 +84,21 @@ def _scores(
     size: int,
     tag_weight: float,
     max_tag_size: int | None,
-) -> dict[str, tuple[float, Item]]:
-    """Return {key: (tag score, item)} of every other item sharing a tag with ``target``."""
-    scores: dict[str, tuple[float, Item]] = {}
+) -> tuple[dict[str, float], dict[str, Item]]:
+    """Return the tag scores and items of every other item sharing a tag with ``target``."""
+    scores: dict[str, float] = defaultdict(float)
+    found: dict[str, Item] = {}
     for tag in sorted(set(target.tags)):
         sharing = by_tag.get((target.group, tag), [])
         if not sharing or (max_tag_size is not None and len(sharing) > max_tag_size):
             continue
         weight = tag_weight * math.log(1 + size / len(sharing))
         for other in sharing:
-            if other.key != target.key:
-                previous = scores.get(other.key, (0.0, other))[0]
-                scores[other.key] = (previous + weight, other)
-    return scores
+            scores[other.key] += weight
+            found[other.key] = other
+    scores.pop(target.key, None)
+    found.pop(target.key, None)
+    return scores, found
 
 
 def _newest_of_category(
