@@ -5,12 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_content
+from pelican import Pelican
 from pelican.settings import read_settings
 from site_content import published_articles
 
@@ -198,3 +200,24 @@ def test_drafts_and_hidden_articles_are_not_indexed(build_site, tmp_path, status
     output = build_site(content_path=content, settings={"OG_CARDS_ENABLED": False})
     assert f"/{source.url}" not in fragments(output)
     assert len(fragments(output)) == len(published_articles()) - 1
+
+
+def test_a_second_run_of_the_same_pelican_still_has_every_feature(tmp_path):
+    """Autoreload (`invoke regenerate`) calls run() again without sending `initialized`."""
+    output = tmp_path / "output"
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "OG_CARDS_ENABLED": False,
+        },
+    )
+    pelican = Pelican(settings)
+    pelican.run()
+    shutil.rmtree(output)
+    pelican.run()
+    assert len(fragments(output)) == len(published_articles())
+    assert all(related_links(output).values())
+    items = feed_items(output / "feeds" / "all.rss.xml")
+    assert any(item.find(f"{MEDIA}content") is not None for item in items)

@@ -98,15 +98,13 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def initialized(pelican: Any) -> None:
-    """Validate settings, expose them to templates and reset per-run state."""
+    """Validate settings and expose them to templates (once per Pelican instance)."""
     _state.clear()
     opts = get_settings(pelican.settings)
     # Templates read READER_FEATURES_SEARCH etc. even when pelicanconf does not set them.
     for key, value in opts.items():
         pelican.settings.setdefault(key, value)
     _state["opts"] = opts
-    _state["articles"] = {}
-    _state["feeds"] = 0
 
 
 def _item(article: Any) -> related.Item:
@@ -127,6 +125,9 @@ def all_generators_finalized(generators: list[Any]) -> None:
     if opts is None:
         return
     started = time.perf_counter()
+    # Per-run state: autoreload calls Pelican.run() again without `initialized`.
+    _state["articles"] = {}
+    _state["feeds"] = 0
     for generator in generators:
         if not hasattr(generator, "articles"):
             continue
@@ -201,8 +202,8 @@ def finalized(pelican: Any) -> None:
                 stats.bytes / 1024,
                 stats.seconds,
             )
-    logger.info("reader_features: %d feeds carry card images", _state.get("feeds", 0))
-    _state.clear()
+    logger.info("reader_features: %d feeds carry card images", _state.pop("feeds", 0))
+    _state.pop("articles", None)  # keep the settings: autoreload runs again without them
 
 
 def register() -> None:
