@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
@@ -10,7 +11,7 @@ import pytest
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reader_features import feeds, reader_features, reading, related
+from reader_features import feeds, reader_features, reading, related, search
 from reader_features.related import Item
 
 MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -273,3 +274,58 @@ def test_media_class_is_cached_and_idempotent():
     cls = feeds.media_class(Rss201rev2Feed)
     assert feeds.media_class(Rss201rev2Feed) is cls
     assert feeds.media_class(cls) is cls
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def test_find_binary_uses_the_pip_package_and_rejects_a_bad_setting(tmp_path):
+    assert search.find_binary().is_file()
+    with pytest.raises(search.SearchError, match="READER_FEATURES_PAGEFIND_BINARY"):
+        search.find_binary(str(tmp_path / "missing"))
+
+
+def test_run_pagefind_indexes_only_the_marked_body(tmp_path):
+    page = tmp_path / "site" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>A</title></head><body>"
+        "<nav>Navigation words</nav><article data-pagefind-body><h1>Tourniquet</h1>"
+        "<p>Press hard on the wound.</p><p data-pagefind-ignore>5 min read</p></article>"
+        "<section class='share'>Share this page</section></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "site" / "other.html").write_text("<p>Unmarked page</p>", encoding="utf-8")
+    stats = search.run_pagefind(search.find_binary(), tmp_path / "site", "pagefind")
+    assert stats.pages == 1
+    assert stats.files > 0
+    assert stats.bytes > 0
+    (fragment,) = (tmp_path / "site" / "pagefind" / "fragment").iterdir()
+    content = gzip.decompress(fragment.read_bytes()).decode()
+    assert "Tourniquet" in content
+    assert "Press hard" in content
+    for text in ("Navigation", "Share this page", "min read", "Unmarked"):
+        assert text not in content
+
+
+def test_run_pagefind_reports_a_failing_binary(tmp_path):
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: site folder is broken' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    (tmp_path / "site").mkdir()
+    with pytest.raises(search.SearchError, match=r"exited 3: Error: site folder is broken"):
+        search.run_pagefind(fake, tmp_path / "site", "pagefind")
+
+
+def test_a_missing_binary_is_a_configuration_error_not_a_crash(tmp_path, caplog):
+    pelican = SimpleNamespace(
+        settings={"OUTPUT_PATH": str(tmp_path), "READER_FEATURES_PAGEFIND_BINARY": "/nope/pagefind"}
+    )
+    reader_features.initialized(pelican)
+    assert pelican.settings["READER_FEATURES_SEARCH"] is True  # exposed to templates
+    reader_features.finalized(pelican)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "search index not built" in errors[0].getMessage()
+    assert "/nope/pagefind" in errors[0].getMessage()
+    assert reader_features.LAST_SEARCH_STATS is None
