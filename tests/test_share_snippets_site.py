@@ -89,7 +89,10 @@ def test_exports_and_share_kit(site):
     assert by_slug["override"]["networks"]["x"]["text"].startswith("Sleep tips, short version")
     assert by_slug["override"]["networks"]["bluesky"]["text"].startswith("Sleep tips from our")
     hard = by_slug["hard-title"]
-    assert hard["image_url"] == f"{SITEURL}/images/card.png"
+    # The share image is the card the page declares (og_cards) or the article's own image.
+    og_image = soup(site / HARD / "index.html").find("meta", property="og:image")
+    expected_image = og_image["content"] if og_image else f"{SITEURL}/images/card.png"
+    assert hard["image_url"] == expected_image
     for net in hard["networks"].values():
         assert net["limit"] is None or net["length"] <= net["limit"]
         assert net["url"].startswith(f"{SITEURL}/{HARD}/?utm_source=")
@@ -101,7 +104,7 @@ def test_exports_and_share_kit(site):
     )
     kit = soup(site / f"share-kit/{HARD}/index.html")
     assert kit.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
-    assert kit.find("img", class_="share-kit__image")["src"] == f"{SITEURL}/images/card.png"
+    assert kit.find("img", class_="share-kit__image")["src"] == expected_image
     areas = {t["id"]: t.get_text() for t in kit.find_all("textarea")}
     assert areas["kit-text-x"] == hard["networks"]["x"]["text"]
     assert "kit-text-copy_link" not in areas
