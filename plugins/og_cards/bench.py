@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,12 +50,14 @@ print("BENCH " + json.dumps(out))
 def _build(
     work: Path, name: str, *, content: Path, settings: Path, plugins: list | None, cache: str
 ):
+    # Like `invoke build`: the output folder is reused (not deleted) between builds of a variant,
+    # so a warm rebuild finds its cards already linked in place.
     override: dict[str, Any] = {
         "PATH": str(content),
-        "OUTPUT_PATH": str(work / f"out-{name}"),
+        "OUTPUT_PATH": str(work / f"out-{cache}"),
         "CACHE_PATH": str(work / f"cache-{cache}"),
         "SITEURL": SITEURL,
-        "DELETE_OUTPUT_DIRECTORY": True,
+        "DELETE_OUTPUT_DIRECTORY": False,
     }
     if plugins is not None:
         override["PLUGINS"] = plugins
@@ -151,6 +154,8 @@ def run_bench(
     content = make_corpus(work / "content", n, seed, ROOT / "content")
     runs: dict[str, dict[str, Any]] = {}
     common = {"content": content, "settings": Path(settings)}
+    for stale in [*work.glob("out-*"), *work.glob("cache-*")]:
+        shutil.rmtree(stale)  # cold means cold: no cards or pages from an earlier bench
     # Bare twice: the first run also pays for cold imports and file-system caches.
     first = _build(work, "bare", **common, plugins=[], cache="bare")
     again = _build(work, "bare", **common, plugins=[], cache="bare")
