@@ -4,6 +4,7 @@ HTTP server and headless Chromium (Debian's, driven by Playwright) with axe-core
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -32,19 +33,28 @@ def _all_signals():
     return [s for s in vars(pelican_signals).values() if isinstance(s, Signal)]
 
 
+@contextlib.contextmanager
+def signals_restored() -> Iterator[None]:
+    """Disconnect every receiver connected inside the block: blinker signals are global."""
+    before = {id(sig): set(sig.receivers) for sig in _all_signals()}
+    try:
+        yield
+    finally:
+        for sig in _all_signals():
+            for key in set(sig.receivers) - before.get(id(sig), set()):
+                ref = sig.receivers.get(key)
+                receiver = ref() if isinstance(ref, weakref.ref) else ref
+                if receiver is not None:
+                    sig.disconnect(receiver)
+                else:
+                    sig.receivers.pop(key, None)
+
+
 @pytest.fixture(autouse=True)
 def isolate_signals() -> Iterator[None]:
-    """Disconnect every receiver a test connected: blinker signals are global."""
-    before = {id(sig): set(sig.receivers) for sig in _all_signals()}
-    yield
-    for sig in _all_signals():
-        for key in set(sig.receivers) - before.get(id(sig), set()):
-            ref = sig.receivers.get(key)
-            receiver = ref() if isinstance(ref, weakref.ref) else ref
-            if receiver is not None:
-                sig.disconnect(receiver)
-            else:
-                sig.receivers.pop(key, None)
+    """Undo the signal connections of each test (plugins connect in register())."""
+    with signals_restored():
+        yield
 
 
 def build(
@@ -63,8 +73,10 @@ def build(
         "DELETE_OUTPUT_DIRECTORY": False,
     }
     override.update(settings or {})
-    pelican_settings = read_settings(str(ROOT / f"{config}.py"), override=override)
-    Pelican(pelican_settings).run()
+    # Session-scoped builds run before the autouse fixture: isolate each build too.
+    with signals_restored():
+        pelican_settings = read_settings(str(ROOT / f"{config}.py"), override=override)
+        Pelican(pelican_settings).run()
     return output
 
 
