@@ -133,3 +133,38 @@ def test_build_strict_fails_on_a_warning(project):
     assert "odd.md" in strict.stderr
     assert "last_reviewed" in strict.stderr
     assert "Traceback" not in strict.stderr + strict.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_listens_where_the_environment_says(project):
+    import time
+    import urllib.request
+
+    output = project / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<h1>served</h1>")
+    port = _free_port()
+    env = {**os.environ, "SHAREWELL_HOST": "127.0.0.1", "SHAREWELL_PORT": str(port)}
+    server = subprocess.Popen(
+        [*INVOKE, "serve"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert b"served" in response.read()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("invoke serve did not answer on SHAREWELL_PORT")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
