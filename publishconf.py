@@ -20,3 +20,7 @@ PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]
 PRECOMPRESS_GZIP = True
 PRECOMPRESS_BROTLI = False
 PRECOMPRESS_ZOPFLI = False
+# A review falling due soon must not block publishing (the nightly build puts
+# scheduled articles live); `invoke check`, pre-commit, review-report and the
+# nightly alert still flag it. An overdue review stays an error and blocks.
+HEALTH_REVIEW_ADVISORY_FIELDS = ["readability", "next_review", "last_reviewed"]
