@@ -385,16 +385,16 @@ def review_report(c, today=None, csv="review-report.csv", publish=False):
 
 @task(
     help={
-        "n": "number of synthetic articles (default 3000)",
+        "number": "synthetic articles to build (default 3000)",
         "workdir": "keep corpus and outputs here (default: a new temp dir)",
         "og_only": "skip the builds with every plugin (bare vs og_cards only)",
     }
 )
-def bench(c, n=3000, workdir=None, og_only=False):
+def bench(c, number=3000, workdir=None, og_only=False):
     """Time bare Pelican vs og_cards cold/warm on N synthetic articles (docs/performance.md)."""
     from og_cards.bench import run_bench
 
-    run_bench(int(n), workdir=workdir, all_plugins=not og_only)
+    run_bench(int(number), workdir=workdir, all_plugins=not og_only)
 
 
 @task
