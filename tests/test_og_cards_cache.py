@@ -109,3 +109,23 @@ def test_reviewed_text_falls_back_to_metadata(value, expected) -> None:
 )
 def test_parse_focus(value, expected) -> None:
     assert cards.parse_focus(value, "a.md") == pytest.approx(expected)
+
+
+def test_progress_bar_when_many_cards_render(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    jobs = CardJobs(tmp_path / "cache", 0)
+    for i in range(3):
+        spec = _spec(f"Card {i}")
+        digest = spec_hash(spec)
+        jobs.add(digest, card_name(f"c{i}", digest, "png"), f"c{i}.md", spec)
+    stats = jobs.finish(tmp_path / "out", progress_min=2)
+    assert stats.rendered == 3
+
+
+def test_hyphenated_metadata_keys_are_reported(caplog) -> None:
+    from og_cards import og_cards
+
+    with caplog.at_level(logging.WARNING):
+        og_cards.check_metadata(None, {"title": "Burns", "og-title": "x", "some-other": "y"})
+    assert "metadata key 'og-title' must be written 'og_title'" in caplog.text
+    assert "some-other" not in caplog.text

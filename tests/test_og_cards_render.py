@@ -156,3 +156,33 @@ def test_defaults() -> None:
     assert opts["default_description"] == "Clear advice"
     assert get_settings({"OG_CARDS_WORKERS": 0})["workers"] == 0
     assert all(Path(p).is_file() for p in opts["OG_CARDS_FONTS"])
+
+
+@pytest.mark.parametrize(
+    ("focus", "colour"), [((0.0, 0.5), (255, 0, 0)), ((1.0, 0.5), (0, 0, 255))]
+)
+def test_writer_image_is_cropped_around_the_focus(tmp_path: Path, focus, colour) -> None:
+    wide = Image.new("RGB", (3000, 630), (255, 0, 0))
+    wide.paste((0, 0, 255), (1500, 0, 3000, 630))
+    wide.save(tmp_path / "wide.png")
+    spec = build_spec(
+        OPTS, "image", TEXTS, "#007f3b", {"path": str(tmp_path / "wide.png"), "focus": focus}
+    )
+    render.render_card(spec, str(tmp_path / "card.jpg"))
+    with Image.open(tmp_path / "card.jpg") as card:
+        assert card.size == (1200, 630)
+        pixel = card.convert("RGB").getpixel((600, 315))
+    assert all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def test_without_raqm_right_to_left_runs_are_reversed(monkeypatch) -> None:
+    from og_cards import textfit
+
+    run = textfit.Run("שלום", STACK_FONT_HEBREW, rtl=True)
+    monkeypatch.setattr(textfit, "HAS_RAQM", False)
+    assert textfit._run_text(run) == "םולש"
+    monkeypatch.setattr(textfit, "HAS_RAQM", True)
+    assert textfit._run_text(run) == "שלום"
+
+
+STACK_FONT_HEBREW = next(p for p in OPTS["OG_CARDS_FONTS"] if "Hebrew" in p)
