@@ -208,6 +208,8 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 def initialized(pelican: Any) -> None:
     """Validate the settings (once per Pelican object: autoreload then calls run() again)."""
+    if "jobs" in _state:  # an earlier build in this process failed before `finalized`
+        _state["jobs"].shutdown()
     _state.clear()
     opts = get_settings(pelican.settings)
     _state["opts"] = opts
