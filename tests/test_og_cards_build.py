@@ -242,3 +242,20 @@ def test_missing_writer_image_warns_and_uses_a_generated_card(tmp_path: Path, ca
     assert "og_image file images/gone.jpg not found" in caplog.text
     assert "own.md" in caplog.text
     assert _og_images(out)["living-well/own-image/index.html"].endswith(".png")
+
+
+def test_a_corrupt_photo_warns_and_never_stops_the_build(tmp_path: Path, caplog) -> None:
+    from conftest import build
+
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    (content / "images" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    photo = content / "articles" / "living-well" / "photo.md"
+    photo.write_text(photo.read_text("utf-8").replace("photo.jpg", "broken.jpg"), "utf-8")
+    with caplog.at_level(logging.WARNING):
+        out = build(tmp_path / "out", content_path=content, settings=SETTINGS, cache=tmp_path / "c")
+    assert "photo.md: card fell back to the text layout" in caplog.text
+    url = _og_images(out)["living-well/heat/index.html"]
+    with Image.open(out / url.removeprefix(f"{SITEURL}/")) as card:
+        assert (card.format, card.size) == ("JPEG", (1200, 630))
+    leftovers = [p.name for p in (tmp_path / "c").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
