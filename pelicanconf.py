@@ -155,6 +155,15 @@ ORGANISATION = {
     "logo": "theme/images/logo.png",
 }
 
+# og_cards: one colour per section on the cards (labels darkened to 4.5:1 where needed).
+OG_CARDS_CATEGORY_COLOURS = {
+    "first-aid": "#b3261e",
+    "event-medical": "#a34a00",
+    "ambulance-and-clinical": "#005eb8",
+    "training": "#4b2a7f",
+    "living-well": "#00703c",
+}
+
 # health_review: clinicians who sign off health advice (`reviewed_by: <key>` in
 # an article). See plugins/health_review/README.md for every HEALTH_REVIEW_* setting.
 HEALTH_REVIEW_REVIEWERS = {
