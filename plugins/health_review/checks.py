@@ -9,6 +9,7 @@ only ever a warning.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -339,6 +340,17 @@ def readability_text(body_html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=8192)
+def readability_scores(text: str) -> tuple[float, float]:
+    """Return (Flesch reading ease, words per sentence), once per distinct text.
+
+    health_review and editors_desk both score every page; textstat takes ~6 ms a page.
+    """
+    import textstat  # lazy: import cost, and the build works without it
+
+    return float(textstat.flesch_reading_ease(text)), float(textstat.words_per_sentence(text))
+
+
 def check_readability(
     body_html: str,
     display_path: str,
@@ -352,10 +364,7 @@ def check_readability(
     if len(text.split()) < min_words:
         return []  # scores are noise on very short pages
     try:
-        import textstat  # lazy: import cost, and the build works without it
-
-        ease = float(textstat.flesch_reading_ease(text))
-        per_sentence = float(textstat.words_per_sentence(text))
+        ease, per_sentence = readability_scores(text)
     except Exception as error:
         return [
             Problem(
