@@ -9,12 +9,12 @@ only ever a warning.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import readability
 from .care_cards import normalise_level
 from .dates import STATUS_DUE_SOON, STATUS_OVERDUE, format_date_gb, review_status
 from .metadata import Review
@@ -340,15 +340,9 @@ def readability_text(body_html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@functools.lru_cache(maxsize=8192)
 def readability_scores(text: str) -> tuple[float, float]:
-    """Return (Flesch reading ease, words per sentence), once per distinct text.
-
-    health_review and editors_desk both score every page; textstat takes ~6 ms a page.
-    """
-    import textstat  # lazy: import cost, and the build works without it
-
-    return float(textstat.flesch_reading_ease(text)), float(textstat.words_per_sentence(text))
+    """Return (Flesch reading ease, words per sentence), scored once per distinct text."""
+    return readability.scores(text)
 
 
 def check_readability(

@@ -29,6 +29,7 @@ from typing import Any
 
 from pelican import signals
 
+from . import readability
 from .care_cards import CareCardExtension
 from .checks import (
     check_care_cards,
@@ -81,6 +82,7 @@ def _content_guard_active(settings: dict) -> bool:
 def initialized(pelican) -> None:
     """Reset per-run state, validate settings and add the care-card extension."""
     STATE.update(config=None, problems=[], reviews=[], pages=[])
+    readability.load(pelican.settings.get("CACHE_PATH"))
     config = _config(pelican.settings)
     if not config["HEALTH_REVIEW_MARKDOWN"]:
         return
@@ -306,7 +308,8 @@ def output_exists(output_path: str, path: str) -> bool:
 
 
 def finalized(pelican) -> None:
-    """Check internal links against the files Pelican wrote."""
+    """Check internal links against the files Pelican wrote; keep readability scores."""
+    readability.save(pelican.settings.get("CACHE_PATH"))
     config = _config(pelican.settings)
     if not config["HEALTH_REVIEW_CHECK_LINKS"]:
         return
