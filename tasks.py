@@ -7,7 +7,6 @@ prints all content problems as one table instead of a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shlex
 import shutil
@@ -182,15 +181,6 @@ def desk(c, no_open=False):
     serve(c)
 
 
-def _slugify(text: str) -> str:
-    from pelican.utils import slugify
-
-    return slugify(
-        text,
-        regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")],
-    )
-
-
 def _git_author() -> str | None:
     try:
         name = subprocess.run(
@@ -199,10 +189,6 @@ def _git_author() -> str | None:
     except OSError:
         return None
     return name or None
-
-
-# content_guard flags this placeholder until the writer replaces it.
-SUMMARY_PLACEHOLDER = "WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)"
 
 
 @task(
@@ -215,54 +201,15 @@ SUMMARY_PLACEHOLDER = "WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTER
 )
 def new(c, title, category, author=None, date=None):
     """Create a new draft article with every required metadata field filled in."""
+    from content_guard.new_article import NewArticleError, create_article
     from pelican.settings import read_settings
 
     settings = read_settings(str(CONFIG["settings_base"]))
-    title = " ".join(title.split())
-    if not title:
-        sys.exit(
-            'Give the article a title: invoke new "How to treat a sprain" --category "First aid"'
-        )
-    slug, category_slug = _slugify(title), _slugify(category)
-    if not slug or not category_slug:
-        sys.exit("The title and category need at least one letter or number.")
-    when = dt.datetime.now().replace(second=0, microsecond=0)
-    if date:
-        try:
-            when = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(9, 0))
-        except ValueError:
-            sys.exit(f"--date {date!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-15")
     author = author or _git_author() or settings.get("DEFAULT_NEW_AUTHOR", "Sharewell")
-    folder = CONFIG["content"] / "articles" / category_slug
-    path = folder / f"{slug}.md"
-    if path.exists():
-        sys.exit(
-            f"{path.relative_to(ROOT)} already exists: choose another title or edit that file."
-        )
-    stamp = when.strftime("%Y-%m-%d %H:%M")
-    text = f"""Title: {title}
-Date: {stamp}
-Modified: {stamp}
-Category: {category}
-Tags: {category.lower()}
-Slug: {slug}
-Author: {author}
-Status: draft
-Summary: {SUMMARY_PLACEHOLDER}
-
-Start with the most important advice in one or two short sentences.
-
-## What to do
-
-1. Write each step as a short instruction.
-2. Keep sentences under 20 words.
-
-## When to get help
-
-Say when to call 999, when to call 111 and when to see a GP or pharmacist.
-"""
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path = create_article(CONFIG["content"], title, category, author, date)
+    except NewArticleError as error:
+        sys.exit(f"invoke new: {error}")
     print(f"Created {path.relative_to(ROOT)} (status: draft).")
     print(
         "Next: write the summary, add 2-5 tags, review details and sources, then remove "
