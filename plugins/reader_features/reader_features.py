@@ -172,6 +172,12 @@ def feed_generated(context: dict[str, Any], feed: Any) -> None:
     _state["feeds"] = _state.get("feeds", 0) + 1
 
 
+def _pagefind_state(settings: dict[str, Any]) -> Path | None:
+    """Where the last index run is remembered, so an unchanged site is not re-indexed."""
+    cache = settings.get("CACHE_PATH")
+    return Path(cache) / "reader_features" / "pagefind.json" if cache else None
+
+
 def finalized(pelican: Any) -> None:
     """Run Pagefind on the output (unless READER_FEATURES_SEARCH is off) and log a summary."""
     global LAST_SEARCH_STATS  # noqa: PLW0603 - read by tests and docs/performance.md runs
@@ -189,6 +195,11 @@ def finalized(pelican: Any) -> None:
                 opts["READER_FEATURES_SEARCH_BUNDLE_DIR"],
                 exclude_selectors=opts["READER_FEATURES_SEARCH_EXCLUDE_SELECTORS"],
                 force_language=opts["READER_FEATURES_SEARCH_LANGUAGE"],
+                state_file=Path(pelican.settings["CACHE_PATH"])
+                / "reader_features"
+                / "pagefind.json"
+                if pelican.settings.get("CACHE_PATH")
+                else None,
             )
         except search.SearchError as error:
             logger.error("reader_features: search index not built: %s", error)
