@@ -28,9 +28,12 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _all_signals():
-    from blinker import Signal
+    """Pelican's signals and any other named blinker signal (e.g. pelican-granular-signals')."""
+    from blinker import Signal, default_namespace
 
-    return [s for s in vars(pelican_signals).values() if isinstance(s, Signal)]
+    found = {id(s): s for s in vars(pelican_signals).values() if isinstance(s, Signal)}
+    found.update({id(s): s for s in list(default_namespace.values())})
+    return list(found.values())
 
 
 @contextlib.contextmanager
