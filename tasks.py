@@ -31,6 +31,7 @@ CONFIG = {
 # System packages the test suite drives for real (browser, deploy targets).
 TEST_APT_PACKAGES = [
     "chromium",
+    "fonts-liberation",  # metric-stable fonts, so page layout in the browser tests is repeatable
     "rsync",
     "openssh-server",
     "openssh-client",
