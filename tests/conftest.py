@@ -83,6 +83,24 @@ def build(
     return output
 
 
+def build_served(serve: Callable[[Path], str], output: Path, **options) -> str:
+    """Serve ``output`` first, then build into it with SITEURL = the server's address.
+
+    Absolute links (stylesheets, cards, share URLs) then resolve on the test server.
+    ``options`` are those of ``build``; SITEURL and FEED_DOMAIN always win over ``settings``.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    base_url = serve(output)
+    settings = {
+        "SITEURL": base_url,
+        "FEED_DOMAIN": base_url,
+        **(options.pop("settings", None) or {}),
+    }
+    settings["SITEURL"] = settings["FEED_DOMAIN"] = base_url
+    build(output, settings=settings, **options)
+    return base_url
+
+
 @pytest.fixture
 def build_site(tmp_path: Path) -> Callable[..., Path]:
     """Return ``build_site(content_path=None, settings=None, config="pelicanconf")``."""

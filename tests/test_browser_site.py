@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build, format_violations, run_axe
+from conftest import build_served, format_violations, run_axe
 from site_content import published_articles
 
 pytestmark = pytest.mark.browser
@@ -16,11 +16,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "scree
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory, site_server) -> str:
     """The real site built with SITEURL = the address the test server listens on."""
-    output = tmp_path_factory.mktemp("browser") / "output"
-    output.mkdir()
-    base_url = site_server(output)
-    build(output, settings={"SITEURL": base_url, "FEED_DOMAIN": base_url})
-    return base_url
+    return build_served(site_server, tmp_path_factory.mktemp("browser") / "output")
 
 
 def pages_to_check() -> dict[str, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import format_violations, run_axe
-from test_editors_desk_build import FIXTURE, SETTINGS, build_isolated
+from conftest import build_served, format_violations, run_axe
+from test_editors_desk_build import FIXTURE, SETTINGS
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
@@ -16,11 +16,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "scree
 def desk_url(tmp_path_factory, site_server) -> str:
     """The fixture site built with SITEURL = the test server's address."""
     output = tmp_path_factory.mktemp("desk-browser") / "output"
-    output.mkdir()
-    base_url = site_server(output)
-    settings = {**SETTINGS, "SITEURL": base_url, "FEED_DOMAIN": base_url}
-    build_isolated(output, content_path=FIXTURE, settings=settings)
-    return base_url + "/_desk/"
+    return build_served(site_server, output, content_path=FIXTURE, settings=SETTINGS) + "/_desk/"
 
 
 def overflow(page) -> int:

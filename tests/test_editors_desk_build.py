@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import _all_signals, build
+from conftest import build
 from editors_desk.previews import DEFAULT_RULES, previews
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "editors_desk" / "content"
@@ -31,25 +31,10 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def build_isolated(out: Path, **options) -> Path:
-    """Build, then disconnect the receivers the build connected.
-
-    Module-scoped fixtures run before the autouse per-test signal isolation takes its
-    snapshot, so they must clean up after themselves.
-    """
-    before = {id(sig): set(sig.receivers) for sig in _all_signals()}
-    try:
-        return build(out, **options)
-    finally:
-        for sig in _all_signals():
-            for key in set(sig.receivers) - before.get(id(sig), set()):
-                sig.receivers.pop(key, None)
-
-
 @pytest.fixture(scope="module")
 def desk_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("desk") / "output"
-    return build_isolated(out, content_path=FIXTURE, settings=SETTINGS)
+    return build(out, content_path=FIXTURE, settings=SETTINGS)
 
 
 def rows(site: Path) -> dict[str, BeautifulSoup]:
@@ -239,7 +224,7 @@ def test_a_desk_bug_in_one_article_does_not_hide_the_others(tmp_path, monkeypatc
         return real(content, **options)
 
     monkeypatch.setattr("editors_desk.editors_desk.build_row", flaky)
-    out = build_isolated(tmp_path / "out", content_path=FIXTURE, settings=SETTINGS)
+    out = build(tmp_path / "out", content_path=FIXTURE, settings=SETTINGS)
     found = rows(out)
     assert next(iter(found)) == "overdue"
     assert "could not read this file (RuntimeError: boom)" in found["overdue"].get_text()
@@ -256,6 +241,6 @@ def test_content_guard_problems_survive_a_rebuild_in_the_same_process(tmp_path):
         encoding="utf-8",
     )
     for n in (1, 2):  # Pelican logs an identical warning only once per process
-        out = build_isolated(tmp_path / f"out-{n}", content_path=content, settings=SETTINGS)
+        out = build(tmp_path / f"out-{n}", content_path=content, settings=SETTINGS)
         problems = problems_of(rows(out)["typo"])
         assert any("sumary" in text.lower() for _, text in problems), (n, problems)

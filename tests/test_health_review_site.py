@@ -37,19 +37,13 @@ def problems_by_file() -> dict[str, list]:
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory) -> tuple[Path, dict, dict]:
     """Build the fixture site once (all plugins), then disconnect what it connected."""
-    from conftest import _all_signals, build
+    from conftest import build  # restores Pelican's signals after the build
 
-    before = {id(sig): set(sig.receivers) for sig in _all_signals()}
-    try:
-        out = build(
-            tmp_path_factory.mktemp("hr-good") / "output",
-            content_path=FIXTURES / "good",
-            settings={"HEALTH_REVIEW_TODAY": TODAY, "SITEURL": "http://127.0.0.1:8000"},
-        )
-    finally:
-        for sig in _all_signals():
-            for key in set(sig.receivers) - before.get(id(sig), set()):
-                sig.receivers.pop(key, None)
+    out = build(
+        tmp_path_factory.mktemp("hr-good") / "output",
+        content_path=FIXTURES / "good",
+        settings={"HEALTH_REVIEW_TODAY": TODAY, "SITEURL": "http://127.0.0.1:8000"},
+    )
     reviews = {Path(f).name: r for f, _, r in plugin.STATE["reviews"]}
     return out, problems_by_file(), reviews
 

@@ -25,15 +25,14 @@ CHECK_IMAGE = """async () => {
 def test_every_og_image_resolves_with_the_declared_size_and_type(
     tmp_path: Path, site_server, new_page
 ) -> None:
-    from conftest import build
+    from conftest import build_served
 
     output = tmp_path / "output"
-    output.mkdir()
-    base_url = site_server(output)  # serve first: the build needs the server's URL as SITEURL
-    build(
+    base_url = build_served(
+        site_server,
         output,
         content_path=FIXTURE,
-        settings={"PLUGINS": ["og_cards"], "SITEURL": base_url},
+        settings={"PLUGINS": ["og_cards"]},
         cache=tmp_path / "cache",
     )
     pages = sorted(p for p in output.rglob("*.html"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build, format_violations, run_axe
+from conftest import build_served, format_violations, run_axe
 from site_content import published_articles
 from test_reader_features_site import unique_word
 
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.browser
 def live(tmp_path_factory, site_server) -> tuple[str, Path]:
     """The real site built with SITEURL = the address the test server listens on."""
     output = tmp_path_factory.mktemp("reader-features") / "output"
-    output.mkdir()
-    base_url = site_server(output)
-    build(output, settings={"SITEURL": base_url, "FEED_DOMAIN": base_url})
-    return base_url, output
+    return build_served(site_server, output), output
 
 
 def overflow(page) -> int:
