@@ -178,7 +178,7 @@ class SshTarget:
             self.cfg["rsync"],
             "-rlpc",  # checksums, not mtimes: Pelican rewrites every file on each build
             "--delete",
-            "--chmod=Du=rwx,go=rx,Fu=rw,go=r",
+            "--chmod=D755,F644",  # dirs 755, files 644: nginx workers (www-data) must read them
             "-e",
             shlex.join(self.ssh_command()),
             *[f"--filter=P /{p.rstrip('/')}/***" for p in self.cfg.keep_prefixes if protect],
