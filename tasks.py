@@ -357,18 +357,18 @@ def regenerate_goldens(c):
 @task(
     iterable=["allow_removal"],
     help={
-        "target": "ssh (default), gh-pages or s3; settings: plugins/deploy/README.md",
+        "target": "ssh (default), gh-pages or s3; settings: plugins/tools/deploy/README.md",
         "dry_run": "show what would be uploaded, changed and removed; change nothing",
         "allow_removal": "a published URL that may disappear (repeat for each)",
     },
 )
 def publish(c, target=None, dry_run=False, allow_removal=None):
     """Build strictly, check, refuse broken links, then deploy atomically (--target, --dry-run)."""
-    from deploy.cli import publish as deploy_publish
-    from deploy.cli import run as deploy_run
     from invoke import Exit
+    from tools.deploy.cli import publish as deploy_publish
+    from tools.deploy.cli import run as deploy_run
 
-    # deploy.build runs the strict build through content_guard's runner: the same content
+    # tools.deploy.build runs the strict build through content_guard's runner: the same content
     # checks as `invoke check`'s strict builds, with every problem in one table.
     code = deploy_run(
         deploy_publish, target, dry_run, allow_removal or [], config=CONFIG["settings_publish"]
@@ -380,9 +380,9 @@ def publish(c, target=None, dry_run=False, allow_removal=None):
 @task(help={"to": "release name (default: the one before current)", "target": "ssh only"})
 def rollback(c, to=None, target="ssh"):
     """Switch the live site back to the previous release (ssh target)."""
-    from deploy.cli import rollback as deploy_rollback
-    from deploy.cli import run as deploy_run
     from invoke import Exit
+    from tools.deploy.cli import rollback as deploy_rollback
+    from tools.deploy.cli import run as deploy_run
 
     code = deploy_run(deploy_rollback, target, to, config=CONFIG["settings_publish"])
     if code:

@@ -6,8 +6,8 @@ import os
 import shutil
 
 import pytest
-from deploy.testing import NGINX, REPO, NginxServer
 from pelican.settings import read_settings
+from support.servers import NGINX, REPO, NginxServer
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not shutil.which(NGINX) and not IN_CI:

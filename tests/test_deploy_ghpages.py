@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deploy.cli import publish, run
-from deploy.testing import FIXTURE_CONFIG, copy_fixture, snapshot
+from support.servers import FIXTURE_CONFIG, copy_fixture, snapshot
+from tools.deploy.cli import publish, run
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not shutil.which("git") and not IN_CI:

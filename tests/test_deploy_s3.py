@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from deploy.cli import publish, run
-from deploy.plan import CACHE_LONG, CACHE_SHORT
-from deploy.testing import FIXTURE_CONFIG, MotoS3Server, copy_fixture, snapshot
+from support.servers import FIXTURE_CONFIG, MotoS3Server, copy_fixture, snapshot
+from tools.deploy.cli import publish, run
+from tools.deploy.plan import CACHE_LONG, CACHE_SHORT
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not IN_CI:  # in CI a missing boto3/moto must fail, not skip

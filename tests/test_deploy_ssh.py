@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from deploy.cli import publish, rollback, run
-from deploy.testing import (
+from support.servers import (
     FIXTURE_CONFIG,
     REPO,
     NginxServer,
@@ -23,6 +22,7 @@ from deploy.testing import (
     missing_binaries,
     snapshot,
 )
+from tools.deploy.cli import publish, rollback, run
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 MISSING = missing_binaries()
@@ -186,7 +186,7 @@ def test_killed_deploy_leaves_previous_release_live(site):
         # scratch dir of ours (socket paths must stay under ~100 bytes).
         "TMPDIR": scratch,
     }
-    command = [sys.executable, "-m", "deploy", "-s", str(FIXTURE_CONFIG)]
+    command = [sys.executable, "-m", "tools.deploy", "-s", str(FIXTURE_CONFIG)]
     command += ["-e", f"SITEURL={site.nginx.url}", "publish", "--target", "ssh"]
     command += ["--content", str(site.content)]
     proc = subprocess.Popen(

@@ -10,15 +10,22 @@ import sys
 import tempfile
 
 import pytest
-from deploy.build import build_for_publish, ensure_gzip
-from deploy.cli import main, report, with_link_keeper
-from deploy.config import env_name, load_target
-from deploy.errors import BuildError, ConfigError, GateError
-from deploy.gate import check_removals, normalise, removed_urls
-from deploy.plan import CACHE_LONG, CACHE_MEDIUM, CACHE_SHORT, Plan, cache_control, content_type
-from deploy.s3 import _redirects
-from deploy.testing import FIXTURE_CONFIG, REPO, copy_fixture
 from rich.console import Console
+from support.servers import FIXTURE_CONFIG, REPO, copy_fixture
+from tools.deploy.build import build_for_publish, ensure_gzip
+from tools.deploy.cli import main, report, with_link_keeper
+from tools.deploy.config import env_name, load_target
+from tools.deploy.errors import BuildError, ConfigError, GateError
+from tools.deploy.gate import check_removals, normalise, removed_urls
+from tools.deploy.plan import (
+    CACHE_LONG,
+    CACHE_MEDIUM,
+    CACHE_SHORT,
+    Plan,
+    cache_control,
+    content_type,
+)
+from tools.deploy.s3 import _redirects
 
 
 def test_env_names():
@@ -224,7 +231,16 @@ def test_cli_config_error_exits_2_without_traceback(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEPLOY_")}
     env["PYTHONPATH"] = str(REPO / "plugins")
     proc = subprocess.run(
-        [sys.executable, "-m", "deploy", "-s", str(FIXTURE_CONFIG), "publish", "--target", "s3"],
+        [
+            sys.executable,
+            "-m",
+            "tools.deploy",
+            "-s",
+            str(FIXTURE_CONFIG),
+            "publish",
+            "--target",
+            "s3",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -243,10 +259,10 @@ def test_cli_rollback_on_s3_explains_instead(monkeypatch, capsys):
 
 
 def test_live_manifest_over_http(tmp_path, site_server):
-    from deploy.cli import live_manifest
-    from deploy.errors import TargetError
-    from deploy.gate import fetch_http
-    from deploy.testing import free_port
+    from support.servers import free_port
+    from tools.deploy.cli import live_manifest
+    from tools.deploy.errors import TargetError
+    from tools.deploy.gate import fetch_http
 
     (tmp_path / "published-urls.json").write_text('{"urls": ["/a/"]}')
     base = site_server(tmp_path)
@@ -265,9 +281,9 @@ def test_live_manifest_over_http(tmp_path, site_server):
 
 
 def test_unreachable_s3_endpoint_is_a_target_error(tmp_path, monkeypatch, capsys):
-    from deploy.cli import publish as do_publish
-    from deploy.cli import run as do_run
-    from deploy.testing import free_port
+    from support.servers import free_port
+    from tools.deploy.cli import publish as do_publish
+    from tools.deploy.cli import run as do_run
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -283,7 +299,7 @@ def test_unreachable_s3_endpoint_is_a_target_error(tmp_path, monkeypatch, capsys
 
 
 def test_broken_settings_file_is_a_config_error(tmp_path):
-    from deploy.config import read_pelican_settings
+    from tools.deploy.config import read_pelican_settings
 
     config = tmp_path / "publishconf.py"
     config.write_text("SITEURL = (\n")

@@ -100,11 +100,11 @@ def test_pull_request_workflow_checks_builds_uploads_and_summarises():
         s for s in steps(workflow) if s.get("uses", "").startswith("actions/upload-artifact@")
     ]
     assert any(s["with"]["path"] == "output/" for s in uploads)
-    assert "python -m workflow.ci_summary" in text
+    assert "python -m tools.workflow.ci_summary" in text
     checkout = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the summary diffs against the base branch
     # The summary is written even when the checks fail, and then the job fails.
-    summary = next(s for s in steps(workflow) if "workflow.ci_summary" in s.get("run", ""))
+    summary = next(s for s in steps(workflow) if "tools.workflow.ci_summary" in s.get("run", ""))
     assert summary["if"] == "always()"
     assert "exit 1" in steps(workflow)[-1]["run"]
 
@@ -132,7 +132,7 @@ def test_nightly_rebuilds_publishes_and_reports_reviews():
     assert reviews["env"]["REVIEW_DAYS"] == "30"
     text = runs(workflow)
     assert ["review-report"] in invoke_calls(text)
-    assert "python -m workflow.review_alert" in text
+    assert "python -m tools.workflow.review_alert" in text
     assert "gh issue create" in text
     assert "exit 1" in reviews["steps"][-1]["run"]
 

@@ -1,4 +1,4 @@
-"""The pull request job summary and the nightly review alert (plugins/workflow)."""
+"""The pull request job summary and the nightly review alert (plugins/tools/workflow)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from workflow import ci_summary, review_alert
+from tools.workflow import ci_summary, review_alert
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """Title: {title}

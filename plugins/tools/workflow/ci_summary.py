@@ -1,4 +1,4 @@
-"""Write the pull request's job summary: ``python -m workflow.ci_summary --base origin/main``.
+"""Write the pull request's job summary: ``python -m tools.workflow.ci_summary --base origin/main``.
 
 One Markdown document (appended to ``$GITHUB_STEP_SUMMARY`` in Actions, else printed):
 the verdict of ``invoke check`` and the publish build, the articles added or changed
@@ -201,7 +201,9 @@ def render_summary(
 
 def main(argv: list[str] | None = None) -> int:
     """Write the summary; never fails the job for its own sake (exit 0)."""
-    parser = argparse.ArgumentParser(prog="python -m workflow.ci_summary", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.workflow.ci_summary", description=__doc__
+    )
     parser.add_argument("--base", default="origin/main", help="base branch ref to diff against")
     parser.add_argument("--head", default="HEAD")
     parser.add_argument("--site", type=Path, default=Path("output"), help="the built site")

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# tests/support/servers.py -> the repository (test code only; tools get paths as arguments).
 REPO = Path(__file__).resolve().parents[2]
 SSHD = "/usr/sbin/sshd"
 NGINX = "/usr/sbin/nginx"
@@ -245,7 +246,7 @@ http {{
                 return None
 
         opener = urllib.request.build_opener(_NoRedirect)
-        request = urllib.request.Request(self.url + path, headers=headers or {})  # noqa: S310
+        request = urllib.request.Request(self.url + path, headers=headers or {})
         try:
             with opener.open(request, timeout=10) as response:
                 return response.status, response.headers, response.read()

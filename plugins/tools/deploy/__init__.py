@@ -1,7 +1,7 @@
 """Gated, atomic, link-preserving deploys of the built site (ssh, gh-pages, s3).
 
 Not a Pelican plugin: a package used by the ``publish`` and ``rollback`` invoke tasks and by
-``python -m deploy``. See README.md.
+``python -m tools.deploy``. See README.md.
 """
 
 from .build import build_for_publish

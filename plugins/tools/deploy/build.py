@@ -9,18 +9,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .config import read_pelican_settings
 from .errors import BuildError
 from .gate import MANIFEST_NAME, parse_manifest
 from .plan import COMPRESSED_SUFFIXES
 
 GZIP_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".svg", ".txt", ".map")
 GZIP_MIN_SIZE = 256
-PLUGINS = Path(__file__).resolve().parents[1]
+# The strict-build runner (every content problem in one table; the checks of `invoke check`).
+BUILD_RUNNER = "content_guard.build"
 
 
 @dataclass
@@ -59,18 +61,10 @@ def ensure_gzip(output: Path) -> int:
 
 
 def build_command(config: Path, output: Path, settings: Mapping[str, Any], strict: bool) -> list:
-    """Return the build command: content_guard's runner when present, else plain Pelican.
-
-    Both fail on any warning when ``strict``; content_guard's runner also prints every content
-    problem as one table (the same checks as ``invoke check``'s strict builds).
-    """
-    if (PLUGINS / "content_guard" / "build.py").is_file():
-        command = [sys.executable, "-m", "content_guard.build", "-s", str(config)]
-        command += ["-o", str(output), "--no-atomic", "-q"]
-        command += ["--strict"] if strict else []
-    else:
-        command = [sys.executable, "-m", "pelican", "-s", str(config), "-o", str(output), "-q"]
-        command += ["--fatal", "warnings"] if strict else []
+    """Return the build command: the strict-build runner, failing on any warning when ``strict``."""
+    command = [sys.executable, "-m", BUILD_RUNNER, "-s", str(config)]
+    command += ["-o", str(output), "--no-atomic", "-q"]
+    command += ["--strict"] if strict else []
     if settings:
         command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
     return command
@@ -88,11 +82,14 @@ def build_for_publish(
     checks: Callable[[Path], object] | None = None,
     strict: bool = True,
     cwd: str | Path | None = None,
+    plugin_paths: Iterable[str | Path] | None = None,
 ) -> Build:
-    """Build with ``config`` (``--fatal warnings`` when strict) into a fresh temp dir and check it.
+    """Build with ``config`` (failing on any warning when strict) into a fresh temp dir, check it.
 
-    ``checks(output)`` runs the content checks on the built site; it fails by raising (any
-    exception, or ``SystemExit``/invoke ``Exit`` with a non-zero code) or by returning ``False``.
+    ``plugin_paths`` (default: the settings' ``PLUGIN_PATHS``) go on the build's ``PYTHONPATH``
+    so the runner and the plugins import. ``checks(output)`` runs the content checks on the
+    built site; it fails by raising (any exception, or ``SystemExit``/invoke ``Exit`` with a
+    non-zero code) or by returning ``False``.
     """
     workdir = Path(tempfile.mkdtemp(prefix="sharewell-publish-"))
     output = workdir / "output"
@@ -101,7 +98,10 @@ def build_for_publish(
         settings["PATH"] = str(Path(content).resolve())
     command = build_command(Path(config), output, settings, strict)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PLUGINS), env.get("PYTHONPATH")]))
+    if plugin_paths is None:
+        plugin_paths = read_pelican_settings(config, overrides).get("PLUGIN_PATHS") or ()
+    paths = [str(Path(p).resolve()) for p in plugin_paths]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*paths, env.get("PYTHONPATH")]))
     try:
         proc = subprocess.run(
             command, capture_output=True, text=True, cwd=cwd, env=env, check=False

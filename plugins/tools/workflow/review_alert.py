@@ -1,4 +1,4 @@
-"""Nightly clinical-review alert: ``python -m workflow.review_alert --days 30``.
+"""Nightly clinical-review alert: ``python -m tools.workflow.review_alert --days 30``.
 
 Reads the CSV that ``invoke review-report`` writes (``review-report.csv``: file, title,
 reviewer, last_reviewed, next_review, days_left, status) and lists every health article
@@ -74,7 +74,9 @@ def issue_body(rows: list[dict[str, str]], days: int, run_url: str = "") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the alert; exit 1 when reviews are due, 2 when the report is missing."""
-    parser = argparse.ArgumentParser(prog="python -m workflow.review_alert", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.workflow.review_alert", description=__doc__
+    )
     parser.add_argument("--csv", type=Path, default=Path("review-report.csv"))
     parser.add_argument("--days", type=int, default=30, help="due within this many days")
     parser.add_argument("--body", type=Path, help="write the issue body here")

@@ -1,4 +1,4 @@
-"""``publish`` and ``rollback``: what the invoke tasks and ``python -m deploy`` run."""
+"""``publish`` and ``rollback``: what the invoke tasks and ``python -m tools.deploy`` run."""
 
 from __future__ import annotations
 
@@ -99,7 +99,13 @@ def publish(
             + (f"{len(old['urls'])} URL(s)" if old else "none (first publish)")
         )
         console.print(f"Building with {config} (strict)…")
-        build = build_for_publish(config, content, overrides=overrides, checks=checks)
+        build = build_for_publish(
+            config,
+            content,
+            overrides=overrides,
+            checks=checks,
+            plugin_paths=settings.get("PLUGIN_PATHS") or (),
+        )
         try:
             allowed = check_removals(old, build.manifest, cfg.keep_prefixes, allow_removal)
             for url in allowed:
@@ -171,8 +177,8 @@ def run(func: Callable[..., object], *args: Any, **kwargs: Any) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m deploy publish|rollback ...``."""
-    parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__)
+    """Command line: ``python -m tools.deploy publish|rollback ...``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.deploy", description=__doc__)
     parser.add_argument("-s", "--settings", default="publishconf.py", help="Pelican settings file")
     parser.add_argument(
         "-e",
