@@ -139,6 +139,16 @@ def real_site_publish(tmp_path_factory) -> Path:
     return build(out, config="publishconf")
 
 
+@pytest.fixture(scope="session")
+def served_real_site(tmp_path_factory, site_server) -> tuple[str, Path]:
+    """The real content/ built once per session and served: (base_url, output folder).
+
+    Browser tests share it; they must only read it (build their own site to change anything).
+    """
+    output = tmp_path_factory.mktemp("served-real") / "output"
+    return build_served(site_server, output), output
+
+
 def copy_content(destination: Path) -> Path:
     """Copy the real content/ so a test can change it."""
     shutil.copytree(CONTENT, destination)

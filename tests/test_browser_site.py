@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build_served, format_violations, run_axe
+from conftest import format_violations, run_axe
 from site_content import published_articles
 
 pytestmark = pytest.mark.browser
@@ -14,9 +14,9 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "scree
 
 
 @pytest.fixture(scope="module")
-def live_site(tmp_path_factory, site_server) -> str:
+def live_site(served_real_site) -> str:
     """The real site built with SITEURL = the address the test server listens on."""
-    return build_served(site_server, tmp_path_factory.mktemp("browser") / "output")
+    return served_real_site[0]
 
 
 def pages_to_check() -> dict[str, str]:

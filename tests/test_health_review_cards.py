@@ -218,7 +218,8 @@ def test_care_card_colours_meet_aa_contrast():
     import re
     from pathlib import Path
 
-    css = (Path(__file__).parent.parent / "theme/static/css/main.css").read_text(encoding="utf-8")
+    css_file = Path(__file__).parent.parent / "theme/static/css/critical.css"
+    css = css_file.read_text(encoding="utf-8")
     section = css.split("/* === health_review === */")[1].split("/* === end health_review")[0]
     colours = set(re.findall(r"#[0-9a-fA-F]{6}\b", section)) - {"#ffffff"}
     assert {"#0b5394", "#a4171c", "#8f1d21", "#1d2733"} <= colours

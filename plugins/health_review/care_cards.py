@@ -16,6 +16,9 @@ level ``auto`` picks one below the nearest preceding heading (h2 at the least).
 
 Checks on the writer's source (no list, links in an emergency card, unknown
 level) live in ``checks.check_care_cards`` so they can name the line.
+
+Each card gets an ``id`` (``care-emergency-1``: level and position among the page's cards) so
+the theme's first-screen summary (``care_summary.first_card``) can link to it.
 """
 
 from __future__ import annotations
@@ -134,8 +137,11 @@ class CareCardHeadings(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         fixed = self.extension.getConfig("heading_level")
         last = 1
+        count = 0
         for element in root.iter():
             if element.get("data-care-card"):
+                count += 1
+                element.set("id", f"care-{element.get('data-care-card')}-{count}")
                 heading = element[0]
                 level = fixed if fixed != "auto" else min(max(last + 1, 2), 6)
                 heading.tag = f"h{level}"

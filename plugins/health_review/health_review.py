@@ -31,6 +31,7 @@ from pelican import signals
 
 from . import readability
 from .care_cards import CareCardExtension
+from .care_summary import first_card
 from .checks import (
     check_care_cards,
     check_images,
@@ -168,6 +169,7 @@ def _finish(
             else (review.status, None)
         )
         review.jsonld = _jsonld(content, review, settings, config, is_article=is_article)
+        review.first_card = first_card(body)
         problems += review.problems
         problems += check_review_dates(
             review, today, config["HEALTH_REVIEW_WARN_DAYS"], display, lines

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from .care_summary import CareCard
 from .config import AUDIENCES, CONTENT_TYPES
 from .dates import STATUS_NOT_APPLICABLE, STATUS_UNREVIEWED, default_next_review, format_date_gb
 from .dates import to_date as _to_date
@@ -69,6 +70,8 @@ class Review:
     jsonld: str = ""
     policy_url: str = "editorial-policy/"
     problems: list[Problem] = field(default_factory=list)
+    # The emergency (else urgent) care card the theme summarises on the first screen.
+    first_card: CareCard | None = None
 
     @property
     def is_health_advice(self) -> bool:
