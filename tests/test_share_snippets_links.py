@@ -52,7 +52,7 @@ def assert_encoded_once(link: str) -> None:
             {"text": f"{TITLE}\n\nSummary line.", "url": URL, "tag": "FirstAid"},
         ),
         ("reddit", "https://www.reddit.com/submit", {"url": URL, "title": TITLE}),
-        ("email", "mailto:", {"subject": TITLE, "body": POST.text}),
+        ("email", "mailto:", {"subject": TITLE, "body": POST.text.replace("\n", "\r\n")}),
     ],
 )
 def test_builder_produces_exactly_the_documented_parameters(key, base, expected):
@@ -78,6 +78,18 @@ def test_email_uses_percent_20_for_spaces():
     link = NETWORKS["email"].build(PREPARED)
     assert link.startswith("mailto:?subject=Fish%20%26%20chips")
     assert "+" not in link
+
+
+def test_email_follows_rfc_6068():
+    text = "Line one\n\nLine two\r\nhttps://e.org/?a=1&b=2#x"
+    post = Post("T", "", (), "Line one\n\nLine two", text, False)
+    link = NETWORKS["email"].build(Prepared(post=post, url=URL, title="Title\nwith break?"))
+    subject, body = link.removeprefix("mailto:?").split("&")
+    assert subject == "subject=Title%20with%20break%3F"  # a header: no line breaks, ? encoded
+    # RFC 6068 section 5: line breaks in a body are %0D%0A; "&", "=", "#" and "?" encoded.
+    assert body == ("body=Line%20one%0D%0A%0D%0ALine%20two%0D%0Ahttps%3A%2F%2Fe.org%2F%3Fa%3D1"
+                    "%26b%3D2%23x")  # fmt: skip
+    assert "%0A" not in body.replace("%0D%0A", "")
 
 
 def test_copy_link_and_native_share_use_the_tracked_url():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -10,7 +11,15 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import format_violations, run_axe
 from share_snippets import ShareSnippetsConfigError
-from share_snippets.counting import x_length
+from share_snippets.counting import (
+    X_CONFIG,
+    grapheme_count,
+    mastodon_length,
+    utf8_length,
+    utf16_length,
+    x_length,
+)
+from twitter_text import parse_tweet
 
 CONTENT = Path(__file__).parent / "fixtures" / "share_snippets" / "content"
 SITEURL = "https://www.sharewell.org.uk"
@@ -72,6 +81,41 @@ def test_canonical_never_carries_campaign_parameters(site):
     assert page.find("link", rel="canonical")["href"] == f"{SITEURL}/{HARD}/"
     og_url = page.find("meta", property="og:url")
     assert og_url is None or "utm_" not in og_url["content"]
+
+
+def valid_as_written(network: str, text: str) -> bool:
+    """Check a text with the reference count, assuming no link shortening."""
+    if network == "x":
+        return parse_tweet(text, X_CONFIG).valid
+    if network == "bluesky":
+        return grapheme_count(text) <= 300 and utf8_length(text) <= 3000
+    if network == "mastodon":
+        return mastodon_length(text) <= 500
+    limits = {"threads": 500, "linkedin": 3000, "facebook": 63206, "telegram": 4096}
+    return utf16_length(text) <= limits.get(network, 65536)
+
+
+def test_every_exported_text_is_valid_as_written(site):
+    data = json.loads((site / "share/snippets.json").read_text(encoding="utf-8"))
+    for article in data["articles"]:
+        for key, net in article["networks"].items():
+            assert valid_as_written(key, net["text"]), (article["slug"], key)
+        bluesky = article["networks"]["bluesky"]
+        encoded = bluesky["text"].encode("utf-8")
+        links = [f for f in bluesky["facets"] if f["features"][0]["$type"].endswith("#link")]
+        assert links, "the article URL is a link facet"
+        for facet in bluesky["facets"]:
+            span = encoded[facet["index"]["byteStart"] : facet["index"]["byteEnd"]].decode()
+            feature = facet["features"][0]
+            assert span == feature.get("uri", "#" + feature.get("tag", "")), span
+    with (site / "share/snippets.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(valid_as_written(r["network"], r["text"]) for r in rows)
+    for path in (site / "share").glob("schedule-*.csv"):
+        network = path.stem.removeprefix("schedule-")
+        with path.open(encoding="utf-8", newline="") as fh:
+            texts = [r["message_text"] for r in csv.DictReader(fh)]
+        assert texts and all(valid_as_written(network, t) for t in texts), network
 
 
 def test_opted_out_article_has_no_share_section(site):

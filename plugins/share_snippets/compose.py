@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 import regex
 
-from .counting import graphemes, link_count
+from .counting import UNPOSTABLE, grapheme_count, graphemes, link_count, utf8_length
 
 ELLIPSIS = "…"
 _HASHTAG_CHARS = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
@@ -31,10 +31,16 @@ class Rule:
     counter: Callable[[str], int]
     limit: int | None
     max_links: int | None = None
+    max_bytes: int | None = None  # a second limit in UTF-8 bytes (Bluesky's record text)
+    accepts: Callable[[str], bool] | None = None  # the reference check (X: parseTweet.valid)
 
     def fits(self, text: str) -> bool:
-        """Return True if text is within the limit and link count."""
+        """Return True if text is within every limit of the rule, as written."""
         if self.max_links is not None and link_count(text) > self.max_links:
+            return False
+        if self.max_bytes is not None and utf8_length(text) > self.max_bytes:
+            return False
+        if self.accepts is not None and not self.accepts(text):
             return False
         return self.limit is None or self.counter(text) <= self.limit
 
@@ -100,8 +106,8 @@ class _TextExtractor(HTMLParser):
 
 
 def clean(text: str) -> str:
-    """Collapse whitespace (including newlines) and strip."""
-    return _SPACE.sub(" ", text or "").strip()
+    """Remove characters no network accepts, collapse whitespace (with newlines) and strip."""
+    return _SPACE.sub(" ", UNPOSTABLE.sub("", text or "")).strip()
 
 
 def strip_markup(value: object) -> str:
@@ -185,11 +191,26 @@ def _longest(text: str, ok: Callable[[str], bool]) -> str | None:
     return None if best is None else _trim_graphemes(text, best)
 
 
+def _cap(text: str, limit: int | None) -> str:
+    """Cut text to at most `limit` grapheme clusters before fitting.
+
+    No network counts a cluster as less than 1 outside links, so a longer part can never fit
+    whole; the cap keeps the link detectors (quadratic on hostile input such as "a.a.a.")
+    fast on 10,000-character titles.
+    """
+    if limit is None or grapheme_count(text) <= limit:
+        return text
+    return _longest(text, lambda t: grapheme_count(t) <= limit) or ""
+
+
 def fit(title: str, summary: str, tags: Iterable[str], url: str, rule: Rule) -> Post:
     """Compose a post and shorten it until it fits the rule."""
     title, summary, tags = clean(title), clean(summary), tuple(tags)
     if summary and summary.casefold() == title.casefold():
         summary = ""
+    original = (title, summary)
+    title, summary = _cap(title, rule.limit), _cap(summary, rule.limit)
+    capped = (title, summary) != original
 
     def ok(t: str, s: str, h: tuple[str, ...]) -> bool:
         return rule.fits(join_post(t, s, h, url)[1])
@@ -200,7 +221,7 @@ def fit(title: str, summary: str, tags: Iterable[str], url: str, rule: Rule) -> 
 
     for n in range(len(tags), -1, -1):
         if ok(title, summary, tags[:n]):
-            return post(title, summary, tags[:n], n < len(tags))
+            return post(title, summary, tags[:n], capped or n < len(tags))
     if summary:
         short = _longest(summary, lambda s: ok(title, s, ()))
         if short:

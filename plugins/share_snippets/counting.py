@@ -1,95 +1,103 @@
-"""Count post length the way each network does (pure functions, no Pelican).
+"""Count post length the way each network counts it, with the networks' reference rules.
 
-- X: twitter-text v3 weighting (NFC; code units in the listed ranges weigh 100, all
-  others 200, scale 100; every URL 23; every emoji sequence 2; limit 280).
-- Bluesky: grapheme clusters (limit 300), links counted as the app shortens them.
-- Mastodon: code points (limit 500 by default, instance-specific), every URL 23.
-- Threads: code points with each emoji counted as its UTF-8 bytes (limit 500, <= 5 links).
+Every count is of the text **as written**: no network is assumed to shorten a link.
+
+- X: ``twitter-text-parser`` (the twitter-text v3 port): ``parse_tweet`` with config v3, 280.
+- Bluesky: grapheme clusters of the record text (300) and its UTF-8 bytes (3,000), as the
+  ``app.bsky.feed.post`` lexicon limits ``text``; links, mentions and tags are found as the app's
+  ``detectFacets`` finds them and exported as facets (UTF-8 byte offsets).
+- Mastodon: ``StatusLengthValidator``: grapheme clusters after every URL that Mastodon links
+  (scheme required) is rewritten to 23 characters and every ``@user@domain`` to ``@user``.
+- Threads: 500, each emoji cluster as its UTF-8 bytes, at most 5 links.
+- LinkedIn, Facebook, Telegram, WhatsApp, Reddit: documented limits in characters, counted as
+  UTF-16 code units (what their JavaScript composers count; never fewer than code points).
+
+Grapheme clusters come from ICU (``icu4py``), checked against Unicode's GraphemeBreakTest.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 import regex
+from icu4py.breakers import CharacterBreaker
+from twitter_text import extract_urls_with_indices, parse_tweet
+from twitter_text.config import config as twitter_text_config
+from twitter_text.regexp.valid_cctld import valid_cctld
+from twitter_text.regexp.valid_gtld import valid_gtld
 
-# twitter-text v3 configuration (config/v3.json in twitter/twitter-text).
-X_SCALE = 100
-X_DEFAULT_WEIGHT = 200
-X_RANGES = ((0, 4351, 100), (8192, 8205, 100), (8208, 8223, 100), (8242, 8247, 100))
-X_URL_LENGTH = 23
-X_LIMIT = 280
+X_CONFIG = twitter_text_config["version3"]
+X_LIMIT = X_CONFIG["max_weighted_tweet_length"]
 
 BLUESKY_LIMIT = 300
+BLUESKY_MAX_BYTES = 3000
 MASTODON_LIMIT = 500
 MASTODON_URL_LENGTH = 23
 THREADS_LIMIT = 500
 THREADS_MAX_LINKS = 5
+LINKEDIN_LIMIT = 3000
+FACEBOOK_LIMIT = 63206
+TELEGRAM_LIMIT = 4096
+WHATSAPP_LIMIT = 65536
+REDDIT_LIMIT = 40000
 
-# Trailing characters that are punctuation around a link, not part of it.
-_TRAILING = ".,;:!?'\")]}>»”’…"
+# Characters X refuses in a post (twitter-text's invalid_chars) plus controls, surrogates and
+# noncharacters no network accepts; compose removes them from every text.
+UNPOSTABLE = regex.compile(r"[\uFFFE\uFEFF\uFFFF\p{Cs}\p{Noncharacter_Code_Point}]|[^\P{Cc}\n]")
 
-_SCHEME_URL = regex.compile(r"(?i)\bhttps?://[^\s<>\"]+")
-# Bare domains ("www.nhs.uk", "example.com/path"): twitter-text links these without a
-# scheme when the top-level domain is valid. Not preceded by a word char, @, $ or #.
-_BARE_DOMAIN = regex.compile(
-    r"(?i)(?<![\w@$#./-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,24}))"
-    r"(/[^\s<>\"]*)?(?![\w@-])"
-)
-# Common generic TLDs; two-letter TLDs are treated as country codes.
-_KNOWN_GTLDS = frozenset((
-    "com", "net", "org", "info", "biz", "gov", "edu", "mil", "int", "io", "app", "dev", "ai",
-    "me", "tv", "co", "name", "pro", "mobi", "news", "blog", "online", "site", "xyz", "health",
-    "care", "help", "clinic", "hospital", "social", "link", "page", "store", "shop",
-))  # fmt: skip
 _EMOJI_CLUSTER = regex.compile(
     r"\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{RI}|\uFE0F?\u20E3"
 )
-_GRAPHEME = regex.compile(r"\X")
+
+# Bluesky app link detection (@atproto/api rich-text detectFacets): a link starts the text or
+# follows white space or "("; "https://" must be lower case (the app checks startsWith("http")),
+# a scheme-less link needs a known top-level domain.
+_BSKY_LINK = regex.compile(
+    r"(?:^|(?<=[\s(]))(?:(https?://\S+)|(?P<domain>[a-z][a-z0-9]*(?:\.[a-z0-9]+)+)\S*)",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+_BSKY_TAG = regex.compile(
+    r"(?:^|(?<=\s))[#＃]((?!\uFE0F)[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20E2]*"
+    r"[^\d\s\p{P}\u00AD\u2060\u200A\u200B\u200C\u200D\u20E2]+"
+    r"[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20E2]*)"
+)
+_BSKY_TAG_MAX = 64
+_TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
+
+# Mastodon's mention pattern (Account::MENTION_RE): "@user" or "@user@domain", not after a word
+# character or "/"; the validator counts it as "@user".
+_MASTODON_MENTION = regex.compile(
+    r"(?<![\w/])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+[\w]+)?", regex.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A link found in text: span and whether X certainly shortens it."""
+    """A link a network detects: code point span and the text of the link."""
 
     start: int
     end: int
     text: str
-    certain: bool = True
 
 
-def _trim(url: str) -> str:
-    while url and url[-1] in _TRAILING:
-        # Keep a closing bracket that balances one inside the link (Wikipedia style).
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        url = url[:-1]
-    return url
+def graphemes(text: str) -> list[str]:
+    """Split text into extended grapheme clusters (UAX #29, ICU)."""
+    if not text:
+        return []
+    if text.isascii() and "\r" not in text:
+        return list(text)  # every ASCII character but CR LF is its own cluster
+    return list(CharacterBreaker(text, "en"))
 
 
-def find_links(text: str) -> list[Link]:
-    """Return links in text: scheme URLs, then bare domains outside them."""
-    links: list[Link] = []
-    taken: list[tuple[int, int]] = []
-    for m in _SCHEME_URL.finditer(text):
-        url = _trim(m.group(0))
-        if "." not in urlsplit(url).netloc and "localhost" not in url:
-            continue
-        links.append(Link(m.start(), m.start() + len(url), url))
-        taken.append((m.start(), m.start() + len(url)))
-    for m in _BARE_DOMAIN.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        url = _trim(m.group(0))
-        host, tld, path = m.group(1), m.group(2).lower(), m.group(3)
-        labels = host.count(".")
-        if len(tld) == 2 and labels == 1 and not path:
-            continue  # twitter-text: "nhs.uk" alone is not a link, "www.nhs.uk" is
-        certain = len(tld) == 2 or tld in _KNOWN_GTLDS
-        links.append(Link(m.start(), m.start() + len(url), url, certain))
-    return sorted(links, key=lambda link: link.start)
+def grapheme_count(text: str) -> int:
+    """Return the number of extended grapheme clusters in text."""
+    return len(graphemes(text))
+
+
+def utf16_length(text: str) -> int:
+    """Return the length in UTF-16 code units (JavaScript's String.length)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def is_emoji(cluster: str) -> bool:
@@ -97,90 +105,136 @@ def is_emoji(cluster: str) -> bool:
     return bool(_EMOJI_CLUSTER.search(cluster))
 
 
-def graphemes(text: str) -> list[str]:
-    """Split text into extended grapheme clusters."""
-    return _GRAPHEME.findall(text)
-
-
-def _x_char_weight(char: str) -> int:
-    code = ord(char)
-    if code > 0xFFFF:
-        # twitter-text walks UTF-16 code units; a surrogate pair weighs 2 x 200.
-        return 2 * X_DEFAULT_WEIGHT
-    for start, end, weight in X_RANGES:
-        if start <= code <= end:
-            return weight
-    return X_DEFAULT_WEIGHT
-
-
-def _x_plain(text: str) -> int:
-    total = 0
-    for cluster in graphemes(text):
-        if is_emoji(cluster):
-            total += X_DEFAULT_WEIGHT
-        else:
-            total += sum(_x_char_weight(c) for c in cluster)
-    return total
-
-
+# ---- X ----------------------------------------------------------------------------------
 def x_length(text: str) -> int:
-    """Return the X (twitter-text v3) weighted length of text."""
-    text = unicodedata.normalize("NFC", text)
-    total, pos = 0, 0
-    for link in find_links(text):
-        total += _x_plain(text[pos : link.start])
-        url_weight = X_URL_LENGTH * X_SCALE
-        if link.certain:
-            total += url_weight
-        else:
-            # Unknown TLD: X may or may not link it; count whichever is longer.
-            total += max(url_weight, _x_plain(link.text))
-        pos = link.end
-    total += _x_plain(text[pos:])
-    return -(-total // X_SCALE)
+    """Return the X weighted length (twitter-text v3 parseTweet)."""
+    return parse_tweet(text, X_CONFIG).weightedLength
 
 
-def bluesky_short_link(url: str) -> str:
-    """Return a link as the Bluesky app displays and counts it."""
-    parts = urlsplit(url if "://" in url else "https://" + url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return url
-    path = "" if parts.path == "/" else parts.path
-    if parts.query:
-        path += "?" + parts.query
-    if parts.fragment:
-        path += "#" + parts.fragment
-    if len(path) > 15:
-        return parts.netloc + path[:13] + "..."
-    return parts.netloc + path
+def x_valid(text: str) -> bool:
+    """Return True if X accepts text (length and characters, twitter-text v3)."""
+    return parse_tweet(text, X_CONFIG).valid
+
+
+def x_links(text: str) -> list[Link]:
+    """Return the links X shortens to t.co (twitter-text extractUrlsWithIndices)."""
+    return [
+        Link(u["indices"][0], u["indices"][1], u["url"]) for u in extract_urls_with_indices(text)
+    ]
+
+
+# ---- Bluesky ----------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def top_level_domains() -> frozenset[str]:
+    """Return the IANA top-level domains twitter-text knows (for scheme-less links)."""
+    names: set[str] = set()
+    for pattern in (valid_gtld, valid_cctld):
+        body = pattern.pattern.split("(?:(?:", 1)[1].split(")", 1)[0]
+        names.update(part.lower() for part in body.split("|") if part)
+    return frozenset(names)
+
+
+def _valid_domain(domain: str) -> bool:
+    labels = domain.lower().split(".")
+    return len(labels) >= 2 and labels[-1] in top_level_domains()
+
+
+def _byte_offsets(text: str) -> list[int]:
+    """Return the UTF-8 byte offset of every code point index (and of the end)."""
+    offsets, total = [0], 0
+    for char in text:
+        total += len(char.encode("utf-8", "surrogatepass"))
+        offsets.append(total)
+    return offsets
+
+
+def bluesky_links(text: str) -> list[Link]:
+    """Return the links the Bluesky app makes facets for, with trailing punctuation cut."""
+    links = []
+    for match in _BSKY_LINK.finditer(text):
+        uri = match.group(0)
+        schemeless = not uri.startswith(("http://", "https://"))
+        if schemeless and (match.group(1) or not _valid_domain(match.group("domain") or "")):
+            continue  # "HTTPS://..." or an unknown top-level domain: the app links nothing
+        start, end = match.start(), match.end()
+        if uri[-1] in ".,;:!?":
+            end -= 1
+            uri = uri[:-1]
+        if uri.endswith(")") and "(" not in uri:
+            end -= 1
+            uri = uri[:-1]
+        links.append(Link(start, end, uri))
+    return links
+
+
+def bluesky_facets(text: str) -> list[dict]:
+    """Return app.bsky.richtext.facet records for the links and tags the app would detect.
+
+    Mentions are left out: a mention facet needs the account's DID, which only the posting tool
+    can resolve (our texts name no Bluesky account).
+    """
+    offsets = _byte_offsets(text)
+    facets = []
+
+    def facet(start: int, end: int, feature: dict) -> None:
+        index = {"byteStart": offsets[start], "byteEnd": offsets[end]}
+        facets.append({"$type": "app.bsky.richtext.facet", "index": index, "features": [feature]})
+
+    for link in bluesky_links(text):
+        uri = link.text if "://" in link.text else "https://" + link.text
+        facet(link.start, link.end, {"$type": "app.bsky.richtext.facet#link", "uri": uri})
+    for match in _BSKY_TAG.finditer(text):
+        tag = _TRAILING_PUNCTUATION.sub("", match.group(1))
+        if not tag or grapheme_count(tag) > _BSKY_TAG_MAX:
+            continue
+        start = match.start()
+        facet(start, start + 1 + len(tag), {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
+    facets.sort(key=lambda f: f["index"]["byteStart"])
+    return facets
 
 
 def bluesky_length(text: str) -> int:
-    """Return the Bluesky length: grapheme clusters after link shortening."""
+    """Return the Bluesky length of the record text as written: grapheme clusters."""
+    return grapheme_count(text)
+
+
+def utf8_length(text: str) -> int:
+    """Return the length in UTF-8 bytes."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+# ---- Mastodon ---------------------------------------------------------------------------
+def mastodon_links(text: str) -> list[Link]:
+    """Return the URLs Mastodon links and counts as 23 (twitter-text, scheme required)."""
+    links = []
+    for url in extract_urls_with_indices(text, extract_urls_without_protocol=False):
+        start, end = url["indices"]
+        links.append(Link(start, end, url["url"]))
+    return links
+
+
+def mastodon_countable(text: str, url_length: int = MASTODON_URL_LENGTH) -> str:
+    """Return text as StatusLengthValidator counts it: URLs as 'x' * 23, mentions as @user."""
+    spans = [(link.start, link.end, "x" * url_length) for link in mastodon_links(text)]
+    for match in _MASTODON_MENTION.finditer(text):
+        if not any(a < match.end() and match.start() < b for a, b, _ in spans):
+            spans.append((match.start(), match.end(), "@" + match.group(1)))
     out, pos = [], 0
-    for link in find_links(text):
-        if not link.text.lower().startswith(("http://", "https://")):
-            continue  # the app only shortens links written with a scheme
-        out.append(text[pos : link.start])
-        out.append(bluesky_short_link(link.text))
-        pos = link.end
+    for start, end, replacement in sorted(spans):
+        out += [text[pos:start], replacement]
+        pos = end
     out.append(text[pos:])
-    return len(graphemes("".join(out)))
+    return "".join(out)
 
 
 def mastodon_length(text: str, url_length: int = MASTODON_URL_LENGTH) -> int:
-    """Return the Mastodon length: code points, every http(s) link as url_length."""
-    total, pos = 0, 0
-    for link in find_links(text):
-        if not link.text.lower().startswith(("http://", "https://")):
-            continue
-        total += len(text[pos : link.start]) + url_length
-        pos = link.end
-    return total + len(text[pos:])
+    """Return the Mastodon length (StatusLengthValidator#countable_length)."""
+    return grapheme_count(mastodon_countable(text, url_length))
 
 
+# ---- Threads ----------------------------------------------------------------------------
 def threads_length(text: str) -> int:
-    """Return the Threads length: code points, each emoji as its UTF-8 byte count."""
+    """Return the Threads length: code points, each emoji cluster as its UTF-8 bytes."""
     total = 0
     for cluster in graphemes(text):
         total += len(cluster.encode("utf-8")) if is_emoji(cluster) else len(cluster)
@@ -188,10 +242,10 @@ def threads_length(text: str) -> int:
 
 
 def link_count(text: str) -> int:
-    """Return how many links a network would detect in text."""
-    return len(find_links(text))
+    """Return how many links X's extractor finds (the strictest detector, used for Threads)."""
+    return len(x_links(text))
 
 
 def plain_length(text: str) -> int:
-    """Return the length in code points (networks without a documented rule)."""
-    return len(text)
+    """Return the documented-limit length: UTF-16 code units."""
+    return utf16_length(text)

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from .compose import Rule, clean, first_sentence, fit, hashtags_from, strip_markup
-from .counting import mastodon_length
+from .counting import bluesky_facets, mastodon_length
 from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
 
 logger = logging.getLogger(__name__)
@@ -241,14 +241,16 @@ class ShareData:
             "image_url": self.image_url,
             "published": date.isoformat(timespec="seconds") if date else "",
             "modified": modified.isoformat(timespec="seconds") if modified else "",
-            "networks": {
-                key: {
-                    "text": sn.text,
-                    "url": sn.url,
-                    "share_link": sn.href,
-                    "length": sn.length,
-                    "limit": sn.limit,
-                }
-                for key, sn in self.networks.items()
-            },
+            "networks": {key: _export(sn) for key, sn in self.networks.items()},
         }
+
+
+def _export(sn: Snippet) -> dict:
+    """Return one network's export entry; Bluesky also gets the facets of its text."""
+    entry = {"text": sn.text, "url": sn.url, "share_link": sn.href, "length": sn.length,
+             "limit": sn.limit}  # fmt: skip
+    if sn.key == "bluesky":
+        # app.bsky.richtext.facet records (UTF-8 byte offsets into `text`): a posting tool needs
+        # them to make links and tags clickable, and to shorten a link's display text.
+        entry["facets"] = bluesky_facets(sn.text)
+    return entry

@@ -2,7 +2,8 @@
 
 Every builder takes a `Prepared` (fitted post + tracked URL) and returns the share link.
 Query values are percent-encoded exactly once with `quote(..., safe="")`, so spaces are
-`%20` everywhere (required by `mailto:`, accepted by every intent endpoint).
+`%20` everywhere (required by `mailto:`, accepted by every intent endpoint). `mailto:` bodies
+break lines as `%0D%0A` (RFC 6068, section 5).
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from .compose import Post, Rule
 from .counting import (
     BLUESKY_LIMIT,
+    BLUESKY_MAX_BYTES,
+    FACEBOOK_LIMIT,
+    LINKEDIN_LIMIT,
+    MASTODON_LIMIT,
+    REDDIT_LIMIT,
+    TELEGRAM_LIMIT,
     THREADS_LIMIT,
     THREADS_MAX_LINKS,
+    WHATSAPP_LIMIT,
     X_LIMIT,
     bluesky_length,
     mastodon_length,
     plain_length,
     threads_length,
     x_length,
+    x_valid,
 )
 
 REDDIT_TITLE_LIMIT = 300
@@ -121,9 +130,15 @@ def build_reddit(p: Prepared) -> str:
     return "https://www.reddit.com/submit?" + query([("url", p.url), ("title", title)])
 
 
+def crlf(text: str) -> str:
+    """Return text with every line break as CR LF (RFC 6068: %0D%0A in a mailto: body)."""
+    return "\r\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
 def build_email(p: Prepared) -> str:
-    """Build a mailto: link (subject and body, spaces as %20)."""
-    return "mailto:?" + query([("subject", p.title), ("body", p.post.text)])
+    """Build a mailto: link (RFC 6068: UTF-8 percent-encoded, spaces %20, breaks %0D%0A)."""
+    subject = " ".join(p.title.split())  # a header field: no line breaks
+    return "mailto:?" + query([("subject", subject), ("body", crlf(p.post.text))])
 
 
 def build_plain(p: Prepared) -> str:
@@ -134,23 +149,25 @@ def build_plain(p: Prepared) -> str:
 NETWORKS: dict[str, Network] = {
     n.key: n
     for n in (
-        Network("x", "X", "Share on X", rule=Rule(x_length, X_LIMIT), build=build_x),
-        Network("facebook", "Facebook", "Share on Facebook", rule=Rule(plain_length, 63206),
-                build=build_facebook),
-        Network("linkedin", "LinkedIn", "Share on LinkedIn", rule=Rule(plain_length, 3000),
-                build=build_linkedin),
-        Network("whatsapp", "WhatsApp", "Share on WhatsApp", rule=Rule(plain_length, 65536),
-                build=build_whatsapp),
-        Network("telegram", "Telegram", "Share on Telegram", rule=Rule(plain_length, 4096),
-                build=build_telegram),
+        Network("x", "X", "Share on X", rule=Rule(x_length, X_LIMIT, accepts=x_valid),
+                build=build_x),
+        Network("facebook", "Facebook", "Share on Facebook",
+                rule=Rule(plain_length, FACEBOOK_LIMIT), build=build_facebook),
+        Network("linkedin", "LinkedIn", "Share on LinkedIn",
+                rule=Rule(plain_length, LINKEDIN_LIMIT), build=build_linkedin),
+        Network("whatsapp", "WhatsApp", "Share on WhatsApp",
+                rule=Rule(plain_length, WHATSAPP_LIMIT), build=build_whatsapp),
+        Network("telegram", "Telegram", "Share on Telegram",
+                rule=Rule(plain_length, TELEGRAM_LIMIT), build=build_telegram),
         Network("bluesky", "Bluesky", "Share on Bluesky",
-                rule=Rule(bluesky_length, BLUESKY_LIMIT), build=build_bluesky),
+                rule=Rule(bluesky_length, BLUESKY_LIMIT, max_bytes=BLUESKY_MAX_BYTES),
+                build=build_bluesky),
         Network("mastodon", "Mastodon", "Share on Mastodon", kind="mastodon",
-                rule=Rule(mastodon_length, 500), build=build_mastodon),
+                rule=Rule(mastodon_length, MASTODON_LIMIT), build=build_mastodon),
         Network("threads", "Threads", "Share on Threads",
                 rule=Rule(threads_length, THREADS_LIMIT, THREADS_MAX_LINKS), max_hashtags=1,
                 build=build_threads),
-        Network("reddit", "Reddit", "Share on Reddit", rule=Rule(plain_length, 40000),
+        Network("reddit", "Reddit", "Share on Reddit", rule=Rule(plain_length, REDDIT_LIMIT),
                 max_hashtags=0, build=build_reddit),
         Network("email", "Email", "Share by email", max_hashtags=0, build=build_email),
         Network("copy_link", "Copy link", "Copy link", kind="copy", max_hashtags=0,
