@@ -120,6 +120,7 @@ PLUGINS = [
     "og_cards",  # after health_review: cards show article.review.last_reviewed
     "link_keeper",  # aliases -> redirects; published-urls.json for the publish gate
     "reader_features",
+    "theme_assets",  # hashed CSS/JS names and the inlined first-screen CSS (theme templates)
     "editors_desk",  # last: reads every other plugin's data; dev-only (see below)
 ]
 

@@ -181,3 +181,29 @@ def test_theme_css_uses_logical_properties_only():
         text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
         found = [m.group(0) for m in PHYSICAL.finditer(text)]
         assert found == [], f"{path.name}: physical properties {found}"
+
+
+# Each element's box clipped to the first screen (what a reader sees before scrolling).
+BOXES = """(height) => [...document.querySelectorAll('body *')].map(e => {
+    const r = e.getBoundingClientRect();
+    const seen = Math.min(r.bottom, height) - r.top;
+    return [e.tagName + '.' + e.className, r.x, r.y, r.width, seen].map(
+        v => typeof v === 'number' ? Math.round(v) : v);
+  }).filter(b => b[3] > 0 && b[2] < height)"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_inlined_css_lays_out_the_whole_first_screen(served_real_site, new_page, width):
+    """main.css arrives after the first paint: it must not move anything on the first screen."""
+    base_url, _ = served_real_site
+    paths = [*pages().values(), "/first-aid/", "/tags/", "/archives/"]
+    full, critical_only = (
+        new_page(width=width, javascript=False),
+        new_page(width=width, javascript=False),
+    )
+    critical_only.route("**/theme/css/main.*", lambda route: route.abort())
+    for path in paths:
+        full.goto(base_url + path, wait_until="networkidle")
+        critical_only.goto(base_url + path, wait_until="networkidle")
+        before, after = (p.evaluate(BOXES, 800) for p in (critical_only, full))
+        assert before == after, f"{path} at {width}px: main.css moves the first screen"
