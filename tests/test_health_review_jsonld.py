@@ -24,7 +24,7 @@ def graph(review: Review, title: str = "Burns") -> dict:
         language="en-GB",
         published=dt.datetime(2024, 5, 13, 9, 0),
         modified=None,
-        authors=["Aisha Rahman"],
+        authors=[("Aisha Rahman", f"{SITE}/author/aisha-rahman/")],
         publisher=PUBLISHER,
         crumbs=[
             ("Home", f"{SITE}/"),
@@ -59,9 +59,11 @@ def test_medical_web_page_fields():
     assert page["datePublished"] == page["dateModified"] == "2024-05-13T09:00:00"
     assert page["medicalAudience"]["audienceType"] == "Patient"
     assert page["about"] == {"@type": "MedicalCondition", "name": "Burns and scalds"}
-    assert page["author"] == [{"@type": "Person", "name": "Aisha Rahman"}]
+    assert page["author"] == [
+        {"@type": "Person", "name": "Aisha Rahman", "url": f"{SITE}/author/aisha-rahman/"}
+    ]
     assert page["publisher"] == {"@id": org["@id"]}
-    assert page["image"] == f"{SITE}/images/burn.png"
+    assert page["image"] == {"@type": "ImageObject", "url": f"{SITE}/images/burn.png"}
     assert page["citation"][0]["url"] == "https://www.nhs.uk/"
     assert [i["position"] for i in crumbs["itemListElement"]] == [1, 2, 3]
     assert org["logo"]["url"] == f"{SITE}/theme/images/logo.png"

@@ -43,7 +43,15 @@ from .checks import (
 )
 from .config import DEFAULTS, get_settings, today_from
 from .dates import review_status
-from .jsonld import absolute_url, article_graph, organization, script_json, site_graph
+from .jsonld import (
+    LazyJsonLd,
+    absolute_url,
+    article_graph,
+    content_image,
+    organization,
+    script_json,
+    site_graph,
+)
 from .metadata import HEALTH_KEYS, Review, header_lines, parse_review
 from .problems import Problem
 
@@ -215,7 +223,7 @@ def _publisher(settings: dict, config: dict) -> dict:
     )
 
 
-def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article: bool) -> str:
+def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article: bool):
     siteurl = settings.get("SITEURL", "")
     url = absolute_url(siteurl, content.url)
     crumbs = [("Home", absolute_url(siteurl, ""))]
@@ -223,9 +231,14 @@ def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article
     if category is not None:
         crumbs.append((str(category), absolute_url(siteurl, category.url)))
     crumbs.append((plain_text(content.title), url))
-    authors = [str(a) for a in getattr(content, "authors", []) or []]
-    return script_json(
-        article_graph(
+    authors = [
+        (str(a), absolute_url(siteurl, a.url) if getattr(a, "url", None) else None)
+        for a in getattr(content, "authors", []) or []
+    ]
+    logo = config["HEALTH_REVIEW_PUBLISHER_LOGO"]
+    # Built on first render: og_cards sets content.og (the card) later in the same signal.
+    return LazyJsonLd(
+        lambda: article_graph(
             review=review,
             title=plain_text(content.title),
             description=plain_text(content.metadata.get("summary") or ""),
@@ -237,7 +250,7 @@ def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article
             authors=authors,
             publisher=_publisher(settings, config),
             crumbs=crumbs,
-            image=content.metadata.get("image"),
+            image=content_image(content, siteurl, logo),
         )
     )
 

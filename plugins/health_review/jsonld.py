@@ -3,13 +3,18 @@
 ``script_json`` escapes ``<``, ``>`` and ``&`` (and U+2028/U+2029) as ``\\uXXXX``
 so no string can close the script element or start a comment; the result is
 still valid JSON that parses back to the same data.
+
+Every article carries author (with the author page URL), image, dates and publisher; the
+image is the card og_cards declares, read lazily (``LazyJsonLd``) because og_cards attaches
+``article.og`` in the same signal, after this plugin.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -32,6 +37,27 @@ def script_json(data: Any) -> Markup:
     for char, escape in _ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)  # noqa: S704 - every markup-significant character is escaped above
+
+
+class LazyJsonLd:
+    """JSON-LD text built when a template first renders it (after every plugin's data is set)."""
+
+    def __init__(self, build: Callable[[], dict[str, Any]]) -> None:
+        self._build = build
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """Return the JSON-LD document as plain data."""
+        return self._build()
+
+    def __html__(self) -> str:
+        return str(script_json(self.data))
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def absolute_url(siteurl: str, path: str | None) -> str:
@@ -62,13 +88,40 @@ def organization(name: str, siteurl: str, logo: str | None = None) -> dict[str, 
     return data
 
 
-def person_or_org(name: str, role: str | None = None) -> dict[str, Any]:
-    """Return a Person (with jobTitle) or, for team names, an Organization."""
+def person_or_org(name: str, role: str | None = None, url: str | None = None) -> dict[str, Any]:
+    """Return a Person (with jobTitle) or, for team names, an Organization; url: their page."""
     if role:
-        return {"@type": "Person", "name": name, "jobTitle": role}
-    if any(word in name.lower() for word in ("team", "sharewell", "editorial")):
-        return {"@type": "Organization", "name": name}
-    return {"@type": "Person", "name": name}
+        data = {"@type": "Person", "name": name, "jobTitle": role}
+    elif any(word in name.lower() for word in ("team", "sharewell", "editorial")):
+        data = {"@type": "Organization", "name": name}
+    else:
+        data = {"@type": "Person", "name": name}
+    if url:
+        data["url"] = url
+    return data
+
+
+def image_object(siteurl: str, image: str | Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return an ImageObject from a path/URL or a {url, width, height} mapping."""
+    if not image:
+        return None
+    if isinstance(image, str):
+        return {"@type": "ImageObject", "url": absolute_url(siteurl, image)}
+    data: dict[str, Any] = {"@type": "ImageObject", "url": absolute_url(siteurl, image["url"])}
+    for key in ("width", "height"):
+        if image.get(key):
+            data[key] = int(image[key])
+    return data
+
+
+def content_image(content: Any, siteurl: str, fallback: str | None = None) -> Any:
+    """Return the image of a page: og_cards' card, else metadata ``image``, else fallback."""
+    og = getattr(content, "og", None)
+    if isinstance(og, Mapping) and og.get("image"):
+        return {"url": og["image"], "width": og.get("image_width"),
+                "height": og.get("image_height")}  # fmt: skip
+    meta = getattr(content, "metadata", None) or {}
+    return meta.get("og_image") or meta.get("image") or fallback
 
 
 def breadcrumbs(items: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -92,12 +145,17 @@ def article_graph(
     language: str,
     published: dt.datetime | None,
     modified: dt.datetime | None,
-    authors: Sequence[str],
+    authors: Sequence[str | tuple[str, str | None]],
     publisher: Mapping[str, Any],
     crumbs: Sequence[tuple[str, str]],
-    image: str | None = None,
+    image: str | Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return the JSON-LD document (@graph) for one article or health page."""
+    """Return the JSON-LD document (@graph) for one article or health page.
+
+    ``authors`` are names or (name, author page URL); ``image`` a path/URL or a mapping with
+    url, width and height.
+    """
+    people = [(a, None) if isinstance(a, str) else a for a in authors]
     page: dict[str, Any] = {
         "@type": "MedicalWebPage" if review.is_health_advice else "Article",
         "@id": url + "#page" if review.is_health_advice else url + "#article",
@@ -105,13 +163,14 @@ def article_graph(
         "inLanguage": language,
         "datePublished": _iso(published),
         "dateModified": _iso(modified or published),
-        "author": [person_or_org(name) for name in authors] or None,
+        "author": [person_or_org(name, url=page) for name, page in people] or None,
         "publisher": {"@id": publisher["@id"]},
     }
-    page["name" if review.is_health_advice else "headline"] = title
+    page["headline"] = title  # CreativeWork: valid on MedicalWebPage and Article
+    if review.is_health_advice:
+        page["name"] = title
     page["description"] = description or None
-    if image:
-        page["image"] = absolute_url(siteurl, image)
+    page["image"] = image_object(siteurl, image)
     if review.is_health_advice:
         page["lastReviewed"] = _iso(review.last_reviewed)
         if review.reviewed_by:

@@ -67,7 +67,7 @@ class Review:
     sources: list[Source] = field(default_factory=list)
     status: str = STATUS_UNREVIEWED
     days_left: int | None = None
-    jsonld: str = ""
+    jsonld: object = ""  # JSON-LD text: a str, or jsonld.LazyJsonLd rendered on first use
     policy_url: str = "editorial-policy/"
     problems: list[Problem] = field(default_factory=list)
     # The emergency (else urgent) care card the theme summarises on the first screen.

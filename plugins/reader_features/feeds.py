@@ -5,17 +5,29 @@ Pelican's writer builds a feedgenerator feed, adds the items, then sends
 subclass that declares the Media RSS namespace and writes ``media:content`` and
 ``media:thumbnail`` per item, and gives each item one enclosure (RSS) or an
 ``rel="enclosure"`` link (Atom) and its summary.
+
+What the W3C Feed Validator requires and Pelican leaves out:
+- a ``<guid>`` that is not a full http(s) URL (Pelican's ``tag:`` ids) says
+  ``isPermaLink="false"``;
+- an enclosure's ``length`` is the file's size in bytes. Cards are rendered while feeds are
+  written, so the feed gets ``length="0"`` and ``fix_enclosure_lengths`` (run in ``finalized``,
+  after og_cards has placed its files) writes the real sizes.
 """
 
 from __future__ import annotations
 
+import html
 import mimetypes
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from feedgenerator import Atom1Feed, Enclosure
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+UNKNOWN_LENGTH = "0"  # RSS Best Practices: 0 when the size is not known
 
 
 @dataclass(frozen=True)
@@ -79,10 +91,10 @@ class MediaFeedMixin:
         if image.width and image.height:
             size = {"width": str(image.width), "height": str(image.height)}
         if isinstance(self, Atom1Feed):
-            # Atom's enclosure length is optional; the card's size is unknown until it is rendered.
-            handler.addQuickElement(
-                "link", "", {"rel": "enclosure", "href": image.url, "type": image.type}
-            )
+            # The length is filled in by fix_enclosure_lengths once the card file exists.
+            attrs = {"rel": "enclosure", "href": image.url, "length": UNKNOWN_LENGTH,
+                     "type": image.type}  # fmt: skip
+            handler.addQuickElement("link", "", attrs)
         handler.startElement(
             "media:content", {"url": image.url, "medium": "image", "type": image.type, **size}
         )
@@ -113,12 +125,21 @@ def item_key(link: str, siteurl: str) -> str:
     return link.lstrip("/")
 
 
-def enrich(feed: Any, articles: dict[str, Any], siteurl: str) -> int:
-    """Give every item of ``feed`` its card image and summary; return how many got an image."""
+def enrich(feed: Any, articles: dict[str, Any], siteurl: str, description: str = "") -> int:
+    """Give every item of ``feed`` its card image and summary; return how many got an image.
+
+    ``description`` fills an empty channel description (RSS 2.0 requires one; Pelican uses
+    SITESUBTITLE, which this site does not set).
+    """
     feed.__class__ = media_class(type(feed))
+    if description and not getattr(feed, "feed", {}).get("description"):
+        feed.feed["description"] = description
     is_atom = isinstance(feed, Atom1Feed)
     with_image = 0
     for item in feed.items:
+        guid = str(item.get("unique_id") or "")
+        if guid and not guid.startswith(("http://", "https://")):
+            item["unique_id_is_permalink"] = False  # a tag: URI is an id, not a link
         article = articles.get(item_key(item.get("link", ""), siteurl))
         if article is None:
             continue
@@ -129,8 +150,69 @@ def enrich(feed: Any, articles: dict[str, Any], siteurl: str) -> int:
             continue
         item["media"] = image
         if not is_atom:
-            # RSS requires a length; 0 is the RSS Best Practices value when it is unknown
-            # (the card is rendered after the feeds are written).
-            item["enclosures"] = [Enclosure(image.url, "0", image.type)]
+            # RSS requires a length: fix_enclosure_lengths writes it once the card exists.
+            item["enclosures"] = [Enclosure(image.url, UNKNOWN_LENGTH, image.type)]
         with_image += 1
     return with_image
+
+
+# feedgenerator writes attributes in sorted order: find the element, then its attributes.
+_ENCLOSURE = re.compile(r'<enclosure\s[^>]*>|<link\s[^>]*\brel="enclosure"[^>]*>')
+_ATTRIBUTE = re.compile(r'\s(url|href|length)="([^"]*)"')
+
+
+def local_file(url: str, siteurl: str, output: Path) -> Path | None:
+    """Return the output file a site URL names, or None for other hosts and missing files."""
+    base = siteurl.rstrip("/") + "/"
+    if not siteurl or not url.startswith(base):
+        return None
+    relative = unquote(urlsplit(url[len(base) :]).path)
+    path = (output / relative).resolve()
+    root = output.resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+FEED_SETTINGS = (
+    "FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM",
+    "CATEGORY_FEED_RSS", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS",
+    "TRANSLATION_FEED_ATOM", "TRANSLATION_FEED_RSS",
+)  # fmt: skip
+
+
+def feed_files(settings: dict[str, Any]) -> list[Path]:
+    """Return the feed files Pelican wrote, from the FEED_* settings ({slug}, {lang} as *)."""
+    output = Path(settings["OUTPUT_PATH"])
+    found: set[Path] = set()
+    for key in FEED_SETTINGS:
+        pattern = settings.get(key)
+        if not pattern or not isinstance(pattern, str):
+            continue
+        found.update(p for p in output.glob(re.sub(r"{\w+}", "*", pattern)) if p.is_file())
+    return sorted(found)
+
+
+def fix_enclosure_lengths(output: Path, siteurl: str, feed_paths: list[Path]) -> int:
+    """Write the real byte size into every unknown enclosure length of the feeds; return count."""
+    fixed = 0
+
+    def size(match: re.Match) -> str:
+        nonlocal fixed
+        element = match.group(0)
+        attrs = dict(_ATTRIBUTE.findall(element))
+        if attrs.get("length") != UNKNOWN_LENGTH:
+            return element
+        path = local_file(html.unescape(attrs.get("url") or attrs.get("href") or ""), siteurl,
+                          output)  # fmt: skip
+        if path is None:
+            return element  # another host: the size stays unknown (0)
+        fixed += 1
+        return element.replace(' length="0"', f' length="{path.stat().st_size}"', 1)
+
+    for feed in feed_paths:
+        text = feed.read_text(encoding="utf-8")
+        new = _ENCLOSURE.sub(size, text)
+        if new != text:
+            feed.write_text(new, encoding="utf-8")
+    return fixed

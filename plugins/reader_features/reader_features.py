@@ -28,7 +28,7 @@ from typing import Any
 
 from pelican import signals
 
-from reader_features import feeds, reading, related, search
+from reader_features import feeds, reading, related, search, sitemap_dates
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,8 @@ def feed_generated(context: dict[str, Any], feed: Any) -> None:
     if opts is None or not opts["READER_FEATURES_FEED_MEDIA"]:
         return
     siteurl = str(context.get("SITEURL", ""))
-    feeds.enrich(feed, _state.get("articles", {}), siteurl)
+    tagline = str(context.get("SITE_TAGLINE") or context.get("SITENAME") or "")
+    feeds.enrich(feed, _state.get("articles", {}), siteurl, description=tagline)
     _state["feeds"] = _state.get("feeds", 0) + 1
 
 
@@ -213,6 +214,12 @@ def finalized(pelican: Any) -> None:
                 stats.bytes / 1024,
                 stats.seconds,
             )
+    if opts["READER_FEATURES_FEED_MEDIA"]:
+        feeds.fix_enclosure_lengths(
+            Path(pelican.settings["OUTPUT_PATH"]),
+            str(pelican.settings.get("FEED_DOMAIN") or pelican.settings.get("SITEURL", "")),
+            feeds.feed_files(pelican.settings),
+        )
     logger.info("reader_features: %d feeds carry card images", _state.pop("feeds", 0))
     _state.pop("articles", None)  # keep the settings: autoreload runs again without them
 
@@ -221,5 +228,6 @@ def register() -> None:
     """Connect the reader_features receivers to Pelican's signals."""
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.all_generators_finalized.connect(sitemap_dates.pin_sitemap_clock)
     signals.feed_generated.connect(feed_generated)
     signals.finalized.connect(finalized)
