@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from pelican.settings import read_settings
-from support.servers import NGINX, REPO, NginxServer
+from support.servers import NGINX, REPO, NginxServer, served_copy
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not shutil.which(NGINX) and not IN_CI:
@@ -33,12 +33,16 @@ def pages_to_visit(site) -> list[str]:
     return paths
 
 
-def test_real_site_runs_under_the_shipped_csp(real_site_publish, browser, tmp_path):
+@pytest.fixture
+def served_base(real_site_publish):
+    """A copy of the built site where www-data can read it (pytest's tmp dirs are 0700 root)."""
+    with served_copy(real_site_publish) as base:
+        yield base
+
+
+def test_real_site_runs_under_the_shipped_csp(real_site_publish, served_base, browser, tmp_path):
     siteurl = read_settings(str(REPO / "publishconf.py"))["SITEURL"]
-    base = tmp_path / "srv"
-    base.mkdir()
-    (base / "current").symlink_to(real_site_publish)
-    with NginxServer(tmp_path / "nginx", base) as nginx:
+    with NginxServer(tmp_path / "nginx", served_base) as nginx:
         context = browser.new_context()
         context.add_init_script(WATCH_CSP)
         external: list[str] = []

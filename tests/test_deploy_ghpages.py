@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.servers import FIXTURE_CONFIG, copy_fixture, snapshot
+from support.site import FIXTURE_CONFIG, copy_fixture, snapshot
 from tools.deploy.cli import publish, run
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

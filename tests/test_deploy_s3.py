@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from support.servers import FIXTURE_CONFIG, MotoS3Server, copy_fixture, snapshot
+from support.servers import MotoS3Server
+from support.site import FIXTURE_CONFIG, copy_fixture, snapshot
 from tools.deploy.cli import publish, run
 from tools.deploy.plan import CACHE_LONG, CACHE_SHORT
 
@@ -114,7 +115,7 @@ def test_upload_sets_types_and_cache_headers(s3):
     assert card["ContentType"] == "image/png"
     assert card["CacheControl"] == CACHE_LONG
     feed = s3.head("feeds/all.atom.xml")
-    assert feed["ContentType"] == "application/atom+xml"
+    assert feed["ContentType"] == "application/atom+xml; charset=utf-8"
     redirect = s3.head("old/cpr-guide/index.html")
     assert redirect["WebsiteRedirectLocation"] == "/first-aid/cpr/"
     # A first publish changes nothing that a CDN could have cached.

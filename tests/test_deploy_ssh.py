@@ -1,4 +1,6 @@
-"""End to end on 127.0.0.1: real sshd, rsync and nginx; publish, change, roll back, kill."""
+"""End to end on 127.0.0.1 as production runs it: sshd with a non-root deploy user, rsync, and
+nginx whose workers run as www-data. After every publish and rollback, every page answers 200
+with the promised headers (support.ssh_site)."""
 
 from __future__ import annotations
 
@@ -12,69 +14,18 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-from support.servers import (
-    FIXTURE_CONFIG,
-    REPO,
-    NginxServer,
-    SshServer,
-    copy_fixture,
-    missing_binaries,
-    snapshot,
-)
-from tools.deploy.cli import publish, rollback, run
+from support import ssh_site
+from support.servers import REPO
+from support.site import FIXTURE_CONFIG, snapshot
+from tools.deploy.cli import run
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-MISSING = missing_binaries()
-if (MISSING or os.geteuid() != 0) and not IN_CI:
-    pytest.skip(
-        f"needs root and {', '.join(MISSING) or 'sshd, nginx, rsync'} (run `invoke test-setup`)",
-        allow_module_level=True,
-    )
+ssh_site.skip_without_servers()
+# The shared fixtures of the ssh tests (real sshd, deploy user, www-data nginx).
+accounts, srv_root, sshd, site = ssh_site.accounts, ssh_site.srv_root, ssh_site.sshd, ssh_site.site
 
 ARTICLE = "first-aid/cpr/index.html"
 OLD_CARD = "og/cpr-1a2b3c4d5e.png"
 NEW_CARD = "og/cpr-99887766aa.png"
-
-
-@pytest.fixture(scope="module")
-def sshd(tmp_path_factory):
-    if MISSING:
-        pytest.fail(f"missing in CI: {', '.join(MISSING)} (install via `invoke test-setup`)")
-    with SshServer(tmp_path_factory.mktemp("sshd")) as server:
-        yield server
-
-
-@pytest.fixture
-def site(tmp_path, sshd):
-    """A server base dir, nginx serving its `current`, and a publish helper."""
-    base = tmp_path / "srv"
-    base.mkdir()
-    content = copy_fixture(tmp_path / "content")
-    with NginxServer(tmp_path / "nginx", base) as nginx:
-        reload = f"kill -HUP $(cat {nginx.dir / 'nginx.pid'}) && sleep 0.3"
-        env = sshd.env(base, DEPLOY_SSH_KEEP_RELEASES="2", DEPLOY_SSH_POST_COMMAND=reload)
-        overrides = {"SITEURL": nginx.url, "FEED_DOMAIN": nginx.url}
-
-        def do(function=publish, **kwargs):
-            if function is rollback:
-                return rollback("ssh", config=FIXTURE_CONFIG, environ=env, **kwargs)
-            return publish(
-                "ssh",
-                config=FIXTURE_CONFIG,
-                content=content,
-                overrides=overrides,
-                environ=env,
-                **kwargs,
-            )
-
-        yield type(
-            "Site", (), {"base": base, "content": content, "nginx": nginx, "env": env, "do": do}
-        )
-
-
-def releases(base: Path) -> list[str]:
-    return sorted(p.name for p in (base / "releases").iterdir() if not p.name.startswith("."))
 
 
 def change_article(content: Path, text: str) -> None:
@@ -86,10 +37,13 @@ def change_article(content: Path, text: str) -> None:
 
 
 def test_publish_serves_release_with_headers(site):
-    site.do()
+    site.publish()
     current = site.base / "current"
     assert current.is_symlink()
-    assert str(current.readlink()) == f"releases/{releases(site.base)[0]}"
+    assert str(current.readlink()) == f"releases/{site.releases()[0]}"
+    # Production modes: nginx's workers (www-data) read the release only through them.
+    for path in [current.resolve(), *current.resolve().rglob("*")]:
+        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
 
     status, headers, body = site.nginx.get("/first-aid/cpr/", {"Accept-Encoding": "gzip"})
     assert status == 200
@@ -115,7 +69,7 @@ def test_publish_serves_release_with_headers(site):
     assert status == 200
     assert headers["Content-Type"].startswith("application/atom+xml")
 
-    # link_keeper's map, loaded by the post-command reload: a real 301 for an alias.
+    # link_keeper's map, loaded by the reload after publish: a real 301 for an alias.
     status, headers, _ = site.nginx.get("/old/cpr-guide/")
     assert status == 301
     assert headers["Location"].endswith("/first-aid/cpr/")
@@ -125,12 +79,12 @@ def test_publish_serves_release_with_headers(site):
 
 
 def test_second_publish_reuses_files_keeps_cards_and_rolls_back(site):
-    site.do()
-    first = releases(site.base)[0]
+    site.publish()
+    first = site.releases()[0]
     change_article(site.content, "Press hard and fast")
-    result = site.do()
+    result = site.publish()
     second = result.release
-    assert releases(site.base) == [first, second]
+    assert site.releases() == [first, second]
     assert ARTICLE in result.plan.change
     old, new = site.base / "releases" / first, site.base / "releases" / second
 
@@ -146,21 +100,21 @@ def test_second_publish_reuses_files_keeps_cards_and_rolls_back(site):
     assert site.nginx.get("/" + NEW_CARD)[0] == 200
     assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
 
-    assert site.do(rollback) == (second, first)
+    assert site.rollback() == (second, first)
     assert str((site.base / "current").readlink()) == f"releases/{first}"
     assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
 
     # A third publish prunes to DEPLOY_SSH_KEEP_RELEASES=2 and still keeps every card image.
-    third = site.do().release
-    assert releases(site.base) == [second, third]
+    third = site.publish().release
+    assert site.releases() == [second, third]
     assert site.nginx.get("/" + OLD_CARD)[0] == 200
 
 
 def test_dry_run_changes_nothing(site):
-    site.do()
+    site.publish()
     before = snapshot(site.base)
     change_article(site.content, "Press hard and fast")
-    result = site.do(dry_run=True)
+    result = site.publish(dry_run=True)
     assert result.dry_run
     assert ARTICLE in result.plan.change
     assert NEW_CARD in result.plan.upload
@@ -170,7 +124,7 @@ def test_dry_run_changes_nothing(site):
 
 
 def test_killed_deploy_leaves_previous_release_live(site):
-    site.do()
+    site.publish()
     live = str((site.base / "current").readlink())
     change_article(site.content, "Press hard and fast")
     # Incompressible padding plus a bandwidth limit keep rsync busy long enough to kill it.
@@ -216,26 +170,26 @@ def test_killed_deploy_leaves_previous_release_live(site):
     assert site.nginx.get("/extra/padding.bin")[0] == 404
 
     # The next publish cleans the partial upload and goes live.
-    site.do()
+    site.publish()
     assert not list((site.base / "releases").glob(".partial-*"))
     assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
 
 
 def test_gate_content_error_and_removed_url_leave_server_identical(site):
-    site.do()
+    site.publish()
     before = snapshot(site.base)
     article = site.content / "articles" / "sleep" / "sleep.md"
     text = article.read_text(encoding="utf-8")
     article.write_text(text + "\nSee [the missing page]({filename}/nope.md).\n", encoding="utf-8")
-    assert run(site.do) == 3
+    assert run(site.publish) == 3
     assert snapshot(site.base) == before
 
     article.write_text(text, encoding="utf-8")
     (site.content / "articles" / "first-aid" / "burns.md").unlink()
-    assert run(site.do) == 4
+    assert run(site.publish) == 4
     assert snapshot(site.base) == before
     # Removing on purpose is allowed, and the URL then 404s.
-    site.do(allow_removal=["/first-aid/burns/"])
+    site.publish(allow_removal=["/first-aid/burns/"])
     assert site.nginx.get("/first-aid/burns/")[0] == 404
 
 
@@ -243,44 +197,12 @@ def test_current_directory_not_made_by_publish_is_refused(site):
     (site.base / "current").mkdir()
     (site.base / "current" / "index.html").write_text("hand-made site")
     before = snapshot(site.base)
-    assert run(site.do) == 5
+    assert run(site.publish) == 5
     assert snapshot(site.base) == before
 
 
-def test_shipped_production_nginx_conf_is_valid(tmp_path):
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is needed to make a throwaway certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    subprocess.run(
-        [*openssl, "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-    live = "/etc/letsencrypt/live/www.sharewell.org.uk"
-    text = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    text = text.replace(f"{live}/fullchain.pem", str(cert)).replace(f"{live}/privkey.pem", str(key))
-    text = text.replace(
-        "/etc/nginx/snippets/sharewell-site.conf", str(REPO / "deploy" / "sharewell-site.conf")
-    )
-    text = text.replace("/srv/sharewell", str(tmp_path / "srv"))
-    config = tmp_path / "nginx.conf"
-    config.write_text(
-        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
-        f"http {{\ninclude /etc/nginx/mime.types;\n{text}\n}}\n",
-        encoding="utf-8",
-    )
-    proc = subprocess.run(
-        ["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c", str(config)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-
-
 def test_concurrent_publish_is_refused(site, capsys):
-    site.do()
+    site.publish()
     lockfile = site.base / ".publish.lock"
     holder = subprocess.Popen(
         ["flock", str(lockfile), "sh", "-c", "echo held; exec sleep 60"],
@@ -292,12 +214,12 @@ def test_concurrent_publish_is_refused(site, capsys):
         assert holder.stdout.readline().strip() == "held"
         before = snapshot(site.base)
         change_article(site.content, "Press hard and fast")
-        assert run(site.do) == 5
+        assert run(site.publish) == 5
         assert "Another publish" in capsys.readouterr().err
         assert snapshot(site.base) == before
     finally:
         os.killpg(holder.pid, signal.SIGKILL)  # flock and the sleep holding its descriptor
         holder.wait()
         holder.stdout.close()
-    site.do()
+    site.publish()
     assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]

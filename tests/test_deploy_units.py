@@ -11,7 +11,8 @@ import tempfile
 
 import pytest
 from rich.console import Console
-from support.servers import FIXTURE_CONFIG, REPO, copy_fixture
+from support.servers import REPO
+from support.site import FIXTURE_CONFIG, copy_fixture
 from tools.deploy.build import build_for_publish, ensure_gzip
 from tools.deploy.cli import main, report, with_link_keeper
 from tools.deploy.config import env_name, load_target
@@ -140,10 +141,10 @@ def test_allow_removal_lets_named_urls_go():
         ("theme/css/main.3f9a1c2b.css", "text/css; charset=utf-8", CACHE_LONG),
         ("theme/css/main.css", "text/css; charset=utf-8", CACHE_MEDIUM),
         ("theme/js/app-0123456789ab.min.js", "text/javascript; charset=utf-8", CACHE_LONG),
-        ("feeds/all.atom.xml", "application/atom+xml", CACHE_SHORT),
-        ("feeds/all.rss.xml", "application/rss+xml", CACHE_SHORT),
+        ("feeds/all.atom.xml", "application/atom+xml; charset=utf-8", CACHE_SHORT),
+        ("feeds/all.rss.xml", "application/rss+xml; charset=utf-8", CACHE_SHORT),
         ("sitemap.xml", "application/xml", CACHE_SHORT),
-        ("published-urls.json", "application/json", CACHE_SHORT),
+        ("published-urls.json", "application/json; charset=utf-8", CACHE_SHORT),
         ("_redirects", "text/plain; charset=utf-8", CACHE_SHORT),
         ("images/cpr.png", "image/png", CACHE_MEDIUM),
         ("robots.txt", "text/plain; charset=utf-8", CACHE_MEDIUM),

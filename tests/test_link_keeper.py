@@ -149,7 +149,7 @@ def test_bad_settings_name_the_key(key, value):
 
 @pytest.fixture
 def content(tmp_path):
-    from support.servers import FIXTURE
+    from support.site import FIXTURE
 
     return shutil.copytree(FIXTURE / "content", tmp_path / "content")
 

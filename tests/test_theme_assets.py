@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support.servers import NGINX, NginxServer
+from support.servers import NGINX, NginxServer, served_copy
 from theme_assets.theme_assets import (
     ThemeAssetError,
     ThemeAssets,
@@ -138,13 +138,11 @@ def test_a_changed_stylesheet_gets_a_new_name(build_site, tmp_path):
 
 @pytest.mark.skipif(not shutil.which(NGINX), reason="nginx is not installed")
 def test_nginx_caches_hashed_assets_for_a_year_and_revalidates_html(real_site_publish, tmp_path):
-    base = tmp_path / "srv"
-    base.mkdir()
-    (base / "current").symlink_to(real_site_publish)
     html = (real_site_publish / "index.html").read_text(encoding="utf-8")
     hashed = sorted(set(ASSET.findall(html)))
     assert any(h.startswith("css/main.") for h in hashed)
-    with NginxServer(tmp_path / "nginx", base) as nginx:
+    # nginx's workers run as www-data: serve a copy they can read (pytest's tmp is 0700).
+    with served_copy(real_site_publish) as base, NginxServer(tmp_path / "nginx", base) as nginx:
 
         def cache_control(path: str) -> str:
             with urllib.request.urlopen(nginx.url + path, timeout=10) as response:

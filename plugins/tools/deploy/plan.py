@@ -17,6 +17,8 @@ CACHE_MEDIUM = "public, max-age=3600"
 
 # "main.3f9a1c2b.css", "logo-3f9a1c2b7d.png", "app.3f9a1c2b7d4e.min.js": 8+ hex digits.
 HASHED_NAME = re.compile(r"[.-][0-9a-f]{8,}(\.min)?\.[A-Za-z0-9]+$")
+# Pages, feeds and manifests: the same suffixes as the nginx map in deploy/nginx.conf.
+SHORT_NAME = re.compile(r"\.(html|xml|json|atom|rss)$")
 COMPRESSED_SUFFIXES = (".gz", ".br", ".zst")
 
 _TYPES = {
@@ -24,7 +26,7 @@ _TYPES = {
     ".htm": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
+    ".json": "application/json; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".xml": "application/xml",
     ".svg": "image/svg+xml",
@@ -43,10 +45,11 @@ _TYPES = {
 def content_type(rel: str) -> str:
     """Return the Content-Type for an output file (feeds get their specific types)."""
     name = rel.rsplit("/", 1)[-1].lower()
+    # With a charset, as nginx's charset_types sends them (deploy/sharewell-site.conf).
     if name.endswith((".atom.xml", ".atom")):
-        return "application/atom+xml"
+        return "application/atom+xml; charset=utf-8"
     if name.endswith((".rss.xml", ".rss")):
-        return "application/rss+xml"
+        return "application/rss+xml; charset=utf-8"
     if name == "_redirects":
         return "text/plain; charset=utf-8"
     suffix = Path(name).suffix
@@ -61,8 +64,7 @@ def cache_control(rel: str, keep_prefixes: list[str] | tuple[str, ...] = ("og/",
     name = rel.rsplit("/", 1)[-1]
     if any(rel.startswith(p) for p in keep_prefixes) or HASHED_NAME.search(name):
         return CACHE_LONG
-    ctype = content_type(rel)
-    if ctype.startswith(("text/html", "application/")) or name == "_redirects":
+    if SHORT_NAME.search(name) or name == "_redirects":
         return CACHE_SHORT
     return CACHE_MEDIUM
 

@@ -63,7 +63,7 @@ class SshTarget:
         lockfile = shlex.quote(f"{self.base}/.publish.lock")
         hold = shlex.quote("echo locked; cat >/dev/null")
         script = (
-            f"mkdir -p {shlex.quote(self.base)} && if command -v flock >/dev/null; "
+            f"umask 022; mkdir -p {shlex.quote(self.base)} && if command -v flock >/dev/null; "
             f"then exec flock -n {lockfile} sh -c {hold}; else sh -c {hold}; fi"
         )
         self._lock = subprocess.Popen(
@@ -112,7 +112,8 @@ class SshTarget:
         return command + shlex.split(self.cfg["options"])
 
     def run(self, script: str, check: bool = True) -> subprocess.CompletedProcess:
-        """Run a POSIX shell script on the server."""
+        """Run a POSIX shell script on the server (umask 022: the web server reads the files)."""
+        script = f"umask 022; {script}"
         command = [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"]
         try:
             proc = subprocess.run(command, capture_output=True, text=True, check=False)
