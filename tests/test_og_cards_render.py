@@ -180,9 +180,9 @@ def test_without_raqm_right_to_left_runs_are_reversed(monkeypatch) -> None:
 
     run = textfit.Run("שלום", STACK_FONT_HEBREW, rtl=True)
     monkeypatch.setattr(textfit, "HAS_RAQM", False)
-    assert textfit._run_text(run) == "םולש"
+    assert textfit.run_text(run) == "םולש"
     monkeypatch.setattr(textfit, "HAS_RAQM", True)
-    assert textfit._run_text(run) == "שלום"
+    assert textfit.run_text(run) == "שלום"
 
 
 STACK_FONT_HEBREW = next(p for p in OPTS["OG_CARDS_FONTS"] if "Hebrew" in p)

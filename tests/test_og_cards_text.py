@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from bidi import get_display
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from og_cards import meta, textfit
@@ -78,15 +79,30 @@ def test_emoji_use_the_colour_font_and_stay_whole() -> None:
     assert textfit.clusters("🇬🇧🇫🇷") == ["🇬🇧", "🇫🇷"]
 
 
-def test_mixed_arabic_and_latin_split_into_runs_drawn_right_to_left() -> None:
-    line = "علاج COVID-19 السريع"
-    runs = textfit.visual_runs(line, STACK, rtl=True)
-    assert [r.font.rsplit("/", 1)[-1] for r in runs] == [
-        "NotoSansArabic-Bold.ttf",
-        "NotoSans-Bold.ttf",
-        "NotoSansArabic-Bold.ttf",
-    ]
-    assert runs[-1].text.startswith("علاج")  # first logical word is drawn rightmost
+@pytest.mark.parametrize(
+    "line",
+    [
+        "علاج COVID-19 السريع",
+        "مرحبا Hello world بالعالم",
+        "עזרה ראשונה: CPR 30:2 עכשיו",
+        "الإسعافات الأولية (First Aid) للحروق",
+        "Call 999 — اتصل بالطوارئ now",
+    ],
+)
+def test_mixed_directions_follow_the_unicode_bidi_algorithm(line: str) -> None:
+    rtl = textfit.is_rtl(line)
+    runs = textfit.visual_runs(line, STACK, rtl=rtl)
+    # Runs in drawing order, each read in its own direction, give the reference visual order.
+    visual = "".join(run.text[::-1] if run.rtl else run.text for run in runs)
+    assert visual == get_display(line, base_dir="R" if rtl else "L")
+    assert "  " not in visual  # one space between runs: no double gap before the Latin run
+
+
+def test_a_latin_run_inside_arabic_has_one_space_on_each_side() -> None:
+    runs = textfit.visual_runs("علاج COVID-19 السريع", STACK, rtl=True)
+    assert runs[-1].text.startswith("علاج") and runs[0].text == "السريع"
+    latin = [run for run in runs if not run.rtl]
+    assert [run.text for run in latin] == ["COVID-19"] and latin[0].level == 2
 
 
 def test_cjk_breaks_between_ideographs_but_not_before_closing_punctuation() -> None:
@@ -191,3 +207,58 @@ def test_locale_for_languages() -> None:
     assert meta.locale_for(opts, None) == "en_GB"
     assert meta.locale_for(opts, "cy") == "cy_GB"
     assert meta.locale_for(opts, "pt-br") == "pt_BR"
+
+
+# ---- every script the cards promise, and the warning for the rest ------------------------
+MORE_SCRIPTS = {
+    "bengali": ("প্রাথমিক চিকিৎসা: পোড়া ও ঝলসানো", "NotoSansBengali-Bold.ttf"),
+    "gurmukhi": ("ਸੜਨ ਲਈ ਮੁਢਲੀ ਸਹਾਇਤਾ", "NotoSansGurmukhi-Bold.ttf"),
+    "gujarati": ("દાઝી જવા પર પ્રાથમિક સારવાર", "NotoSansGujarati-Bold.ttf"),
+    "tamil": ("தீக்காயங்களுக்கு முதலுதவி", "NotoSansTamil-Bold.ttf"),
+    "sinhala": ("පිළිස්සුම් සඳහා ප්‍රථමාධාර", "NotoSansSinhala-Bold.ttf"),
+    "thai": ("การปฐมพยาบาลเบื้องต้นสำหรับแผลไฟไหม้", "NotoSansThai-Bold.ttf"),
+    "khmer": ("ការសង្គ្រោះបឋមសម្រាប់ការរលាក", "NotoSansKhmer-Bold.ttf"),
+    "ethiopic": ("ለቃጠሎ የመጀመሪያ እርዳታ", "NotoSansEthiopic-Bold.ttf"),
+    "armenian": ("Առաջին օգնություն այրվածքների դեպքում", "NotoSansArmenian-Bold.ttf"),
+    "georgian": ("პირველი დახმარება დამწვრობის დროს", "NotoSansGeorgian-Bold.ttf"),
+    "japanese_jis2004": ("𠮟る 俱楽部 剝がす", "NotoSansCJKjp-Bold-extra.otf"),
+    "korean_jamo": ("ᄀᄁᄂ ᅡᅢ", "NotoSansCJKkr-Bold-hangul.otf"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_SCRIPTS))
+def test_more_scripts_are_covered_and_fit(name: str) -> None:
+    text, font = MORE_SCRIPTS[name]
+    assert textfit.uncovered(text, STACK) == ""
+    assert font in _font_names(text)
+    fitted = _fit(text, 4)
+    assert fitted.lines and not fitted.truncated
+    drawn = "".join(run.text for line in fitted.lines for run in textfit.segment(line, STACK))
+    assert drawn.replace(" ", "") == text.replace(" ", "")
+
+
+def test_thai_breaks_between_dictionary_words() -> None:
+    units = textfit.break_units("การปฐมพยาบาลเบื้องต้นสำหรับแผลไฟไหม้")
+    # ICU's Thai dictionary: "first aid" and "burn" are words, never split inside.
+    assert units == ["การ", "ปฐมพยาบาล", "เบื้อง", "ต้น", "สำหรับ", "แผล", "ไฟ", "ไหม้"]
+    lines = textfit.wrap("การปฐมพยาบาลเบื้องต้นสำหรับแผลไฟไหม้" * 3, STACK, 84, 500)
+    assert len(lines) > 2  # wrapped at word boundaries, not only as one over-long word
+    assert all(textfit.measure(line, STACK, 84) <= 500 for line in lines)
+
+
+def test_uncovered_names_characters_no_font_has() -> None:
+    assert textfit.uncovered("a\U000f0000b\U000f0000 \u200d\u0301", STACK) == "\U000f0000"
+    assert textfit.uncovered("", STACK) == ""
+
+
+def test_missing_glyphs_are_a_problem_naming_file_field_and_characters() -> None:
+    from og_cards.glyphs import missing_glyphs
+
+    layout = {"elements": [{"kind": "text", "source": "title", "font": "bold"},
+                           {"kind": "rect"}, {"kind": "text", "source": "section"}]}  # fmt: skip
+    fonts = {"bold": list(STACK)}
+    texts = {"title": "Burns \U000f0001 \U000e01ef", "section": "First aid"}
+    (problem,) = missing_glyphs("articles/first-aid/burns.md", layout, texts, fonts)
+    assert problem.file == "articles/first-aid/burns.md" and problem.field == "title"
+    assert "U+F0001" in problem.problem and problem.severity == "warning"
+    assert missing_glyphs("x.md", layout, {"title": "ok", "section": "ok"}, fonts) == []

@@ -57,6 +57,13 @@ def problem_from_record(record: logging.LogRecord, root: Path | None = None) -> 
     existing = getattr(record, "problem", None)
     if isinstance(existing, Problem):
         return existing
+    if all(hasattr(existing, name) for name in ("file", "field", "problem", "fix")):
+        # Another plugin's problem object (plugins do not import each other): same columns.
+        return Problem(
+            file=str(existing.file), field=str(existing.field), problem=str(existing.problem),
+            fix=str(existing.fix), severity=str(getattr(existing, "severity", "warning")),
+            line=getattr(existing, "line", None),
+        )  # fmt: skip
     message = record.getMessage().strip()
     match = _PATH_IN_MESSAGE.search(message)
     file = match.group(1) if match else "-"

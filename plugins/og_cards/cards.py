@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from og_cards import meta
+from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
 from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
@@ -118,6 +118,7 @@ def plan_card(
     else:
         spec = build_spec(opts, layout, texts, accent, image)
         digest = spec_hash(spec)
+    glyphs.report_missing_glyphs(source, spec["layout"], spec["texts"], spec["fonts"])
     name = card_name(stem, digest, spec["format"])
     jobs.add(digest, name, source, spec)
     file = f"{opts['OG_CARDS_OUTPUT_DIR']}/{name}"

@@ -29,6 +29,20 @@ CASES: dict[str, dict[str, str]] = {
         "section": "First aid",
     },
     "long": {"title": "A very long title " * 12, "section": "Living well"},
+    # Every script the default fonts promise (issue 15), and direction runs in mixed text.
+    "mixed_rtl": {"title": "مرحبا Hello world بالعالم (CPR) 999", "section": "First aid"},
+    "bengali": {"title": "প্রাথমিক চিকিৎসা: পোড়া ও ঝলসানো", "section": "First aid"},
+    "gurmukhi": {"title": "ਸੜਨ ਲਈ ਮੁਢਲੀ ਸਹਾਇਤਾ", "section": "First aid"},
+    "gujarati": {"title": "દાઝી જવા પર પ્રાથમિક સારવાર", "section": "First aid"},
+    "tamil": {"title": "தீக்காயங்களுக்கு முதலுதவி", "section": "First aid"},
+    "sinhala": {"title": "පිළිස්සුම් සඳහා ප්‍රථමාධාර", "section": "First aid"},
+    "thai": {"title": "การปฐมพยาบาลเบื้องต้นสำหรับแผลไฟไหม้และน้ำร้อนลวก", "section": "First aid"},
+    "khmer": {"title": "ការសង្គ្រោះបឋមសម្រាប់ការរលាក", "section": "First aid"},
+    "ethiopic": {"title": "ለቃጠሎ የመጀመሪያ እርዳታ", "section": "First aid"},
+    "armenian": {"title": "Առաջին օգնություն այրվածքների դեպքում", "section": "First aid"},
+    "georgian": {"title": "პირველი დახმარება დამწვრობის დროს", "section": "First aid"},
+    "japanese": {"title": "やけどの応急手当：𠮟らずに冷やす、剝がさない", "section": "応急手当"},
+    "korean": {"title": "화상 응급처치 방법과 병원에 가야 할 때 ᄀᄂ", "section": "응급처치"},
 }
 
 

@@ -44,11 +44,23 @@ logger = logging.getLogger(__name__)
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 BOLD_FONTS = [
-    "NotoSans-Bold.ttf",
+    "NotoSans-Bold.ttf",  # Latin, Greek, Cyrillic
     "NotoSansArabic-Bold.ttf",
     "NotoSansHebrew-Bold.ttf",
     "NotoSansDevanagari-Bold.ttf",
+    "NotoSansBengali-Bold.ttf",
+    "NotoSansGurmukhi-Bold.ttf",
+    "NotoSansGujarati-Bold.ttf",
+    "NotoSansTamil-Bold.ttf",
+    "NotoSansSinhala-Bold.ttf",
+    "NotoSansThai-Bold.ttf",
+    "NotoSansKhmer-Bold.ttf",
+    "NotoSansEthiopic-Bold.ttf",
+    "NotoSansArmenian-Bold.ttf",
+    "NotoSansGeorgian-Bold.ttf",
     "NotoSansCJKsc-Bold-subset.otf",
+    "NotoSansCJKjp-Bold-extra.otf",  # JIS X 0213 beyond the SC subset
+    "NotoSansCJKkr-Bold-hangul.otf",  # Hangul jamo beyond the SC subset
     "NotoColorEmoji.ttf",
 ]
 DEFAULTS: dict[str, Any] = {

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from og_cards import textfit
 
 # Bump when drawing changes in a way that should re-render every card.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: bidi runs, ICU line breaks, more script fonts
 CONTRAST_WHITE = 1.0
 
 
@@ -111,9 +111,11 @@ def _draw_mark(draw: ImageDraw.ImageDraw, box: list[float], fill: str, symbol: s
 def _draw_run(card: Image.Image, run: textfit.Run, x: float, baseline: float, *, size: int, fill):
     font = textfit.load_font(run.font, size)
     scale = textfit.scale_for(run.font, size)
-    text = run.text[::-1] if run.rtl and not textfit.HAS_RAQM else run.text
+    text, direction = textfit.run_text(run), textfit.run_direction(run)
     if scale == 1.0:
-        ImageDraw.Draw(card).text((x, baseline), text, font=font, fill=fill, anchor="ls")
+        ImageDraw.Draw(card).text(
+            (x, baseline), text, font=font, fill=fill, anchor="ls", direction=direction
+        )
         return
     # Colour bitmap fonts have one strike size: draw at that size, then scale the pixels.
     left, top, right, bottom = font.getbbox(text, anchor="ls")

@@ -2,17 +2,27 @@
 
 Pure functions over Pillow fonts; no Pelican imports. A *stack* is a tuple of font file paths,
 tried in order for every character (emoji prefer a colour emoji font when the stack has one).
-Right-to-left and complex scripts are shaped by Pillow's raqm layout when it is available;
-without raqm, right-to-left runs are reversed so Hebrew stays readable (Arabic joins are lost).
+
+- Characters are grapheme clusters and lines break at UAX #14 opportunities, both from ICU
+  (``icu4py``): Thai, Lao, Khmer and Burmese break between dictionary words, CJK between
+  ideographs but never before closing punctuation.
+- Direction comes from the Unicode bidirectional algorithm (``python-bidi``, the Rust
+  ``unicode-bidi`` crate): a line is split into runs of one font and one embedding level, and
+  the runs are put in visual order by rule L2. Each run is shaped by Pillow's raqm layout in its
+  own direction; without raqm, right-to-left runs are reversed (Arabic joins are then lost).
+- ``uncovered`` names the characters no font of the stack has, so the caller can warn.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bidi import get_base_level, get_display
+from icu4py.breakers import CharacterBreaker, LineBreaker
 from PIL import ImageFont, features
 
 logger = logging.getLogger(__name__)
@@ -21,22 +31,15 @@ ELLIPSIS = "…"
 HAS_RAQM = features.check("raqm")
 LAYOUT = ImageFont.Layout.RAQM if HAS_RAQM else ImageFont.Layout.BASIC
 
-# Characters that never start a new cluster: they join the character before them.
-_JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
-# Closing punctuation must not begin a line; opening punctuation must not end one (CJK kinsoku).
-_NO_LINE_START = set(
-    "、。，．・：；？！）」』】〕〉》”’%)]}!?,.:;…ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ"
-)
-_NO_LINE_END = set("（「『【〔〈《“‘([{")
-
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of one line drawn with one font."""
+    """A piece of one line drawn with one font at one bidi embedding level (odd: RTL)."""
 
     text: str
     font: str
     rtl: bool
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,17 +85,6 @@ def scale_for(path: str, size: int) -> float:
     return size / strike if strike else 1.0
 
 
-def is_joiner(char: str) -> bool:
-    """Return True if `char` belongs to the cluster of the character before it."""
-    cp = ord(char)
-    return (
-        cp in _JOINERS
-        or 0x1F3FB <= cp <= 0x1F3FF  # skin tone modifiers
-        or 0xE0020 <= cp <= 0xE007F  # emoji tag sequences (flags of UK nations)
-        or unicodedata.category(char) in {"Mn", "Mc", "Me"}
-    )
-
-
 def is_emoji(text: str, i: int) -> bool:
     """Return True if the character at `i` should be drawn as an emoji."""
     cp = ord(text[i])
@@ -103,29 +95,43 @@ def is_emoji(text: str, i: int) -> bool:
 
 
 def is_rtl(text: str) -> bool:
-    """Return True if the first strong character of `text` is right-to-left."""
-    for char in text:
-        bidi = unicodedata.bidirectional(char)
-        if bidi in ("R", "AL"):
-            return True
-        if bidi == "L":
-            return False
-    return False
+    """Return True if the paragraph direction of `text` is right-to-left (UBA rules P2-P3)."""
+    return bool(text) and get_base_level(text) == 1
+
+
+@lru_cache(maxsize=4096)
+def _clusters(text: str) -> tuple[str, ...]:
+    return tuple(CharacterBreaker(text, "en")) if text else ()
 
 
 def clusters(text: str) -> list[str]:
-    """Split text into user-perceived characters (approximate grapheme clusters)."""
-    out: list[str] = []
-    for i, char in enumerate(text):
-        prev = text[i - 1] if i else ""
-        joins = is_joiner(char) or prev == "\u200d"
-        regional = 0x1F1E6 <= ord(char) <= 0x1F1FF
-        pair = regional and out and len(out[-1]) == 1 and 0x1F1E6 <= ord(out[-1]) <= 0x1F1FF
-        if out and (joins or pair):
-            out[-1] += char
-        else:
-            out.append(char)
-    return out
+    """Split text into extended grapheme clusters (UAX #29, ICU)."""
+    return list(_clusters(text))
+
+
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+@lru_cache(maxsize=4096)
+def bidi_levels(text: str, rtl: bool) -> tuple[int, ...]:
+    """Return the resolved embedding level of every character (UBA, paragraph direction given).
+
+    python-bidi exposes the levels only in its debug output (one per UTF-8 byte); a parse
+    that does not match the text falls back to the paragraph level for every character.
+    """
+    base = 1 if rtl else 0
+    if not text:
+        return ()
+    info = str(get_display(text, base_dir="R" if rtl else "L", debug=True))
+    body = info.split("levels:", 1)[-1].split("paragraphs:", 1)[0]
+    per_byte = [int(n) for n in _LEVEL.findall(body)]
+    if len(per_byte) != len(text.encode("utf-8")):
+        return (base,) * len(text)
+    levels, pos = [], 0
+    for char in text:
+        levels.append(per_byte[pos])
+        pos += len(char.encode("utf-8"))
+    return tuple(levels)
 
 
 @lru_cache(maxsize=64)
@@ -153,34 +159,72 @@ def _font_for(text: str, i: int, stack: tuple[str, ...], current: str | None) ->
     return emoji[0] if emoji and cp in emoji[1] else None
 
 
-@lru_cache(maxsize=4096)
-def segment(text: str, stack: tuple[str, ...]) -> tuple[Run, ...]:
-    """Split one line into runs of one font each; characters no font has are dropped."""
-    runs: list[list[str]] = []  # [font, text]
+def _font_runs(text: str, stack: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """Return (font, start, cluster) for each cluster some font covers, in logical order."""
+    out: list[tuple[str, int, str]] = []
     index = 0
     for cluster in clusters(text):
-        current = runs[-1][0] if runs else None
+        current = out[-1][0] if out else None
         font = _font_for(text, index, stack, current)
+        if font is not None:
+            out.append((font, index, cluster))
         index += len(cluster)
-        if font is None:
-            logger.debug("og_cards: no vendored font has %r", cluster)
-            continue
-        if runs and runs[-1][0] == font:
-            runs[-1][1] += cluster
+    return out
+
+
+_IGNORABLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
+
+
+@lru_cache(maxsize=4096)
+def uncovered(text: str, stack: tuple[str, ...]) -> str:
+    """Return the characters of text that no font of the stack can draw (each once, in order)."""
+    outline, emoji = _stack_info(stack)
+    covered = [c for _, c in outline] + ([emoji[1]] if emoji else [])
+    seen: list[str] = []
+    for char in text:
+        if unicodedata.category(char) in _IGNORABLE or char in seen:
+            continue  # joiners, marks, spaces and controls are not drawn on their own
+        if not any(ord(char) in c for c in covered):
+            seen.append(char)
+    return "".join(seen)
+
+
+@lru_cache(maxsize=4096)
+def segment(text: str, stack: tuple[str, ...], rtl: bool | None = None) -> tuple[Run, ...]:
+    """Split one line into runs of one font and one bidi level (logical order).
+
+    Characters no font has are left out here; ``uncovered`` reports them.
+    """
+    base = is_rtl(text) if rtl is None else rtl
+    levels = bidi_levels(text, base)
+    runs: list[list] = []  # [font, level, text]
+    for font, start, cluster in _font_runs(text, stack):
+        level = levels[start] if start < len(levels) else int(base)
+        if runs and runs[-1][0] == font and runs[-1][1] == level:
+            runs[-1][2] += cluster
         else:
-            runs.append([font, cluster])
-    return tuple(Run(t, f, is_rtl(t)) for f, t in runs)
+            runs.append([font, level, cluster])
+    return tuple(Run(t, f, level % 2 == 1, level) for f, level, t in runs)
 
 
-def _run_text(run: Run) -> str:
-    # Without raqm there is no bidi: reverse right-to-left runs so letters read in order.
+def run_text(run: Run) -> str:
+    """Return the text to hand to Pillow: without raqm, right-to-left runs are reversed."""
     return run.text[::-1] if run.rtl and not HAS_RAQM else run.text
+
+
+def run_direction(run: Run) -> str | None:
+    """Return the raqm direction of a run ('rtl'/'ltr'), or None without raqm."""
+    if not HAS_RAQM:
+        return None
+    return "rtl" if run.rtl else "ltr"
 
 
 @lru_cache(maxsize=65536)
 def run_width(run: Run, size: int) -> float:
     """Return the advance width of a run in pixels at `size`."""
-    return load_font(run.font, size).getlength(_run_text(run)) * scale_for(run.font, size)
+    font = load_font(run.font, size)
+    width = font.getlength(run_text(run), direction=run_direction(run))
+    return width * scale_for(run.font, size)
 
 
 @lru_cache(maxsize=65536)
@@ -190,43 +234,34 @@ def measure(text: str, stack: tuple[str, ...], size: int) -> float:
 
 
 def visual_runs(line: str, stack: tuple[str, ...], rtl: bool) -> list[Run]:
-    """Return the runs of a line in drawing order (left to right)."""
-    runs = list(segment(line, stack))
-    return runs[::-1] if rtl else runs
+    """Return the runs of a line in drawing order, left to right (UBA rule L2)."""
+    runs = list(segment(line, stack, rtl))
+    if not runs:
+        return runs
+    levels = [run.level for run in runs]
+    lowest_odd = min(levels) | 1
+    for level in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(runs):  # reverse every maximal sequence of runs at >= level
+            if runs[i].level < level:
+                i += 1
+                continue
+            j = i
+            while j < len(runs) and runs[j].level >= level:
+                j += 1
+            runs[i:j] = runs[i:j][::-1]
+            i = j
+    return runs
 
 
-def _is_cjk(char: str) -> bool:
-    cp = ord(char[0])
-    return (
-        0x2E80 <= cp <= 0x9FFF  # radicals, punctuation, kana, ideographs
-        or 0xF900 <= cp <= 0xFAFF
-        or 0xFF00 <= cp <= 0xFFEF
-        or 0x20000 <= cp <= 0x3FFFF
-    )
+@lru_cache(maxsize=4096)
+def _line_units(text: str) -> tuple[str, ...]:
+    return tuple(LineBreaker(text, "en")) if text else ()
 
 
 def break_units(text: str) -> list[str]:
-    """Split text into units a line may break after: words with their spaces, single ideographs."""
-    units: list[str] = []
-    buf = ""
-    for cluster in clusters(text):
-        if buf and cluster in _NO_LINE_START:
-            buf += cluster
-            continue
-        if buf and (buf[-1].isspace() and not cluster.isspace()):
-            units.append(buf)
-            buf = ""
-        elif buf and (_is_cjk(cluster) or _is_cjk(buf[-1])) and not cluster.isspace():
-            if buf[-1] not in _NO_LINE_END:
-                units.append(buf)
-                buf = ""
-        elif buf and buf[-1] in "-/\u2010\u2013" and not cluster.isspace() and len(buf) > 1:
-            units.append(buf)
-            buf = ""
-        buf += cluster
-    if buf:
-        units.append(buf)
-    return units
+    """Split text into pieces a line may end after (UAX #14 with ICU's dictionaries)."""
+    return list(_line_units(text))
 
 
 def _hard_break(unit: str, stack: tuple[str, ...], size: int, width: float) -> list[str]:

@@ -24,8 +24,28 @@ COPIES = [
     "NotoSansArabic-Bold.ttf",
     "NotoSansHebrew-Bold.ttf",
     "NotoSansDevanagari-Bold.ttf",
+    *(f"NotoSans{script}-Bold.ttf" for script in (
+        "Bengali", "Gurmukhi", "Gujarati", "Tamil", "Sinhala", "Thai", "Khmer", "Ethiopic",
+        "Armenian", "Georgian",
+    )),
     "NotoColorEmoji.ttf",
-]
+]  # fmt: skip
+CJK_JP_FACE, CJK_KR_FACE = 0, 1
+HANGUL = [(0x1100, 0x1200), (0x3130, 0x3190), (0xA960, 0xA980), (0xAC00, 0xD7A4), (0xD7B0, 0xD800)]
+
+
+def codec_repertoire(*codecs: str, end: int = 0x30000) -> set[int]:
+    """Return the code points from U+2000 that any of the codecs can encode."""
+    keep: set[int] = set()
+    for cp in range(0x2000, end):
+        for codec in codecs:
+            try:
+                chr(cp).encode(codec)
+            except (UnicodeEncodeError, ValueError):
+                continue
+            keep.add(cp)
+            break
+    return keep
 
 
 def cjk_codepoints() -> set[int]:
@@ -45,8 +65,32 @@ def cjk_codepoints() -> set[int]:
     return keep
 
 
+def _subset(face_index: int, unicodes: set[int], name: str) -> None:
+    face = TTCollection(str(CJK)).fonts[face_index]
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes & set(face.getBestCmap()))
+    subsetter.subset(face)
+    face.save(str(FONTS_DIR / name))
+
+
+def complements(base: set[int]) -> None:
+    """Write the Japanese and Korean faces' characters that the SC subset lacks.
+
+    Japanese: JIS X 0213 (EUC-JIS-2004 / Shift_JIS-2004) and kana; Korean: all Hangul syllables
+    and jamo. A few hundred characters each, so "full Japanese and Korean" costs ~450 KB.
+    """
+    japanese = codec_repertoire("euc_jis_2004", "shift_jis_2004") | set(range(0x3040, 0x3100))
+    _subset(CJK_JP_FACE, japanese - base, "NotoSansCJKjp-Bold-extra.otf")
+    korean = {cp for start, end in HANGUL for cp in range(start, end)}
+    _subset(CJK_KR_FACE, korean - base, "NotoSansCJKkr-Bold-hangul.otf")
+
+
 def main(src: Path = NOTO) -> None:
-    """Copy the Noto fonts and write a subset of the CJK face."""
+    """Copy the Noto fonts, write a subset of the CJK face and the JP/KR complements."""
     FONTS_DIR.mkdir(exist_ok=True)
     for name in COPIES:
         shutil.copy2(src / name, FONTS_DIR / name)
@@ -59,6 +103,7 @@ def main(src: Path = NOTO) -> None:
     subsetter.populate(unicodes=cjk_codepoints())
     subsetter.subset(face)
     face.save(str(FONTS_DIR / "NotoSansCJKsc-Bold-subset.otf"))
+    complements(cjk_codepoints())
 
 
 if __name__ == "__main__":

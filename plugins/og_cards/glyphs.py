@@ -1,0 +1,77 @@
+"""Warn about card text that no vendored font can draw (a problem row, never a silent drop).
+
+A title in a script the card fonts do not cover would otherwise be drawn with letters missing
+(or as an empty title area). Each affected text field gives one warning naming the source file,
+the field and the characters, logged with ``extra={"problem": ...}`` so the strict build's
+table and the editor's desk show it.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from og_cards import textfit
+
+logger = logging.getLogger("og_cards")
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """One content problem, with the fields every problem table reads."""
+
+    file: str
+    field: str
+    problem: str
+    fix: str
+    severity: str = "warning"
+    line: int | None = None
+
+    def message(self) -> str:
+        """Return the one-line log message."""
+        return f"{self.file}: {self.field}: {self.problem}. Fix: {self.fix}"
+
+
+def describe(chars: str, limit: int = 8) -> str:
+    """Return 'ไ (U+0E44 THAI CHARACTER SARA AI MAIMALAI), …' for the first few characters."""
+    parts = [
+        f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})" for c in chars[:limit]
+    ]
+    more = len(chars) - limit
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def missing_glyphs(
+    source: str, layout: Mapping[str, Any], texts: Mapping[str, str], fonts: Mapping[str, Any]
+) -> list[CardProblem]:
+    """Return one problem per text element of the layout whose text has uncovered characters."""
+    problems = []
+    for element in layout.get("elements", []):
+        if element.get("kind") != "text":
+            continue
+        field = element.get("source", "")
+        text = texts.get(field) or ""
+        stack = tuple(fonts.get(element.get("font", "bold")) or ())
+        chars = textfit.uncovered(text, stack) if text and stack else ""
+        if chars:
+            problems.append(
+                CardProblem(
+                    file=source,
+                    field=field,
+                    problem=f"no card font has {describe(chars)}; the card leaves them out",
+                    fix="write these characters in a supported script, or add a font that "
+                    "has them to OG_CARDS_FONTS (see plugins/og_cards/README.md, Fonts)",
+                )
+            )
+    return problems
+
+
+def report_missing_glyphs(
+    source: str, layout: Mapping[str, Any], texts: Mapping[str, str], fonts: Mapping[str, Any]
+) -> None:
+    """Log a warning (with the problem attached) for every field with characters no font has."""
+    for problem in missing_glyphs(source, layout, texts, fonts):
+        logger.warning("og_cards: %s", problem.message(), extra={"problem": problem})
