@@ -117,6 +117,9 @@ def test_x_links_know_every_top_level_domain():
         ("http://127.0.0.1/x", 18),  # IP addresses are not linked: counted in full
         ("https://user:pw@example.com/", 28),  # userinfo: not linked
         ("https://[your-server]/share", 27),  # brackets: not a host X links
+        ("https://example.com:8080/x", 23),  # a port with a scheme is part of the link
+        ("example.com:8080", 28),  # after a bare domain it is not
+        ("https://" + "a" * 64 + ".com/", 77),  # a label over 63 characters: not a link
         ("HTTPS://EXAMPLE.COM", 23),  # X's scheme match ignores case
         ("\u2066https://example.com\u2069", 27),  # isolates weigh 2 each, outside the link
         ("…", 2),
