@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import subprocess
 import sys
@@ -208,10 +209,24 @@ def test_with_link_keeper_adds_the_plugin_once():
 
 
 def test_s3_redirect_locations(tmp_path):
+    redirects = {"/old/": "/new/", "/a.html": "/b/", "/café/": "/été/"}
+    (tmp_path / "published-urls.json").write_text(json.dumps({"urls": [], "redirects": redirects}))
+    assert _redirects(tmp_path) == {
+        "old/index.html": "/new/",
+        "a.html": "/b/",
+        "café/index.html": "/%C3%A9t%C3%A9/",
+    }
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "", "/a//b/"])
+def test_s3_refuses_a_redirect_to_another_host(tmp_path, target):
+    from tools.deploy.errors import TargetError
+
     (tmp_path / "published-urls.json").write_text(
-        '{"urls": [], "redirects": {"/old/": "/new/", "/a.html": "/b/"}}'
+        json.dumps({"urls": [], "redirects": {"/old/": target}})
     )
-    assert _redirects(tmp_path) == {"old/index.html": "/new/", "a.html": "/b/"}
+    with pytest.raises(TargetError, match="not a site path"):
+        _redirects(tmp_path)
 
 
 def test_build_error_on_broken_content_cleans_up(tmp_path, capsys, monkeypatch):

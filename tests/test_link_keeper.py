@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
+from pathlib import Path
 
 import pytest
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
 from link_keeper.link_keeper import SettingsError, get_settings
 from link_keeper.redirects import (
     AliasError,
     Redirect,
+    ServerConfigError,
     is_public,
     manifest_json,
     netlify_lines,
@@ -20,6 +25,7 @@ from link_keeper.redirects import (
     render_page,
     save_as_for,
     split_aliases,
+    unsafe_path,
     url_path,
 )
 
@@ -63,6 +69,22 @@ def test_normalise_alias(raw, expected):
         "/a#b",
         "/a;b/",
         "/$host/",
+        "/{a}/",
+        "/a\nb/",
+        "/a\tb/",
+        "/a\\b/",
+        "/a:b/",
+        "/a*b/",
+        "/a%2Fb/",
+        "/a%22b/",
+        "/a%0Ab/",
+        "/a%24host/",
+        "/a\u202eb/",
+        "/a\u200bb/",
+        "/a\x00b/",
+        "/" + "a" * 401,
+        "/%2e%2e/etc/",
+        "https:evil.example",
     ],
 )
 def test_bad_aliases_are_rejected(raw):
@@ -198,12 +220,129 @@ def test_colliding_and_duplicate_aliases_are_errors(build_site, content, caplog)
     assert "Sleep well" in (out / "sleep" / "sleep-well" / "index.html").read_text()
 
 
-def test_bad_alias_is_a_warning_naming_the_file(build_site, content, caplog):
+def test_bad_alias_is_an_error_naming_the_file_and_field(build_site, content, caplog):
     sleep = content / "articles" / "sleep" / "sleep.md"
     sleep.write_text(
         sleep.read_text().replace("Summary:", "Aliases: https://other.example/x/\nSummary:")
     )
     with caplog.at_level(logging.WARNING):
         lk_build(build_site, content)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("sleep.md" in m and "another site" in m for m in warnings)
+    problems = [r.problem for r in caplog.records if hasattr(r, "problem")]
+    assert any(
+        p.file.endswith("sleep.md") and p.field == "aliases" and "another site" in p.problem
+        for p in problems
+    )
+    assert all(p.severity == "error" for p in problems)
+
+
+# --- server configuration is never injectable -------------------------------------------------
+# Everything written into redirects.nginx.map and _redirects passes a strict grammar first;
+# every map these tests build also passes `nginx -t` with the shipped configuration.
+
+MAP_LINE = re.compile(r'^"/[^"$;{}\\\s]*" "/[!-~]*";$')
+HOSTILE_TARGETS = [
+    '/x" "https://evil.example/"; "/',
+    "/x/;\n}\nserver {",
+    "/$scheme://evil.example/",
+    "//evil.example/",
+    "/a b/",
+    "/\u202eevil/",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_writers_refuse_what_the_grammar_rejects(target):
+    redirect = Redirect("/old/", target, "T", "t.md")
+    with pytest.raises(ServerConfigError):
+        nginx_map_lines([redirect])
+    with pytest.raises(ServerConfigError):
+        netlify_lines([redirect])
+    assert unsafe_path(target)
+
+
+def test_unicode_paths_are_decoded_keys_and_encoded_values():
+    redirect = Redirect(normalise_alias("/caf%C3%A9/"), "/nouveau/été/", "T", "t.md")
+    assert redirect.source == "/café/"
+    assert nginx_map_lines([redirect]).splitlines()[1] == '"/café/" "/nouveau/%C3%A9t%C3%A9/";'
+    assert netlify_lines([redirect]).splitlines()[1] == "/caf%C3%A9/ /nouveau/%C3%A9t%C3%A9/ 301"
+
+
+PATHLIKE = st.from_regex(r"/[a-zA-Zé0-9%/._~!&()+,=@:;*$\"' \n{}\\-]{1,40}", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(min_size=1, max_size=80), PATHLIKE))
+def test_any_alias_is_refused_or_safe_in_every_file(raw):
+    try:
+        source = normalise_alias(raw, SITE)
+    except AliasError:
+        return
+
+    assert unsafe_path(source) is None
+    lines = nginx_map_lines([Redirect(source, "/new/", "T", "t.md")]).splitlines()[1:]
+    assert lines and all(MAP_LINE.match(line) for line in lines), lines
+    (line,) = netlify_lines([Redirect(source, "/new/", "T", "t.md")]).splitlines()[1:]
+    assert len(line.split(" ")) == 3 and line.isascii()
+
+
+@pytest.mark.skipif(not shutil.which("/usr/sbin/nginx"), reason="nginx is not installed")
+def test_hostile_metadata_is_a_content_error_and_the_map_passes_nginx_t(
+    build_site, content, caplog, tmp_path
+):
+    from support.servers import nginx_accepts_map
+
+    hostile = [
+        '/a"b/',
+        "/x;y/",
+        "/{z}/",
+        "/$host/",
+        "//evil.example/",
+        "/pagefind/pagefind.js",
+        "/published-urls.json",
+        "/og/new-card.png",
+        "/feeds/all.atom.xml",
+        "/sitemap.xml",
+        "/redirects.nginx.map",
+        "/%E2%80%AEevil/",
+        "/" + "long-" * 100,
+    ]
+    sleep = content / "articles" / "sleep" / "sleep.md"
+    aliases = "\n    ".join(["/café/", "/old/sleep/", *hostile])
+    sleep.write_text(sleep.read_text().replace("Summary:", f"Aliases: {aliases}\nSummary:"))
+    burns = content / "articles" / "first-aid" / "burns.md"
+    burns.write_text(
+        burns.read_text().replace(
+            "Summary:",
+            'URL: first-aid/x" "https://evil.example/"; "/\nAliases: /old/burns/\nSummary:',
+        )
+    )
+    with caplog.at_level(logging.WARNING):
+        out = lk_build(build_site, content)
+    problems = [r.problem for r in caplog.records if hasattr(r, "problem")]
+    by_field = {}
+    for problem in problems:
+        assert problem.severity == "error"
+        by_field.setdefault((Path(problem.file).name, problem.field), []).append(problem)
+    assert len(by_field[("sleep.md", "aliases")]) == len(hostile)
+    assert "cannot be a redirect target" in by_field[("burns.md", "url")][0].problem
+    text = (out / "redirects.nginx.map").read_text(encoding="utf-8")
+    assert '"/café/" "/sleep/sleep-well/";' in text
+    assert '"/old/sleep/" "/sleep/sleep-well/";' in text
+    assert "evil" not in text + (out / "_redirects").read_text(encoding="utf-8")
+    assert all(MAP_LINE.match(line) for line in text.splitlines()[1:])
+    proc = nginx_accepts_map(out / "redirects.nginx.map", tmp_path / "nginx-t")
+    assert proc.returncode == 0, proc.stderr
+
+
+def _accepted(raw: str) -> bool:
+    try:
+        normalise_alias(raw, SITE)
+    except AliasError:
+        return False
+    return "é" in raw and len(raw) > 8
+
+
+def test_the_property_strategy_reaches_accepted_paths():
+    # The property above must see accepted input too, not only refusals.
+    raw = find(PATHLIKE, _accepted, settings=settings(max_examples=2000, database=None))
+    assert unsafe_path(normalise_alias(raw, SITE)) is None

@@ -16,13 +16,22 @@ Settings (all optional):
 - ``LINK_KEEPER_MANIFEST_INCLUDE``: glob patterns (on the output-relative path or file name)
   of public files; default HTML, feeds, sitemap, card images (``og/*``), robots.txt, favicons.
 - ``LINK_KEEPER_MANIFEST_EXCLUDE`` (``["theme/*", "drafts/*"]``): patterns never listed.
+- ``LINK_KEEPER_RESERVED`` (see ``RESERVED``): paths and folders (ending in ``/``) the build
+  generates, which no alias may shadow; the card, search, theme and feed folders and the files
+  of the other settings are added from the settings themselves.
+
+Problems are content errors naming the file and the field (``aliases``, or ``url``/``slug``
+when the page's own URL cannot be written into server configuration).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
+# The content Problem type for now (until the kernel's problems module is on main).
+from content_guard.problems import Problem, log_problem
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -36,8 +45,12 @@ from .redirects import (
     nginx_map_lines,
     normalise_alias,
     path_for_file,
+    quoted_path,
     render_page,
+    shadowed,
+    shown,
     split_aliases,
+    unsafe_path,
     url_path,
 )
 
@@ -61,6 +74,20 @@ DEFAULTS: dict[str, object] = {
         "favicon.svg",
     ],
     "LINK_KEEPER_MANIFEST_EXCLUDE": ["theme/*", "drafts/*"],
+    "LINK_KEEPER_RESERVED": [
+        "/og/",
+        "/pagefind/",
+        "/theme/",
+        "/feeds/",
+        "/drafts/",
+        "/_desk/",
+        "/share/",
+        "/share-kit/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/favicon.ico",
+        "/favicon.svg",
+    ],
 }
 
 # Per-run state: filled in all_generators_finalized, consumed and reset in finalized.
@@ -83,7 +110,11 @@ def get_settings(settings: dict) -> dict:
         raise SettingsError(
             f"LINK_KEEPER_STATUS must be 301, 302, 307 or 308, got {result['LINK_KEEPER_STATUS']!r}"
         )
-    for key in ("LINK_KEEPER_MANIFEST_INCLUDE", "LINK_KEEPER_MANIFEST_EXCLUDE"):
+    for key in (
+        "LINK_KEEPER_MANIFEST_INCLUDE",
+        "LINK_KEEPER_MANIFEST_EXCLUDE",
+        "LINK_KEEPER_RESERVED",
+    ):
         value = result[key]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise SettingsError(f"{key} must be a list of glob patterns, got {value!r}")
@@ -108,36 +139,100 @@ def _content_objects(generators: list) -> list:
     return objects
 
 
+def _display(source_path: str) -> str:
+    """Name a source file as writers know it (relative to the working folder when inside it)."""
+    relative = os.path.relpath(source_path)
+    return source_path if relative.startswith("..") else Path(relative).as_posix()
+
+
+def _report(obj, field: str, problem: str, fix: str) -> None:
+    log_problem(
+        log,
+        Problem(
+            file=_display(str(getattr(obj, "source_path", "?"))),
+            field=field,
+            problem=f"link_keeper: {problem}",
+            fix=fix,
+            severity="error",
+        ),
+    )
+
+
+def reserved_paths(settings: dict, config: dict) -> list[str]:
+    """Return the paths and folders the build generates, which no alias may shadow."""
+    reserved = list(config["LINK_KEEPER_RESERVED"])
+    folders = [
+        settings.get("OG_CARDS_OUTPUT_DIR"),
+        settings.get("READER_FEATURES_SEARCH_BUNDLE_DIR"),
+        settings.get("THEME_STATIC_DIR"),
+    ]
+    reserved += [f"/{folder.strip('/')}/" for folder in folders if folder]
+    for key, value in settings.items():
+        if key.startswith(("FEED_", "CATEGORY_FEED_", "TAG_FEED_", "AUTHOR_FEED_")) and isinstance(
+            value, str
+        ):
+            if "/" in value and key != "FEED_DOMAIN":
+                reserved.append("/" + value.rsplit("/", 1)[0].strip("/") + "/")
+            elif value.endswith((".xml", ".atom", ".rss")):
+                reserved.append("/" + value)
+    names = ("LINK_KEEPER_MANIFEST_FILE", "LINK_KEEPER_NETLIFY_FILE", "LINK_KEEPER_NGINX_MAP_FILE")
+    reserved += ["/" + config[name] for name in names if config[name]]
+    return sorted(set(reserved))
+
+
 def collect_aliases(generators: list) -> None:
     """Attach ``obj.link_keeper`` to every published content object and record redirects."""
     _redirects.clear()
     if not generators:
         return
-    config = get_settings(generators[0].settings)
-    siteurl = generators[0].settings.get("SITEURL", "")
+    settings = generators[0].settings
+    config = get_settings(settings)
+    siteurl = settings.get("SITEURL", "")
     key = config["LINK_KEEPER_METADATA_KEY"]
+    reserved = reserved_paths(settings, config)
     seen: dict[str, Redirect] = {}
     for obj in _content_objects(generators):
         target = url_path(obj.url)
         aliases: list[str] = []
-        for raw in split_aliases(obj.metadata.get(key)):
+        raw_aliases = split_aliases(obj.metadata.get(key))
+        why = unsafe_path(target) if raw_aliases else None
+        if why:
+            field = "url" if obj.metadata.get("url") else "slug"
+            _report(
+                obj,
+                field,
+                f"the page's URL {shown(target)} cannot be a redirect target: {why}",
+                f"give the page a {field} of letters, digits and hyphens; its aliases wait",
+            )
+            raw_aliases = []
+        for raw in raw_aliases:
             try:
                 source = normalise_alias(raw, siteurl)
             except AliasError as exc:
-                log.warning("link_keeper: %s: bad alias: %s", obj.source_path, exc)
+                _report(obj, key, f"bad alias: {exc}", "write the old URL's path, e.g. /old/page/")
                 continue
             if source == target:
-                log.warning("link_keeper: %s: alias %s is the page's own URL", obj.source_path, raw)
+                _report(obj, key, f"alias {shown(raw)} is the page's own URL", "remove it")
                 continue
-            if source in seen:
-                log.error(
-                    "link_keeper: alias %s is claimed by both %s and %s",
-                    source,
-                    seen[source].origin,
-                    obj.source_path,
+            hidden = shadowed(source, reserved)
+            if hidden:
+                _report(
+                    obj,
+                    key,
+                    f"alias {shown(source)} would shadow {hidden}, which the build generates",
+                    "remove the alias: that URL must stay what the build writes",
                 )
                 continue
-            redirect = Redirect(source, target, obj.title, obj.source_path)
+            if source in seen:
+                _report(
+                    obj,
+                    key,
+                    f"alias {shown(source)} is claimed by both {seen[source].origin} and "
+                    f"{_display(obj.source_path)}",
+                    "keep the alias on the one article that now holds that content",
+                )
+                continue
+            redirect = Redirect(source, target, obj.title, _display(obj.source_path))
             seen[source] = redirect
             aliases.append(source)
             log.debug("link_keeper: %s -> %s", source, target)
@@ -162,17 +257,24 @@ def _write_outputs(settings: dict) -> None:
     for redirect in _redirects:
         path = output / redirect.save_as
         if path.exists():
-            log.error(
-                "link_keeper: alias %s of %s collides with an existing page (%s); remove the alias",
-                redirect.source,
-                redirect.origin,
-                redirect.save_as,
+            log_problem(
+                log,
+                Problem(
+                    file=redirect.origin,
+                    field=config["LINK_KEEPER_METADATA_KEY"],
+                    problem=(
+                        f"link_keeper: alias {redirect.source} collides with an existing page "
+                        f"({redirect.save_as})"
+                    ),
+                    fix="remove the alias: the real page is never replaced by a redirect",
+                    severity="error",
+                ),
             )
             continue
         redirects.append(redirect)
         if config["LINK_KEEPER_REDIRECT_PAGES"]:
             path.parent.mkdir(parents=True, exist_ok=True)
-            target = absolute(siteurl, redirect.target)
+            target = absolute(siteurl, quoted_path(redirect.target))
             path.write_text(render_page(target, redirect.title, lang), encoding="utf-8")
     if config["LINK_KEEPER_NETLIFY_FILE"]:
         text = netlify_lines(redirects, config["LINK_KEEPER_STATUS"])

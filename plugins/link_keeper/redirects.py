@@ -1,6 +1,11 @@
 """Pure helpers for link_keeper: parse aliases, render redirect pages and redirect files.
 
 Nothing here touches Pelican or the file system, so every edge case is unit-testable.
+
+Every path written into server configuration (the nginx map, ``_redirects``, S3 redirect
+headers) first passes ``unsafe_path``: a strict grammar of URL path characters, so no value
+can end a quoted nginx string, start a variable, add a directive, or add a line. The writers
+refuse anything that did not pass (``ServerConfigError``) rather than trusting their callers.
 """
 
 from __future__ import annotations
@@ -9,10 +14,64 @@ import fnmatch
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+# ASCII allowed in a path segment: RFC 3986 unreserved characters and the sub-delimiters that
+# mean nothing to nginx, Netlify/Cloudflare `_redirects` or S3. Not allowed: quotes, `$`, `;`,
+# braces, backslash, `*` and `:` (Netlify wildcards/placeholders), `%` (after decoding), spaces.
+PATH_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!&()+,=@")
+# Beyond ASCII: letters, marks and digits only (no symbols, spaces, controls or bidi overrides).
+PATH_UNICODE_CATEGORIES = ("L", "M", "N")
+# nginx builds its map hash with map_hash_bucket_size 512 (deploy/nginx.conf): keys this long fit.
+MAX_PATH_BYTES = 400
+# Percent-encoding for Location headers, `_redirects` and S3 metadata (ASCII only).
+QUOTE_SAFE = "/-._~!&()+,=@"
+# Rejected in aliases before decoding, with a plainer message than the grammar's.
 _BAD_CHARS = re.compile(r"[\s\\?#\"'<>;{}$`]")
+
+
+class ServerConfigError(ValueError):
+    """A value that cannot be written safely into server configuration."""
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """Return ``value`` quoted for a message, shortened (writers may paste 10,000 characters)."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def unsafe_path(path: str) -> str | None:
+    """Return why ``path`` cannot go into server configuration, or None when it is safe."""
+    if not path.startswith("/"):
+        return "it must start with '/'"
+    if len(path.encode("utf-8")) > MAX_PATH_BYTES:
+        return f"it is longer than {MAX_PATH_BYTES} bytes"
+    if "//" in path:
+        return "it contains '//' (another host to browsers)"
+    if any(segment in {".", ".."} for segment in path.split("/")):
+        return "it contains '.' or '..' segments"
+    for char in path:
+        if char == "/" or char in PATH_ASCII:
+            continue
+        if ord(char) > 127 and unicodedata.category(char)[0] in PATH_UNICODE_CATEGORIES:
+            continue
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        return f"it contains {char!r} ({name}); use letters, digits and - . _ ~ ! & ( ) + , = @"
+    return None
+
+
+def safe_path(path: str) -> str:
+    """Return ``path`` if it passes the grammar, else raise ServerConfigError."""
+    why = unsafe_path(path)
+    if why:
+        raise ServerConfigError(f"{shown(path)} cannot be written into server configuration: {why}")
+    return path
+
+
+def quoted_path(path: str) -> str:
+    """Return a grammar-checked path percent-encoded to ASCII (``/é/`` -> ``/%C3%A9/``)."""
+    return quote(safe_path(path), safe=QUOTE_SAFE)
 
 
 class AliasError(ValueError):
@@ -42,26 +101,38 @@ def split_aliases(value: object) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def _own_path(alias: str, siteurl: str) -> str:
+    """Return the path of a full URL on this site's own host; raise AliasError for others."""
+    if "://" not in alias and not alias.startswith("//"):
+        return alias
+    parts = urlsplit(alias)
+    site = urlsplit(siteurl) if siteurl else None
+    if not site or parts.netloc.lower() != site.netloc.lower():
+        raise AliasError(f"{shown(alias)} points to another site; aliases are paths on this site")
+    if parts.query or parts.fragment:
+        raise AliasError(f"{shown(alias)} has a query or fragment; use the plain path")
+    return parts.path or "/"
+
+
 def normalise_alias(alias: str, siteurl: str = "") -> str:
     """Return the site-relative URL path for one alias, or raise AliasError."""
     alias = alias.strip()
     if not alias:
         raise AliasError("empty alias")
-    if "://" in alias or alias.startswith("//"):
-        parts = urlsplit(alias)
-        site = urlsplit(siteurl) if siteurl else None
-        if not site or parts.netloc.lower() != site.netloc.lower():
-            raise AliasError(f"{alias!r} points to another site; aliases are paths on this site")
-        if parts.query or parts.fragment:
-            raise AliasError(f"{alias!r} has a query or fragment; use the plain path")
-        alias = parts.path or "/"
+    if any(unicodedata.category(c)[0] in "CZ" and c != " " for c in alias):
+        raise AliasError(f"{shown(alias)} contains control or invisible characters")
+    alias = _own_path(alias, siteurl)
     if _BAD_CHARS.search(alias):
-        raise AliasError(f"{alias!r} contains spaces, quotes, '?', '#' or other unsafe characters")
-    if not alias.startswith("/"):
-        alias = "/" + alias
+        raise AliasError(
+            f"{shown(alias)} contains spaces, quotes, '?', '#' or other unsafe characters"
+        )
+    if re.search(r"%2f|%5c", alias, re.IGNORECASE):
+        raise AliasError(f"{shown(alias)} contains an encoded '/' or '\\'")
+    # Servers match the decoded path ("/caf%C3%A9/" is "/café/"): check and store that form.
+    alias = "/" + unquote(alias, errors="replace").lstrip("/")
     segments = alias.split("/")
     if any(segment in {".", ".."} for segment in segments):
-        raise AliasError(f"{alias!r} contains '.' or '..' segments")
+        raise AliasError(f"{shown(alias)} contains '.' or '..' segments")
     alias = re.sub(r"/{2,}", "/", alias)
     if alias.endswith("/index.html"):
         alias = alias[: -len("index.html")]
@@ -70,7 +141,25 @@ def normalise_alias(alias: str, siteurl: str = "") -> str:
         alias += "/"
     if alias == "/":
         raise AliasError("the home page '/' cannot be an alias")
+    why = unsafe_path(alias)
+    if why:
+        raise AliasError(f"{shown(alias)} cannot be a redirect: {why}")
     return alias
+
+
+def shadowed(path: str, reserved: list[str]) -> str | None:
+    """Return the generated path or folder that ``path`` would shadow, or None.
+
+    ``reserved`` holds exact paths (``/published-urls.json``) and folders ending in ``/``
+    (``/pagefind/``): an alias equal to one, or inside a reserved folder, would make the
+    server redirect a file the build generates.
+    """
+    for item in reserved:
+        if path == item or path.rstrip("/") == item.rstrip("/"):
+            return item
+        if item.endswith("/") and path.startswith(item):
+            return item
+    return None
 
 
 def url_path(url: str) -> str:
@@ -124,22 +213,30 @@ def render_page(target_url: str, title: str, lang: str = "en") -> str:
 
 
 def netlify_lines(redirects: list[Redirect], status: int = 301) -> str:
-    """Render a Netlify/Cloudflare Pages ``_redirects`` file."""
+    """Render a Netlify/Cloudflare Pages ``_redirects`` file (percent-encoded, checked paths)."""
     lines = ["# Generated by link_keeper: old URL, new URL, status."]
-    lines += [f"{r.source} {r.target} {status}" for r in sorted(redirects, key=_key)]
+    lines += [
+        f"{quoted_path(r.source)} {quoted_path(r.target)} {int(status)}"
+        for r in sorted(redirects, key=_key)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def nginx_map_lines(redirects: list[Redirect]) -> str:
-    """Render entries for an nginx ``map $uri $link_keeper_redirect { include ...; }`` block."""
+    """Render entries for an nginx ``map $uri $var { include ...; }`` block.
+
+    Keys are decoded paths (nginx's ``$uri`` is decoded), values percent-encoded ASCII; both
+    passed the grammar, so neither can hold a quote, ``$``, ``;``, a brace or a line break.
+    """
     lines = [
         "# Generated by link_keeper: include inside an nginx `map $uri $var { ... }` block.",
     ]
     for r in sorted(redirects, key=_key):
-        lines.append(f'"{r.source}" "{r.target}";')
-        if r.source.endswith("/") and r.source != "/":
+        source, target = safe_path(r.source), quoted_path(r.target)
+        lines.append(f'"{source}" "{target}";')
+        if source.endswith("/") and source != "/":
             # Servers see "/old/page" as well as "/old/page/": redirect both in one hop.
-            lines.append(f'"{r.source.rstrip("/")}" "{r.target}";')
+            lines.append(f'"{source.rstrip("/")}" "{target}";')
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from .config import TargetConfig
 from .errors import ConfigError, TargetError
@@ -19,6 +20,8 @@ from .gate import MANIFEST_NAME, parse_manifest
 from .plan import Plan, cache_control, content_type, is_kept, md5_file, site_files
 
 INVALIDATE_ALL_OVER = 300
+# Characters kept as they are in a WebsiteRedirectLocation (link_keeper's QUOTE_SAFE).
+REDIRECT_SAFE = "/-._~!&()+,=@"
 
 
 class S3Target:
@@ -180,13 +183,23 @@ class S3Target:
 
 
 def _redirects(output: Path) -> dict[str, str]:
-    """Return ``{redirect page file: target path}`` from the build's manifest."""
+    """Return ``{redirect page file: target path}`` from the build's manifest.
+
+    Targets go into an HTTP header: they must be site paths (never ``//host``), and are
+    percent-encoded to ASCII with the same safe set as link_keeper's redirect files.
+    """
     manifest_file = output / MANIFEST_NAME
     if not manifest_file.is_file():
         return {}
     data = parse_manifest(manifest_file.read_bytes(), str(manifest_file))
     result = {}
     for source, target in data["redirects"].items():
+        if not isinstance(target, str) or not target.startswith("/") or "//" in target:
+            raise TargetError(
+                f"{MANIFEST_NAME} redirects {source!r} to {target!r}, which is not a site path.",
+                ["Rebuild: link_keeper writes only checked paths."],
+            )
         rel = source.lstrip("/")
-        result[rel + "index.html" if rel.endswith("/") else rel] = target
+        page = rel + "index.html" if rel.endswith("/") else rel
+        result[page] = quote(target, safe=REDIRECT_SAFE)
     return result
