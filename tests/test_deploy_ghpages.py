@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.site import FIXTURE_CONFIG, copy_fixture, snapshot
+from support.site import FIXTURE_CONFIG, add_article, copy_fixture, git_checkouts, snapshot
 from tools.deploy.cli import publish, run
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -122,3 +122,21 @@ def test_moved_article_with_alias_passes_the_gate(remote, content):
     assert "/first-aid/burns/ /first-aid/burns-and-scalds/ 301" in git(
         remote, "show", "gh-pages:_redirects"
     )
+
+
+def test_an_older_checkout_racing_a_newer_one_is_refused(remote, tmp_path, capsys):
+    clones = git_checkouts(tmp_path / "git")
+    do(remote, clones["b"])
+    new_url = add_article(clones["a"], "choking", "Helping someone who is choking")
+    # B has a change of its own (an older checkout with an edit, not a no-op).
+    sleep = clones["b"] / "articles" / "sleep" / "sleep.md"
+    sleep.write_text(sleep.read_text(encoding="utf-8") + "\nAvoid screens late.\n")
+
+    def a_publishes_while_b_builds(output) -> None:
+        do(remote, clones["a"])
+
+    assert run(do, remote, clones["b"], checks=a_publishes_while_b_builds) == 4
+    err = capsys.readouterr().err
+    assert "changed while this publish was building" in err
+    assert new_url in err
+    assert "first-aid/choking/index.html" in tree(remote)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import time
 
 import pytest
 from support.servers import MotoS3Server
-from support.site import FIXTURE_CONFIG, copy_fixture, snapshot
+from support.site import FIXTURE_CONFIG, add_article, copy_fixture, git_checkouts, snapshot
 from tools.deploy.cli import publish, run
 from tools.deploy.plan import CACHE_LONG, CACHE_SHORT
 
@@ -69,7 +71,7 @@ def s3(moto_server, monkeypatch, tmp_path):
     }
     content = copy_fixture(tmp_path / "content")
 
-    def do(**kwargs):
+    def do(content=content, **kwargs):
         return publish("s3", config=FIXTURE_CONFIG, content=content, environ=env, **kwargs)
 
     def objects() -> dict[str, dict]:
@@ -166,3 +168,49 @@ def test_dry_run_uploads_nothing(s3, tmp_path):
     assert "index.html" in result.plan.upload
     assert s3.objects() == {}
     assert snapshot(s3.content)  # content untouched and readable
+
+
+def test_a_second_publish_is_refused_while_one_holds_the_lock(s3, capsys):
+    s3.do()
+    s3.client.put_object(
+        Bucket=s3.bucket,
+        Key=".publish.lock",
+        Body=json.dumps({"host": "ci-runner", "pid": 42, "since": int(time.time())}).encode(),
+    )
+    before = {k: o["ETag"] for k, o in s3.objects().items()}
+    article = s3.content / "articles" / "first-aid" / "cpr.md"
+    article.write_text(article.read_text().replace("Push hard", "Press hard"), encoding="utf-8")
+    assert run(s3.do) == 5
+    err = capsys.readouterr().err
+    assert "Another publish" in err
+    assert "ci-runner" in err
+    assert {k: o["ETag"] for k, o in s3.objects().items()} == before
+    # A lock left by a publish killed long ago is taken over; the lock never stays behind.
+    s3.client.put_object(
+        Bucket=s3.bucket,
+        Key=".publish.lock",
+        Body=json.dumps({"host": "gone", "pid": 1, "since": int(time.time()) - 7200}).encode(),
+    )
+    result = s3.do()
+    assert "first-aid/cpr/index.html" in result.plan.change
+    assert ".publish.lock" not in s3.objects()
+    assert ".publish.lock" not in result.plan.remove
+
+
+def test_an_older_checkout_racing_a_newer_one_is_refused(s3, tmp_path, capsys):
+    clones = git_checkouts(tmp_path / "git")
+    s3.do(content=clones["b"])
+    new_url = add_article(clones["a"], "choking", "Helping someone who is choking")
+    # B has a change of its own (an older checkout with an edit, not a no-op).
+    sleep = clones["b"] / "articles" / "sleep" / "sleep.md"
+    sleep.write_text(sleep.read_text(encoding="utf-8") + "\nAvoid screens late.\n")
+
+    def a_publishes_while_b_builds(output) -> None:
+        s3.do(content=clones["a"])
+
+    assert run(s3.do, content=clones["b"], checks=a_publishes_while_b_builds) == 4
+    err = capsys.readouterr().err
+    assert "changed while this publish was building" in err
+    assert new_url in err
+    assert "first-aid/choking/index.html" in s3.objects()
+    assert ".publish.lock" not in s3.objects()

@@ -5,18 +5,10 @@ with the promised headers (support.ssh_site)."""
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 from support import ssh_site
-from support.servers import REPO
-from support.site import FIXTURE_CONFIG, snapshot
+from support.site import snapshot
 from tools.deploy.cli import run
 
 ssh_site.skip_without_servers()
@@ -123,58 +115,6 @@ def test_dry_run_changes_nothing(site):
     assert snapshot(site.base) == before
 
 
-def test_killed_deploy_leaves_previous_release_live(site):
-    site.publish()
-    live = str((site.base / "current").readlink())
-    change_article(site.content, "Press hard and fast")
-    # Incompressible padding plus a bandwidth limit keep rsync busy long enough to kill it.
-    (site.content / "extra").mkdir()
-    (site.content / "extra" / "padding.bin").write_bytes(os.urandom(3 * 1024 * 1024))
-    scratch = tempfile.mkdtemp(prefix="sw-kill-", dir="/tmp")
-    env = {
-        **os.environ,
-        **site.env,
-        "DEPLOY_SSH_RSYNC_OPTIONS": "--bwlimit=200",
-        "PYTHONPATH": str(REPO / "plugins"),
-        # The killed publish cannot remove its build or SSH socket dir: keep them in a short
-        # scratch dir of ours (socket paths must stay under ~100 bytes).
-        "TMPDIR": scratch,
-    }
-    command = [sys.executable, "-m", "tools.deploy", "-s", str(FIXTURE_CONFIG)]
-    command += ["-e", f"SITEURL={site.nginx.url}", "publish", "--target", "ssh"]
-    command += ["--content", str(site.content)]
-    proc = subprocess.Popen(
-        command, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        partial = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            partial = next((site.base / "releases").glob(".partial-*/extra"), None)
-            if partial is not None:
-                break
-            time.sleep(0.1)
-        assert partial is not None, "the upload never started"
-        time.sleep(0.5)
-        # Readers mid-upload still get the previous release.
-        assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
-        os.killpg(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-    assert str((site.base / "current").readlink()) == live
-    assert b"Push hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
-    assert site.nginx.get("/extra/padding.bin")[0] == 404
-
-    # The next publish cleans the partial upload and goes live.
-    site.publish()
-    assert not list((site.base / "releases").glob(".partial-*"))
-    assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]
-
-
 def test_gate_content_error_and_removed_url_leave_server_identical(site):
     site.publish()
     before = snapshot(site.base)
@@ -199,27 +139,3 @@ def test_current_directory_not_made_by_publish_is_refused(site):
     before = snapshot(site.base)
     assert run(site.publish) == 5
     assert snapshot(site.base) == before
-
-
-def test_concurrent_publish_is_refused(site, capsys):
-    site.publish()
-    lockfile = site.base / ".publish.lock"
-    holder = subprocess.Popen(
-        ["flock", str(lockfile), "sh", "-c", "echo held; exec sleep 60"],
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        before = snapshot(site.base)
-        change_article(site.content, "Press hard and fast")
-        assert run(site.publish) == 5
-        assert "Another publish" in capsys.readouterr().err
-        assert snapshot(site.base) == before
-    finally:
-        os.killpg(holder.pid, signal.SIGKILL)  # flock and the sleep holding its descriptor
-        holder.wait()
-        holder.stdout.close()
-    site.publish()
-    assert b"Press hard and fast" in site.nginx.get("/first-aid/cpr/")[2]

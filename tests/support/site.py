@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -119,3 +120,50 @@ def assert_site_served(nginx, root: Path, required: dict | None = None) -> int:
         problems += check_headers(rel, status, headers, required)
     assert not problems, "\n".join(problems)
     return checked
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@localhost", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def git_checkouts(root: Path, names: tuple[str, ...] = ("a", "b")) -> dict[str, Path]:
+    """Clone one repository holding the fixture content into ``root/<name>`` for each name.
+
+    Returns the checkouts' ``content/`` folders: real, independent git clones of one commit,
+    like two publishers' machines.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    origin = root / "origin.git"
+    _git("init", "-q", "--bare", "-b", "main", str(origin), cwd=root)
+    seed = root / "seed"
+    seed.mkdir()
+    _git("init", "-q", "-b", "main", cwd=seed)
+    copy_fixture(seed / "content")
+    _git("add", "-A", cwd=seed)
+    _git("commit", "-q", "-m", "Site", cwd=seed)
+    _git("push", "-q", str(origin), "main", cwd=seed)
+    result = {}
+    for name in names:
+        _git("clone", "-q", str(origin), str(root / name), cwd=root)
+        result[name] = root / name / "content"
+    return result
+
+
+def add_article(content: Path, slug: str, title: str, commit: bool = True) -> str:
+    """Write (and commit) a new First aid article; return its URL path."""
+    path = content / "articles" / "first-aid" / f"{slug}.md"
+    path.write_text(
+        f"Title: {title}\nDate: 2026-02-01 09:00\nCategory: First aid\nSlug: {slug}\n"
+        f"Summary: {title}.\n\n{title} in a few steps.\n",
+        encoding="utf-8",
+    )
+    if commit:
+        _git("add", "-A", cwd=content.parent)
+        _git("commit", "-q", "-m", f"Add {slug}", cwd=content.parent)
+    return f"/first-aid/{slug}/"

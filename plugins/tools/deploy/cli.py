@@ -15,7 +15,7 @@ from typing import Any
 from .build import build_for_publish
 from .config import TARGETS, TargetConfig, load_target, read_pelican_settings
 from .errors import DeployError
-from .gate import MANIFEST_NAME, check_removals, fetch_http, parse_manifest
+from .gate import MANIFEST_NAME, Gate, fetch_http_text, parse_manifest
 from .plan import Plan
 
 
@@ -53,13 +53,17 @@ def _console(console=None):
     return Console(stderr=True)
 
 
-def live_manifest(cfg: TargetConfig, target) -> tuple[dict | None, str]:
-    """Return (live manifest or None, where it came from) as configured by DEPLOY_MANIFEST."""
+def live_manifest_text(cfg: TargetConfig, target) -> tuple[str | None, str]:
+    """Return (live manifest text or None, where it came from) as DEPLOY_MANIFEST says."""
     if cfg.common["manifest"] == "http":
         url = cfg.common["manifest_url"] or f"{cfg.siteurl}/{MANIFEST_NAME}"
-        return fetch_http(url), url
-    text = target.fetch_manifest(MANIFEST_NAME)
-    where = f"{target.name} target"
+        return fetch_http_text(url), url
+    return target.fetch_manifest(MANIFEST_NAME), f"{target.name} target"
+
+
+def live_manifest(cfg: TargetConfig, target) -> tuple[dict | None, str]:
+    """Return (live manifest or None, where it came from) as configured by DEPLOY_MANIFEST."""
+    text, where = live_manifest_text(cfg, target)
     return (parse_manifest(text, f"{MANIFEST_NAME} on the {where}") if text else None), where
 
 
@@ -93,7 +97,8 @@ def publish(
     overrides = with_link_keeper(settings, overrides)
     tgt = make_target(cfg)
     try:
-        old, where = live_manifest(cfg, tgt)
+        live_text, where = live_manifest_text(cfg, tgt)
+        old = parse_manifest(live_text, f"{MANIFEST_NAME} on the {where}") if live_text else None
         console.print(
             f"Live manifest from {where}: "
             + (f"{len(old['urls'])} URL(s)" if old else "none (first publish)")
@@ -107,7 +112,13 @@ def publish(
             plugin_paths=settings.get("PLUGIN_PATHS") or (),
         )
         try:
-            allowed = check_removals(old, build.manifest, cfg.keep_prefixes, allow_removal)
+            gate = Gate(
+                build.manifest,
+                lambda: live_manifest_text(cfg, tgt)[0],
+                cfg.keep_prefixes,
+                allow_removal,
+            )
+            allowed = gate.check(live_text, f"{MANIFEST_NAME} on the {where}")
             for url in allowed:
                 console.print(f"[yellow]Removing on purpose:[/] {url}")
             plan = tgt.plan(build.output)
@@ -119,7 +130,8 @@ def publish(
             if plan.empty:
                 console.print("Nothing to publish: the target is up to date.")
                 return result
-            result.release = tgt.deploy(build.output, plan) or ""
+            # The target takes its lock, asks the gate again, then switches: one decision.
+            result.release = tgt.deploy(build.output, plan, gate) or ""
             console.print(f"[green]Published[/] to {plan.destination} {result.release}".rstrip())
             return result
         finally:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from .errors import GateError, TargetError
 
 MANIFEST_NAME = "published-urls.json"
+RACE_HINT = "Another publish went live meanwhile: update this checkout (git pull), publish again."
 
 
 def parse_manifest(text: str | bytes, source: str) -> dict:
@@ -25,14 +26,14 @@ def parse_manifest(text: str | bytes, source: str) -> dict:
     return data
 
 
-def fetch_http(url: str, timeout: float = 15.0) -> dict | None:
-    """Fetch the live manifest over HTTP(S); None when the site has none yet (404)."""
+def fetch_http_text(url: str, timeout: float = 15.0) -> str | None:
+    """Fetch the live manifest's text over HTTP(S); None when the site has none yet (404)."""
     if not url.startswith(("http://", "https://")):
         raise TargetError(f"The live manifest URL must be http(s), got {url!r}")
     request = urllib.request.Request(url, headers={"User-Agent": "sharewell-publish"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return parse_manifest(response.read(), url)
+            return response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return None
@@ -42,6 +43,12 @@ def fetch_http(url: str, timeout: float = 15.0) -> dict | None:
             f"Could not fetch the live manifest {url}: {getattr(exc, 'reason', exc)}",
             ["Check the network, or read it from the target: DEPLOY_MANIFEST=target."],
         ) from None
+
+
+def fetch_http(url: str, timeout: float = 15.0) -> dict | None:
+    """Fetch and parse the live manifest over HTTP(S); None when the site has none yet."""
+    text = fetch_http_text(url, timeout)
+    return None if text is None else parse_manifest(text, url)
 
 
 def normalise(url: str) -> str:
@@ -104,3 +111,51 @@ def check_removals(
         "To remove on purpose: invoke publish --allow-removal URL (repeat for each URL).",
     ]
     raise GateError(f"{len(refused)} published URL(s) would disappear without a redirect:", hints)
+
+
+class Gate:
+    """The removal decision, made again under the target's publish lock just before the switch.
+
+    ``publish`` checks the build against the live manifest it read first (to fail early); the
+    target then calls ``recheck()`` once it holds its lock: the live manifest is read again and,
+    if another publish went live meanwhile, the build is compared with that one instead. So
+    the manifest that is compared is the one that is replaced (no overlapping publish can remove
+    what the other one added).
+    """
+
+    def __init__(
+        self,
+        new: dict,
+        read_live: Callable[[], str | None],
+        keep_prefixes: Iterable[str] = ("og/",),
+        allow: Iterable[str] = (),
+        checked: str | None = None,
+    ) -> None:
+        self.new = new
+        self.read_live = read_live
+        self.keep_prefixes = list(keep_prefixes)
+        self.allow = list(allow)
+        self.checked = checked
+        self.allowed: list[str] = []
+
+    def check(self, live_text: str | None, source: str = MANIFEST_NAME) -> list[str]:
+        """Compare the build with ``live_text``; raise GateError or return allowed removals."""
+        old = parse_manifest(live_text, source) if live_text else None
+        self.allowed = check_removals(old, self.new, self.keep_prefixes, self.allow)
+        self.checked = live_text
+        return self.allowed
+
+    def recheck(self) -> list[str]:
+        """Under the lock: read the live manifest again; compare again if it changed."""
+        live_text = self.read_live()
+        if live_text == self.checked:
+            return self.allowed
+        try:
+            return self.check(live_text, f"{MANIFEST_NAME} (read again under the publish lock)")
+        except GateError as error:
+            raise GateError(
+                "The live site changed while this publish was building, and "
+                + error.message[0].lower()
+                + error.message[1:],
+                [*error.hints, RACE_HINT],
+            ) from None

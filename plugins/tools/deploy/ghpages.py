@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .config import TargetConfig
 from .errors import TargetError
+from .gate import RACE_HINT, Gate
 from .plan import COMPRESSED_SUFFIXES, Plan, git_blob_sha
 
 REMOTE = "publish-target"
@@ -54,16 +55,20 @@ class GhPagesTarget:
         self.repo = Path(tempfile.mkdtemp(prefix="sharewell-ghpages-"))
         self._git("init", "-q", cwd=self.repo)
         self._git("remote", "add", REMOTE, self.cfg["remote"])
-        heads = self._git("ls-remote", "--heads", REMOTE, self.branch)
-        if heads.strip():
-            ref = f"refs/remotes/{REMOTE}/{self.branch}"
-            self._git("fetch", "-q", "--depth=1", REMOTE, f"+refs/heads/{self.branch}:{ref}")
-            self.tip = self._git("rev-parse", ref).strip()
+        self._fetch_tip()
         if not self._git("config", "user.name", check=False).strip():
             self._git("config", "user.name", "Sharewell publisher")
         if not self._git("config", "user.email", check=False).strip():
             self._git("config", "user.email", "publisher@localhost")
         return self.repo
+
+    def _fetch_tip(self) -> None:
+        """Fetch the branch tip (shallow) into the throwaway repository."""
+        heads = self._git("ls-remote", "--heads", REMOTE, self.branch)
+        if heads.strip():
+            ref = f"refs/remotes/{REMOTE}/{self.branch}"
+            self._git("fetch", "-q", "--depth=1", REMOTE, f"+refs/heads/{self.branch}:{ref}")
+            self.tip = self._git("rev-parse", ref).strip()
 
     def close(self) -> None:
         """Delete the throwaway repository."""
@@ -134,11 +139,25 @@ class GhPagesTarget:
             self.cfg.keep_prefixes,
         )
 
-    def deploy(self, output: Path, plan: Plan | None = None) -> str:
-        """Commit the staged tree on the branch and push it; return the new commit id."""
+    def deploy(self, output: Path, plan: Plan | None = None, gate: Gate | None = None) -> str:
+        """Commit the staged tree on the branch and push it; return the new commit id.
+
+        The commit's parent is the tip whose manifest the gate read, and the push is a
+        fast-forward: if another publish moved the branch meanwhile, git refuses it (the
+        branch tip is the lock). ``gate`` is asked again first, so that refusal is explained.
+        """
         plan = plan or self.plan(output)
         if plan.empty:
             return self.tip or ""
+        heads = self._git("ls-remote", "--heads", REMOTE, self.branch).split()
+        if (heads[0] if heads else None) != self.tip:
+            self._fetch_tip()
+            if gate is not None:
+                gate.recheck()  # says which URLs the other publish added, if any
+            raise TargetError(
+                f"{self.cfg['remote']} ({self.branch}) changed while this publish was building.",
+                [RACE_HINT],
+            )
         stage = self._repo() / "stage"
         command = [sys.executable, "-m", "ghp_import", "-m", self.cfg["message"]]
         command += ["-b", self.branch, "-r", REMOTE, "-p", str(stage)]

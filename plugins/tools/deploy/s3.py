@@ -6,20 +6,33 @@ Content-Type and a Cache-Control (long and immutable for card images and hashed 
 HTML). Assets go up before the HTML that references them and the manifest goes last; stale keys
 are deleted afterwards, except under the kept prefixes (card images). Redirect pages also get
 ``WebsiteRedirectLocation`` so S3 website hosting answers with a real 301.
+
+One publish at a time: ``<prefix>.publish.lock`` is created with a conditional write
+(``If-None-Match: *``, supported by AWS S3, MinIO, R2 and moto), so a second publish is refused;
+under it the removal gate is asked again and the plan recomputed before anything is written.
+A lock left by a killed publish is taken over after ``LOCK_STALE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import socket
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 from .config import TargetConfig
 from .errors import ConfigError, TargetError
-from .gate import MANIFEST_NAME, parse_manifest
+from .gate import MANIFEST_NAME, Gate, parse_manifest
 from .plan import Plan, cache_control, content_type, is_kept, md5_file, site_files
 
 INVALIDATE_ALL_OVER = 300
+LOCK_NAME = ".publish.lock"
+LOCK_STALE_SECONDS = 3600
+# What S3-compatible stores answer when If-None-Match: * finds the lock object.
+LOCK_HELD_CODES = {"PreconditionFailed", "ConditionalRequestConflict", "412"}
 # Characters kept as they are in a WebsiteRedirectLocation (link_keeper's QUOTE_SAFE).
 REDIRECT_SAFE = "/-._~!&()+,=@"
 
@@ -34,6 +47,7 @@ class S3Target:
         self.bucket = cfg["bucket"]
         self.prefix = cfg["prefix"].strip("/") + "/" if cfg["prefix"].strip("/") else ""
         self._client = None
+        self._locked = False
 
     def client(self):
         """Return the boto3 S3 client (credentials from the usual AWS environment/profile)."""
@@ -80,6 +94,79 @@ class S3Target:
         body = self._call(f"read of {name}", get)
         return None if body is None else body.decode("utf-8")
 
+    def lock(self) -> None:
+        """Create the publish lock object, or refuse when another publish holds it."""
+        key = self.prefix + LOCK_NAME
+        holder = {"host": socket.gethostname(), "pid": os.getpid(), "since": int(time.time())}
+        for attempt in (1, 2):
+            if self._put_lock(key, json.dumps(holder).encode()):
+                self._locked = True
+                return
+            other = self._lock_holder()
+            if attempt == 1 and time.time() - other.get("since", 0) > LOCK_STALE_SECONDS:
+                # A publish killed long ago cannot unlock: take its lock over.
+                self._call(
+                    "stale lock removal", self.client().delete_object, Bucket=self.bucket, Key=key
+                )
+                continue
+            since = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(other.get("since", 0)))
+            raise TargetError(
+                f"Another publish to s3://{self.bucket}/{self.prefix} is running "
+                f"(since {since}, on {other.get('host', '?')}, pid {other.get('pid', '?')}).",
+                [
+                    "Wait for it to finish, then publish again.",
+                    f"If it was killed, delete s3://{self.bucket}/{key} (or wait an hour).",
+                ],
+            )
+
+    def _put_lock(self, key: str, body: bytes) -> bool:
+        """Write the lock object unless it exists; return False when another holds it."""
+        from botocore.exceptions import ClientError
+
+        def put() -> bool:
+            try:
+                self.client().put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType="application/json",
+                    CacheControl="no-store",
+                    IfNoneMatch="*",
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in LOCK_HELD_CODES:
+                    return False
+                raise
+            return True
+
+        return self._call("publish lock", put)
+
+    def _lock_holder(self) -> dict:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            body = self.client().get_object(Bucket=self.bucket, Key=self.prefix + LOCK_NAME)
+            data = json.loads(body["Body"].read())
+        except (BotoCoreError, ClientError, ValueError):  # gone meanwhile, or not ours
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def unlock(self) -> None:
+        """Delete the publish lock object (if this publish holds it)."""
+        if self._locked:
+            self._locked = False
+            self._call(
+                "publish unlock",
+                self.client().delete_object,
+                Bucket=self.bucket,
+                Key=self.prefix + LOCK_NAME,
+            )
+
+    def close(self) -> None:
+        """Release the lock if a failure left it held."""
+        with contextlib.suppress(TargetError):
+            self.unlock()
+
     def remote_etags(self) -> dict[str, str]:
         """Return ``{path: md5}`` for every object under the prefix."""
         paginator = self.client().get_paginator("list_objects_v2")
@@ -88,7 +175,9 @@ class S3Target:
         def walk() -> None:
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
                 for item in page.get("Contents", []):
-                    etags[item["Key"][len(self.prefix) :]] = item["ETag"].strip('"')
+                    rel = item["Key"][len(self.prefix) :]
+                    if rel != LOCK_NAME:  # the lock is not part of the site
+                        etags[rel] = item["ETag"].strip('"')
 
         self._call("list_objects_v2", walk)
         return etags
@@ -108,9 +197,17 @@ class S3Target:
             plan.keep, plan.remove = sorted(plan.keep + plan.remove), []
         return plan
 
-    def deploy(self, output: Path, plan: Plan | None = None) -> str:
-        """Upload new and changed files, delete stale ones, invalidate CloudFront."""
-        plan = plan or self.plan(output)
+    def deploy(self, output: Path, plan: Plan | None = None, gate: Gate | None = None) -> str:
+        """Under the lock: ask the gate again, re-plan, upload, delete stale keys, invalidate."""
+        self.lock()
+        try:
+            if gate is not None:
+                gate.recheck()
+            return self._sync(output, self.plan(output))
+        finally:
+            self.unlock()
+
+    def _sync(self, output: Path, plan: Plan) -> str:
         redirects = _redirects(output)
         todo = plan.upload + plan.change
         # Assets first, then pages, the manifest last: a reader never gets a page whose

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .config import TargetConfig
 from .errors import TargetError
+from .gate import Gate
 from .plan import Plan, is_kept
 
 RELEASE_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d{2})?$")
@@ -229,10 +230,16 @@ class SshTarget:
             candidate = f"{name}-{number:02d}"
         return candidate
 
-    def deploy(self, output: Path, plan: Plan | None = None) -> str:
-        """Upload a new release and switch ``current`` to it; return the release name."""
+    def deploy(self, output: Path, plan: Plan | None = None, gate: Gate | None = None) -> str:
+        """Upload a new release and switch ``current`` to it; return the release name.
+
+        Everything from here to the switch happens under the publish lock, and the removal
+        gate is asked again under it: the manifest compared is the one replaced.
+        """
         self.lock()
         current, releases = self.state()
+        if gate is not None:
+            gate.recheck()
         name = self._new_release_name(releases)
         base = shlex.quote(self.base)
         partial = f"releases/.partial-{name}"
