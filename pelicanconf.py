@@ -113,15 +113,17 @@ MARKDOWN = {
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "pelican.plugins.sitemap",
+    # Our plugins never import each other and work in any order: they meet through the
+    # kernel's content sets, signals and typed content attributes (docs/architecture.md).
     "content_guard",
-    "scheduling",  # before the others: scheduled articles never reach listings or feeds
+    "scheduling",
     "health_review",
     "share_snippets",
-    "og_cards",  # after health_review: cards show article.review.last_reviewed
-    "link_keeper",  # aliases -> redirects; published-urls.json for the publish gate
+    "og_cards",
+    "link_keeper",
     "reader_features",
     "theme_assets",  # hashed CSS/JS names and the inlined first-screen CSS (theme templates)
-    "editors_desk",  # last: reads every other plugin's data; dev-only (see below)
+    "editors_desk",
 ]
 
 SITEMAP = {
@@ -178,14 +180,14 @@ HEALTH_REVIEW_NATION = "england"  # urgent-card wording: england, wales, scotlan
 # Writers: the author used by `invoke new` when git has no user.name.
 DEFAULT_NEW_AUTHOR = "Sharewell editorial team"
 
-# content_guard: metadata keys writers may use (our plugins add their own).
+# content_guard: site-local metadata keys writers may use (each plugin declares its own).
 CONTENT_GUARD_KNOWN_KEYS: list[str] = []
 
 # editors_desk: private dashboard at /_desk/ (dev only; publishconf.py turns it off).
 EDITORS_DESK_ENABLED = True
 EDITORS_DESK_DOMAIN = "sharewell.org.uk"  # the domain link previews print
 
-# "Today" for scheduling and review-date checks: None means the real date in
-# TIMEZONE. Set env SHAREWELL_TODAY=YYYY-MM-DD to test what a later build does.
-SHAREWELL_TODAY = os.environ.get("SHAREWELL_TODAY") or None
-HEALTH_REVIEW_TODAY = SHAREWELL_TODAY
+# "Today" for scheduling and review dates (the one clock, kernel.clock): None means the
+# real date in TIMEZONE. The environment variable SHAREWELL_TODAY=YYYY-MM-DD overrides it,
+# as does `pelican -e SHAREWELL_TODAY='"2027-01-10"'`.
+SHAREWELL_TODAY = None

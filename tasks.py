@@ -1,8 +1,8 @@
 """Invoke tasks for Sharewell: `invoke --list` is the map of the project.
 
 Host and port for the local server come from SHAREWELL_HOST and SHAREWELL_PORT
-(default 127.0.0.1:8000). Every build goes through `content_guard.build`, which
-prints all content problems as one table instead of a traceback.
+(default 127.0.0.1:8000). Every build goes through `tools.build`, which prints all
+content problems as one table instead of a traceback. Tasks are thin: each calls a tool.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def _pelican_build(
     extra: str = "",
     warn: bool = False,
 ):
-    """Run one build through content_guard's runner; return invoke's Result."""
-    cmd = f"{PY} -m content_guard.build -s {shlex.quote(str(settings))}"
+    """Run one build through the strict build runner (tools.build); return invoke's Result."""
+    cmd = f"{PY} -m tools.build -s {shlex.quote(str(settings))}"
     if output:
         cmd += f" -o {shlex.quote(str(output))}"
     if strict:
@@ -202,8 +202,8 @@ def _git_author() -> str | None:
 )
 def new(c, title, category, author=None, date=None):
     """Create a new draft article with every required metadata field filled in."""
-    from content_guard.new_article import NewArticleError, create_article
     from pelican.settings import read_settings
+    from tools.new_article import NewArticleError, create_article
 
     settings = read_settings(str(CONFIG["settings_base"]))
     author = author or _git_author() or settings.get("DEFAULT_NEW_AUTHOR", "Sharewell")
@@ -307,7 +307,7 @@ def check(c, fast=False):
             )
             if result.exited:
                 failures.append(label)
-    from scheduling.listing import print_scheduled  # future-dated: not live until their day
+    from tools.scheduled import print_scheduled  # future-dated: not live until their day
 
     print_scheduled(CONFIG["settings_base"], CONFIG["content"] / "articles")
     if failures:
@@ -324,10 +324,14 @@ def check(c, fast=False):
 )
 def review_report(c, today=None, csv="review-report.csv", publish=False):
     """List health articles by review urgency and write review-report.csv."""
-    from health_review import review_report as report
+    from kernel.clock import DateError
+    from tools.review_report import review_report as report
 
     settings = CONFIG["settings_publish" if publish else "settings_base"]
-    rows = report(settings, today=today, csv_path=ROOT / csv)
+    try:
+        rows = report(settings, today=today, csv_path=ROOT / csv)
+    except DateError as error:
+        sys.exit(f"review-report: --today {error.value!r} {error.reason}. Fix: {error.fix}")
     print(f"review-report: {len(rows)} health article(s); wrote {csv}")
 
 
@@ -340,17 +344,18 @@ def review_report(c, today=None, csv="review-report.csv", publish=False):
 )
 def bench(c, number=3000, workdir=None, og_only=False):
     """Time bare Pelican vs og_cards cold/warm on N synthetic articles (docs/performance.md)."""
-    from og_cards.bench import run_bench
+    from tools.bench.site import run_bench
 
-    run_bench(int(number), workdir=workdir, all_plugins=not og_only)
+    run_bench(int(number), root=ROOT, workdir=workdir, all_plugins=not og_only)
 
 
 @task
 def regenerate_goldens(c):
     """Redraw the og_cards golden images after an intended change to card drawing."""
-    from og_cards.goldens import regenerate_goldens as regenerate
+    from tools.goldens import GOLDEN_DIR
+    from tools.goldens import regenerate_goldens as regenerate
 
-    for path in regenerate():
+    for path in regenerate(ROOT / GOLDEN_DIR):
         print(f"regenerate-goldens: wrote {path.relative_to(ROOT)}")
 
 
@@ -368,7 +373,7 @@ def publish(c, target=None, dry_run=False, allow_removal=None):
     from tools.deploy.cli import publish as deploy_publish
     from tools.deploy.cli import run as deploy_run
 
-    # tools.deploy.build runs the strict build through content_guard's runner: the same content
+    # tools.deploy.build runs the strict build through tools.build: the same content
     # checks as `invoke check`'s strict builds, with every problem in one table.
     code = deploy_run(
         deploy_publish, target, dry_run, allow_removal or [], config=CONFIG["settings_publish"]

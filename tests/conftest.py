@@ -12,10 +12,14 @@ import shutil
 import threading
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from kernel import contents, problems
+from kernel.problems import Problem
 from pelican import Pelican
 from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
@@ -60,6 +64,48 @@ def isolate_signals() -> Iterator[None]:
         yield
 
 
+@dataclass
+class BuildReport:
+    """What one test build left: the output folder, every problem and every content object."""
+
+    output: Path
+    problems: list[Problem] = field(default_factory=list)
+    contents: list[Any] = field(default_factory=list)
+
+    def by_file(self) -> dict[str, list[Problem]]:
+        """Return problems by file name (``bad-input.md``), in report order."""
+        found: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            found.setdefault(Path(problem.file).name, []).append(problem)
+        return found
+
+    def content(self, name: str) -> Any:
+        """Return the content object whose source file is called ``name``."""
+        return next(c for c in self.contents if Path(c.source_path).name == name)
+
+
+def build_report(
+    output: Path,
+    *,
+    content_path: Path | None = None,
+    settings: dict | None = None,
+    config: str = "pelicanconf",
+    cache: Path | None = None,
+) -> BuildReport:
+    """Build like ``build`` and return the problems and content objects of that build."""
+    seen: list[Any] = []
+
+    def keep(generators: list[Any]) -> None:
+        seen.extend(contents.everything(generators))
+
+    pelican_signals.all_generators_finalized.connect(keep)
+    try:
+        build(output, content_path=content_path, settings=settings, config=config, cache=cache)
+    finally:
+        pelican_signals.all_generators_finalized.disconnect(keep)
+    return BuildReport(output, list(problems.current_store()), seen)
+
+
 def build(
     output: Path,
     *,
@@ -68,7 +114,10 @@ def build(
     config: str = "pelicanconf",
     cache: Path | None = None,
 ) -> Path:
-    """Build a site with a real Pelican into ``output`` and return it."""
+    """Build a site with a real Pelican into ``output`` and return it.
+
+    The build's problems are in ``kernel.problems.current_store()`` afterwards.
+    """
     override = {
         "OUTPUT_PATH": str(output),
         "CACHE_PATH": str(cache or output.parent / f"{output.name}-cache"),
@@ -79,6 +128,7 @@ def build(
     # Session-scoped builds run before the autouse fixture: isolate each build too.
     with signals_restored():
         pelican_settings = read_settings(str(ROOT / f"{config}.py"), override=override)
+        problems.new_run()
         Pelican(pelican_settings).run()
     return output
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from content_guard.metadata import read_header
+from kernel.header import read_header
 from pelican.utils import get_date
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from content_guard.metadata import PELICAN_KEYS, PLUGIN_KEYS, check_header, read_header
+from content_guard import checks
+from content_guard.keys import PELICAN_KEYS
+from kernel.header import read_header
+from kernel.signals import SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWN = PELICAN_KEYS | PLUGIN_KEYS
+KNOWN = frozenset(k.name for k in PELICAN_KEYS) | {"content_type", "og_title", "last_reviewed"}
+DATES = frozenset({"date", "modified", "last_reviewed", "next_review"})
 GOOD = (
     "Title: Good\nDate: 2025-01-02 10:00\nCategory: First aid\nTags: a, b\n"
     "Summary: Fine.\ncontent_type: news\n\nBody.\n"
@@ -19,13 +24,17 @@ GOOD = (
 
 
 def problems_for(text: str, is_article: bool = True):
-    return check_header(
-        Path("x.md"),
-        read_header(text),
-        display_path="content/x.md",
-        is_article=is_article,
+    source = SourceFile(
+        path=Path("content/articles/first-aid/x.md"),
+        display="content/x.md",
+        text=text,
+        header=read_header(text, KNOWN),
+        kind="article" if is_article else "page",
+        settings={},
+        today=dt.date(2026, 1, 1),
         known_keys=KNOWN,
     )
+    return checks.check_source(source, DATES)
 
 
 def test_good_header_has_no_problems():
@@ -55,6 +64,18 @@ def test_multiline_values_are_joined():
         ("Title: T\nDate: 2025-01-02\nsumary: x\n\nBody", "sumary", "unknown"),
         ("Title: T\n\nBody", "date", "no publication date"),
         ("Title: T\nDate: 2025-01-02\nStatus: live\n\nBody", "status", "unknown status"),
+        (
+            "Title: T\nDate: 2025-01-02\nlast_reviewed: 01/11/2026\n\nB",
+            "last_reviewed",
+            "2026-11-01",
+        ),
+        ("Title: Bell\x07\nDate: 2025-01-02\n\nBody", "title", "U+0007 (BELL)"),
+        ("Title: T\nDate: 2025-01-02\nSlug: a/b\n\nBody", "slug", "lower-case"),
+        ('Title: T\nDate: 2025-01-02\nSlug: a"b\n\nBody', "slug", "lower-case"),
+        ("Title: T\nDate: 2025-01-02\nLang: en/../x\n\nBody", "lang", "language code"),
+        ("Title: T\nDate: 2025-01-02\nSummary: " + "x" * 161 + "\n\nB", "summary", "161"),
+        ("Title: T\nDate: 2025-01-02\nimage: a.png\n\nBody", "image_alt", "missing"),
+        ("Title: T\nDate: 2025-01-02\n\nText\n\n![](a.png)\n", "image", "no alt text"),
     ],
 )
 def test_each_mistake_names_the_field(text, field, words):
@@ -65,6 +86,13 @@ def test_each_mistake_names_the_field(text, field, words):
     assert problem.file == "content/x.md"
 
 
+def test_day_first_dates_are_never_guessed_and_a_bad_date_keeps_the_file_out():
+    [date] = [p for p in problems_for("Title: T\nDate: 01/11/2026\n\nB") if p.field == "date"]
+    assert "did you mean 2026-11-01?" in date.problem
+    assert "`2026-11-01`" in date.fix
+    assert date.excludes and date.line == 2
+
+
 def test_hyphen_fix_suggests_underscores_and_unknown_key_suggests_spelling():
     problems = problems_for("Title: T\nDate: 2025-01-02\nnext-review: 2027-01-01\nsumary: x\n\nB")
     fixes = {p.field: p.fix for p in problems}
@@ -72,8 +100,18 @@ def test_hyphen_fix_suggests_underscores_and_unknown_key_suggests_spelling():
     assert "summary" in fixes["sumary"]
 
 
-def test_pages_need_no_date():
+def test_a_blank_line_in_the_header_is_named_with_its_line():
+    problems = problems_for("Title: T\nDate: 2025-01-02\n\nimage_alt: A bandage\n\nBody")
+    [blank] = [p for p in problems if p.field == "header"]
+    assert blank.line == 3 and "`image_alt` (line 4)" in blank.problem
+
+
+def test_pages_need_no_date_or_summary():
     assert problems_for("Title: About\n\nBody", is_article=False) == []
+
+
+def test_a_bom_is_read_like_pelican_reads_it():
+    assert problems_for("\ufeff" + GOOD) == []
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -92,7 +130,7 @@ def run_build(content: Path, output: Path, *extra: str, config: str = "pelicanco
         [
             sys.executable,
             "-m",
-            "content_guard.build",
+            "tools.build",
             "-s",
             str(ROOT / config),
             "-o",

@@ -17,7 +17,7 @@ SETTINGS = {
     "PLUGINS": PLUGINS,
     "EDITORS_DESK_ENABLED": True,
     "EDITORS_DESK_DOMAIN": "sharewell.org.uk",
-    "HEALTH_REVIEW_TODAY": "2026-03-01",
+    "SHAREWELL_TODAY": "2026-03-01",
     "OG_CARDS_WORKERS": 0,
     "SITEURL": "http://127.0.0.1:8000",
 }

@@ -171,25 +171,27 @@ def test_check_head_reports_misnamed_relative_and_missing_tags():
 
 def test_title_problem_severity_depends_on_length():
     cut = previews(DEFAULT_RULES, title=LONG, description="", url="")
-    [problem] = title_problems(cut, LONG, 70)
+    [problem] = title_problems(cut, LONG, 70, "a.md")
     assert problem.severity == "warning"
     assert "WhatsApp" in problem.problem
     assert "X" not in problem.problem.split(":")[1]
     short = "A title that iMessage cuts off after two lines but under seventy"
     [advice] = title_problems(
-        previews(DEFAULT_RULES, title=short, description="", url=""), short, 70
+        previews(DEFAULT_RULES, title=short, description="", url=""), short, 70, "a.md"
     )
     assert advice.severity == "info"
     assert (
-        title_problems(previews(DEFAULT_RULES, title="CPR", description="", url=""), "CPR", 70)
+        title_problems(
+            previews(DEFAULT_RULES, title="CPR", description="", url=""), "CPR", 70, "a.md"
+        )
         == []
     )
 
 
 def test_summary_problem_only_for_articles_without_one():
-    assert summary_problem(None, True)[0].severity == "warning"
-    assert summary_problem("Yes", True) == []
-    assert summary_problem(None, False) == []
+    assert summary_problem(None, True, "a.md")[0].severity == "warning"
+    assert summary_problem("Yes", True, "a.md") == []
+    assert summary_problem(None, False, "a.md") == []
 
 
 def test_settings_defaults_and_errors():
@@ -222,21 +224,15 @@ def test_tags_from_og_follow_the_partial():
     assert crawler_view(tags)["og:image"] == "https://a.org/og/x.png"
 
 
-def test_readability_is_measured_offline(monkeypatch):
-    import socket
+def test_the_desk_shows_the_readability_health_review_measured():
+    """The desk never re-scores a page: it shows content.review.readability."""
+    from types import SimpleNamespace
 
     from editors_desk.rows import flesch
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("textstat must not use the network")
-
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    body = "<p>Sit down and lean forward. Pinch the soft part of your nose.</p>" * 6
-    score = flesch(body)
-    assert score is not None
-    assert 50 < score <= 121
-    assert flesch("<p>Too short to score.</p>") is None
+    assert flesch(SimpleNamespace(review=SimpleNamespace(readability=71.234))) == 71.2
+    assert flesch(SimpleNamespace(review=SimpleNamespace(readability=None))) is None
+    assert flesch(SimpleNamespace()) is None
 
 
 class _Content:
@@ -249,6 +245,7 @@ def test_content_status():
     import datetime as dt
 
     from editors_desk.rows import content_status
+    from kernel.contracts import Schedule
 
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     future = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
@@ -256,9 +253,10 @@ def test_content_status():
     assert content_status(_Content("draft"), now) == "draft"
     assert content_status(_Content("hidden"), now) == "hidden"
     assert content_status(_Content(date=future), now) == "scheduled"
-    assert content_status(_Content(scheduled_for=dt.date(2027, 1, 1)), now) == "scheduled"
+    schedule = Schedule(goes_live=dt.date(2027, 1, 1), requested=False)
+    assert content_status(_Content(schedule=schedule), now) == "scheduled"
     # With the scheduling plugin on, its decision wins over the clock.
-    assert content_status(_Content(date=future, scheduled_for=None), now) == "published"
+    assert content_status(_Content(date=future, schedule=None), now) == "published"
 
 
 def test_site_path_keeps_the_desk_same_origin():

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "health_review"
 def test_care_cards_page_is_axe_clean(build_site, site_server, new_page):
     out = build_site(
         content_path=FIXTURES / "good",
-        settings={"HEALTH_REVIEW_TODAY": "2026-01-01", "SITEURL": "", "RELATIVE_URLS": False},
+        settings={"SHAREWELL_TODAY": "2026-01-01", "SITEURL": "", "RELATIVE_URLS": False},
     )
     base = site_server(out)
     page = new_page(360, 800)

@@ -1,4 +1,4 @@
-"""Unit tests: content checks (dates, summary, images, links, readability) and the report."""
+"""Unit tests: content checks (dates, links, readability) and the review report."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ import sys
 
 import pytest
 from health_review.checks import (
-    check_images,
     check_links,
     check_readability,
     check_review_dates,
-    check_summary,
     internal_targets,
     readability_text,
 )
 from health_review.metadata import Review
-from health_review.report import ReviewRow, review_rows, sort_rows, write_csv
+from tools.review_report import ReviewRow, review_rows, sort_rows, write_csv
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -55,32 +53,6 @@ def test_fresh_and_news_have_no_date_problems():
 def test_future_last_reviewed_is_a_warning():
     future = Review(last_reviewed=dt.date(2026, 6, 1), next_review=dt.date(2029, 6, 1))
     assert [p.severity for p in check_review_dates(future, TODAY, 90, "a.md")] == ["warning"]
-
-
-@pytest.mark.parametrize(
-    ("summary", "count"),
-    [(None, 1), ("", 1), ("<p>Short &amp; clear.</p>", 0), ("x" * 160, 0), ("x" * 161, 1)],
-)
-def test_summary(summary, count):
-    assert len(check_summary(summary, 160, "a.md", 6)) == count
-
-
-def test_images_without_alt():
-    body = (
-        '<img src="/images/a.png" alt="A bandage"><img src="/images/b.png" alt="">'
-        '<img src="/images/c.png"><img src="/images/d.png" alt="" role="presentation">'
-    )
-    source = "T: x\n\n![A bandage](a.png)\n![](b.png)\n<img src=c.png>\n"
-    problems = check_images(
-        body,
-        "a.md",
-        image="images/x.png",
-        image_alt=None,
-        source_text=source,
-        lines={"image": [(5, "images/x.png")]},
-    )
-    assert [(p.field, p.line) for p in problems] == [("image", 4), ("image", 5), ("image_alt", 5)]
-    assert check_images(body[:43], "a.md", image="x.png", image_alt="Alt") == []
 
 
 def test_internal_targets_and_broken_links():
@@ -194,3 +166,14 @@ def test_review_rows_skip_news_and_write_csv(tmp_path):
         "days_left",
         "status",
     ]
+
+
+def test_review_csv_is_safe_to_open_in_a_spreadsheet(tmp_path):
+    hostile = review(dt.date(2027, 1, 1))
+    hostile.status, hostile.days_left = "current", 365
+    rows = review_rows([("=cmd.md", '=HYPERLINK("https://evil.example","x")', hostile)])
+    path = write_csv(rows, tmp_path / "review-report.csv")
+    [data] = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert data["title"] == '\'=HYPERLINK("https://evil.example","x")'
+    assert data["file"] == "'=cmd.md"
+    assert data["days_left"] == "365"

@@ -12,40 +12,44 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from health_review import health_review as plugin
-from health_review import review_report, run_checks
-from health_review.runner import check
+from tools.review_report import collect, review_report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "health_review"
 TODAY = "2026-01-01"
 # og_cards and share_snippets are not needed to test this plugin; keep builds fast.
-FAST = {"PLUGINS": ["content_guard", "health_review"], "HEALTH_REVIEW_TODAY": TODAY}
+FAST = {"PLUGINS": ["content_guard", "health_review"], "SHAREWELL_TODAY": TODAY}
 
 
 def soup(output: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((output / path / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def problems_by_file() -> dict[str, list]:
+def health_problems(report) -> dict[str, list]:
+    """Return health_review's problems by file name."""
     found: dict[str, list] = {}
-    for problem in plugin.STATE["problems"]:
-        found.setdefault(Path(problem.file).name, []).append(problem)
+    for problem in report.problems:
+        if problem.source == "health_review":
+            found.setdefault(Path(problem.file).name, []).append(problem)
     return found
 
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory) -> tuple[Path, dict, dict]:
     """Build the fixture site once (all plugins), then disconnect what it connected."""
-    from conftest import build  # restores Pelican's signals after the build
+    from conftest import build_report  # restores Pelican's signals after the build
 
-    out = build(
+    report = build_report(
         tmp_path_factory.mktemp("hr-good") / "output",
         content_path=FIXTURES / "good",
-        settings={"HEALTH_REVIEW_TODAY": TODAY, "SITEURL": "http://127.0.0.1:8000"},
+        settings={"SHAREWELL_TODAY": TODAY, "SITEURL": "http://127.0.0.1:8000"},
     )
-    reviews = {Path(f).name: r for f, _, r in plugin.STATE["reviews"]}
-    return out, problems_by_file(), reviews
+    reviews = {
+        Path(c.source_path).name: c.review
+        for c in report.contents
+        if getattr(c, "review", None) is not None
+    }
+    return report.output, health_problems(report), reviews
 
 
 def test_fresh_page_shows_review_block(good_site):
@@ -134,17 +138,19 @@ def test_article_review_attributes(good_site):
 
 
 def test_bad_input_messages_and_the_rest_builds(build_site, caplog):
-    from pelican.log import LimitFilter
+    from kernel.problems import current_store
 
-    LimitFilter._raised_messages.clear()  # Pelican de-duplicates warnings process-wide
     with caplog.at_level(logging.INFO):
         out = build_site(content_path=FIXTURES / "bad", settings=FAST)
     assert (out / "first-aid/still-builds/index.html").is_file()
     assert (out / "first-aid/bad-input/index.html").is_file()
     assert "Traceback" not in caplog.text
-    found = {(p.field, p.line) for p in plugin.STATE["problems"] if "bad-input" in p.file}
-    # content_guard is on: it reports the bad date and the hyphenated key, we do not.
-    assert ("last_reviewed", 7) not in found
+    store = list(current_store())
+    found = {(p.field, p.line) for p in store if "bad-input" in p.file}
+    # content_guard reports the date that is not ISO 8601 and the hyphenated key, once.
+    assert [p.source for p in store if "bad-input" in p.file and p.field == "last_reviewed"] == [
+        "content_guard"
+    ]
     assert ("reviewed_by", 9) in found
     assert ("sources", 11) in found
     assert ("summary", 6) in found
@@ -153,38 +159,42 @@ def test_bad_input_messages_and_the_rest_builds(build_site, caplog):
     assert ("care card", 15) in found  # the link line inside the emergency card
     assert ("care card", 17) in found  # no list
     assert ("link", 22) in found
-    records = [r for r in caplog.records if r.name.startswith("health_review")]
+    records = [r for r in caplog.records if r.name == "sharewell.problems"]
     assert any(
         "bad-input.md:9: reviewed_by: reviewer `dr-nobody`" in r.getMessage() for r in records
     )
     assert all(r.levelno >= logging.WARNING for r in records if "bad-input.md" in r.getMessage())
-    still = [p for p in plugin.STATE["problems"] if "still-builds" in p.file]
+    still = [p for p in store if "still-builds" in p.file and p.source == "health_review"]
     assert still == []
 
 
-def test_without_content_guard_we_report_dates_and_hyphens(build_site):
+def test_without_content_guard_health_checks_still_run(build_site):
+    """The kernel asks every plugin about every file: health_review needs no content_guard."""
+    from kernel.problems import current_store
+
     build_site(content_path=FIXTURES / "bad", settings={**FAST, "PLUGINS": ["health_review"]})
-    found = {(p.field, p.line) for p in plugin.STATE["problems"] if "bad-input" in p.file}
-    assert ("last_reviewed", 7) in found
-    assert ("next-review", 8) in found
+    found = {(p.field, p.line) for p in current_store() if "bad-input" in p.file}
+    assert ("reviewed_by", 9) in found
+    assert ("sources", 11) in found
+    # Dates that are not ISO 8601 and hyphenated keys are content_guard's rules (said once).
+    assert ("last_reviewed", 7) not in found
 
 
-def test_run_checks_and_exit_code(tmp_path, capsys):
+def test_review_problems_of_a_site(tmp_path):
     settings = _with_pelicanconf({"PATH": str(FIXTURES / "good"), **FAST})
-    problems = run_checks(settings, today=TODAY)
+    problems = [p for p in collect(settings, today=TODAY).problems if p.source == "health_review"]
     assert [Path(p.file).name for p in problems if p.severity == "error"] == [
         "no-reviewer.md",
         "overdue.md",
     ]
     assert [Path(p.file).name for p in problems if p.severity == "warning"] == ["due-soon.md"]
-    assert check(settings, today=TODAY) == 1
-    assert "overdue.md" in capsys.readouterr().err
     clean = tmp_path / "content"
     (clean / "articles" / "first-aid").mkdir(parents=True)
     shutil.copytree(FIXTURES / "good" / "pages", clean / "pages")
     for name in ("fresh.md", "due-soon.md"):
         shutil.copy(FIXTURES / "good/articles/first-aid" / name, clean / "articles/first-aid")
-    assert check(_with_pelicanconf({"PATH": str(clean), **FAST}), today="2025-07-01") == 0
+    later = collect(_with_pelicanconf({"PATH": str(clean), **FAST}), today="2025-07-01")
+    assert not [p for p in later.problems if p.is_error and p.source == "health_review"]
 
 
 def _with_pelicanconf(override: dict) -> dict:
@@ -221,7 +231,7 @@ def test_strict_pelican_build_fails_on_overdue(tmp_path):
         "--fatal",
         "warnings",  # not -q: Pelican filters before it can fail
         "-e",
-        f'HEALTH_REVIEW_TODAY="{TODAY}"',
+        f'SHAREWELL_TODAY="{TODAY}"',
         'PLUGINS=["content_guard", "health_review"]',
         f'CACHE_PATH="{tmp_path / "cache"}"',
     ]

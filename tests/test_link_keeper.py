@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shutil
 from pathlib import Path
@@ -11,7 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
-from link_keeper.link_keeper import SettingsError, get_settings
+from kernel.problems import current_store
+from kernel.settings import SettingsError
+from link_keeper.link_keeper import get_settings
 from link_keeper.redirects import (
     AliasError,
     Redirect,
@@ -205,29 +206,32 @@ def test_second_build_in_same_process_is_identical(build_site, content):
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
-def test_colliding_and_duplicate_aliases_are_errors(build_site, content, caplog):
+def link_keeper_problems() -> list:
+    return [p for p in current_store() if p.source == "link_keeper"]
+
+
+def test_colliding_and_duplicate_aliases_are_errors(build_site, content):
     burns = content / "articles" / "first-aid" / "burns.md"
     text = burns.read_text()
     burns.write_text(
         text.replace("Summary:", "Aliases: /sleep/sleep-well/, /old/cpr-guide/\nSummary:")
     )
-    with caplog.at_level(logging.WARNING):
-        out = lk_build(build_site, content)
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("claimed by both" in m for m in errors)
-    assert any("collides with an existing page" in m for m in errors)
+    out = lk_build(build_site, content)
+    errors = [p for p in link_keeper_problems() if p.is_error]
+    assert any("claimed by both" in p.problem for p in errors), errors
+    assert any("collides with an existing page" in p.problem for p in errors), errors
+    assert all(p.field == "aliases" and p.file.endswith(".md") for p in errors)
     # The real article is never overwritten by a redirect page.
     assert "Sleep well" in (out / "sleep" / "sleep-well" / "index.html").read_text()
 
 
-def test_bad_alias_is_an_error_naming_the_file_and_field(build_site, content, caplog):
+def test_bad_alias_is_an_error_naming_the_file_and_field(build_site, content):
     sleep = content / "articles" / "sleep" / "sleep.md"
     sleep.write_text(
         sleep.read_text().replace("Summary:", "Aliases: https://other.example/x/\nSummary:")
     )
-    with caplog.at_level(logging.WARNING):
-        lk_build(build_site, content)
-    problems = [r.problem for r in caplog.records if hasattr(r, "problem")]
+    lk_build(build_site, content)
+    problems = link_keeper_problems()
     assert any(
         p.file.endswith("sleep.md") and p.field == "aliases" and "another site" in p.problem
         for p in problems
@@ -287,7 +291,7 @@ def test_any_alias_is_refused_or_safe_in_every_file(raw):
 
 @pytest.mark.skipif(not shutil.which("/usr/sbin/nginx"), reason="nginx is not installed")
 def test_hostile_metadata_is_a_content_error_and_the_map_passes_nginx_t(
-    build_site, content, caplog, tmp_path
+    build_site, content, tmp_path
 ):
     from support.servers import nginx_accepts_map
 
@@ -316,9 +320,8 @@ def test_hostile_metadata_is_a_content_error_and_the_map_passes_nginx_t(
             'URL: first-aid/x" "https://evil.example/"; "/\nAliases: /old/burns/\nSummary:',
         )
     )
-    with caplog.at_level(logging.WARNING):
-        out = lk_build(build_site, content)
-    problems = [r.problem for r in caplog.records if hasattr(r, "problem")]
+    out = lk_build(build_site, content)
+    problems = link_keeper_problems()
     by_field = {}
     for problem in problems:
         assert problem.severity == "error"

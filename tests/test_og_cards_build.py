@@ -178,15 +178,15 @@ def test_second_build_renders_nothing_and_a_title_edit_renders_one(tmp_path: Pat
     content = shutil.copytree(FIXTURE, tmp_path / "content")
     cache = tmp_path / "cache"
     build(tmp_path / "out1", content_path=content, settings=SETTINGS, cache=cache)
-    first = og_cards.LAST_STATS
-    assert first.rendered >= 10 and first.cached == 0
+    first = og_cards.last_build_stats(cache)
+    assert first["rendered"] >= 10 and first["cached"] == 0
     before = _og_images(tmp_path / "out1")
 
     with caplog.at_level(logging.INFO, logger="og_cards"):
         build(tmp_path / "out2", content_path=content, settings=SETTINGS, cache=cache)
-    assert og_cards.LAST_STATS.rendered == 0
-    assert og_cards.LAST_STATS.cached == first.rendered
-    assert f"og_cards: 0 rendered, {first.rendered} cached in" in caplog.text
+    assert og_cards.last_build_stats(cache)["rendered"] == 0
+    assert og_cards.last_build_stats(cache)["cached"] == first["rendered"]
+    assert f"og_cards: 0 rendered, {first['rendered']} cached in" in caplog.text
     assert _og_images(tmp_path / "out2") == before
 
     article = content / "articles" / "first-aid" / "burns.md"
@@ -194,8 +194,9 @@ def test_second_build_renders_nothing_and_a_title_edit_renders_one(tmp_path: Pat
         article.read_text("utf-8").replace("first aid\nDate", "first aid now\nDate"), "utf-8"
     )
     build(tmp_path / "out3", content_path=content, settings=SETTINGS, cache=cache)
-    assert og_cards.LAST_STATS.rendered == 1
-    assert og_cards.LAST_STATS.wasted == 0  # the render started while reading was the right one
+    third = og_cards.last_build_stats(cache)
+    assert third["rendered"] == 1
+    assert third["wasted"] == 0  # the render started while reading was the right one
     after = _og_images(tmp_path / "out3")
     changed = {page for page in before if before[page] != after[page]}
     assert changed == {"first-aid/burns/index.html"}
@@ -223,37 +224,56 @@ def test_autoreload_runs_keep_working(tmp_path: Path) -> None:
     }
     pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override))
     pelican.run()
-    first = og_cards.LAST_STATS.rendered
+    first = og_cards.last_build_stats(tmp_path / "cache")["rendered"]
     pelican.run()  # what `pelican --autoreload` does after a change: same process, same object
-    assert (og_cards.LAST_STATS.rendered, og_cards.LAST_STATS.cached) == (0, first)
+    again = og_cards.last_build_stats(tmp_path / "cache")
+    assert (again["rendered"], again["cached"]) == (0, first)
     assert _og_images(tmp_path / "out")["index.html"].startswith(f"{SITEURL}/og/index-")
 
 
-def test_missing_writer_image_warns_and_uses_a_generated_card(tmp_path: Path, caplog) -> None:
+def test_missing_writer_image_is_named_and_a_generated_card_is_used(tmp_path: Path) -> None:
     from conftest import build
+    from kernel.problems import current_store
 
     content = shutil.copytree(FIXTURE, tmp_path / "content")
     own = content / "articles" / "living-well" / "own.md"
     own.write_text(own.read_text("utf-8").replace("images/photo.jpg", "images/gone.jpg"), "utf-8")
-    with caplog.at_level(logging.WARNING):
-        out = build(
-            tmp_path / "out", content_path=content, settings={**SETTINGS, "OG_CARDS_WORKERS": 0}
-        )
-    assert "og_image file images/gone.jpg not found" in caplog.text
-    assert "own.md" in caplog.text
+    out = build(
+        tmp_path / "out", content_path=content, settings={**SETTINGS, "OG_CARDS_WORKERS": 0}
+    )
+    [problem] = [p for p in current_store() if p.source == "og_cards"]
+    assert problem.file.endswith("own.md") and problem.field == "og_image"
+    assert "images/gone.jpg` is not a file in the content folder" in problem.problem
     assert _og_images(out)["living-well/own-image/index.html"].endswith(".png")
 
 
-def test_a_corrupt_photo_warns_and_never_stops_the_build(tmp_path: Path, caplog) -> None:
+@pytest.mark.parametrize("value", ["../../../../etc/passwd", "/etc/passwd", "{static}/../x.png"])
+def test_images_outside_the_content_folder_are_never_read(tmp_path: Path, value: str) -> None:
+    from conftest import build
+    from kernel.problems import current_store
+
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    own = content / "articles" / "living-well" / "own.md"
+    own.write_text(own.read_text("utf-8").replace("images/photo.jpg", value), "utf-8")
+    out = build(
+        tmp_path / "out", content_path=content, settings={**SETTINGS, "OG_CARDS_WORKERS": 0}
+    )
+    assert any(p.field == "og_image" and p.is_error for p in current_store())
+    assert _og_images(out)["living-well/own-image/index.html"].endswith(".png")
+
+
+def test_a_corrupt_photo_warns_and_never_stops_the_build(tmp_path: Path) -> None:
     from conftest import build
 
     content = shutil.copytree(FIXTURE, tmp_path / "content")
     (content / "images" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
     photo = content / "articles" / "living-well" / "photo.md"
     photo.write_text(photo.read_text("utf-8").replace("photo.jpg", "broken.jpg"), "utf-8")
-    with caplog.at_level(logging.WARNING):
-        out = build(tmp_path / "out", content_path=content, settings=SETTINGS, cache=tmp_path / "c")
-    assert "photo.md: card fell back to the text layout" in caplog.text
+    from kernel.problems import current_store
+
+    out = build(tmp_path / "out", content_path=content, settings=SETTINGS, cache=tmp_path / "c")
+    [fell_back] = [p for p in current_store() if "fell back to the text layout" in p.problem]
+    assert fell_back.file.endswith("photo.md") and fell_back.source == "og_cards"
     url = _og_images(out)["living-well/heat/index.html"]
     with Image.open(out / url.removeprefix(f"{SITEURL}/")) as card:
         assert (card.format, card.size) == ("JPEG", (1200, 630))

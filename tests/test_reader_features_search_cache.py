@@ -9,15 +9,16 @@ from conftest import copy_content
 def test_unchanged_site_reuses_the_index_and_a_change_reindexes(tmp_path, build_site):
     content = copy_content(tmp_path / "content")
     output = tmp_path / "site"
+    cache = tmp_path / "cache"  # build_site's cache folder
 
     build_site(content_path=content, output=output)
-    first = plugin.LAST_SEARCH_STATS
+    first = plugin.last_search(cache)
     assert first is not None
     assert first.pages >= 10
     assert first.seconds > 0
 
     build_site(content_path=content, output=output)
-    second = plugin.LAST_SEARCH_STATS
+    second = plugin.last_search(cache)
     assert second.seconds == 0  # reused
     assert (second.pages, second.files) == (first.pages, first.files)
     assert (output / "pagefind" / "pagefind-entry.json").is_file()
@@ -28,6 +29,6 @@ def test_unchanged_site_reuses_the_index_and_a_change_reindexes(tmp_path, build_
         encoding="utf-8",
     )
     build_site(content_path=content, output=output)
-    third = plugin.LAST_SEARCH_STATS
+    third = plugin.last_search(cache)
     assert third.seconds > 0
     assert third.words > first.words

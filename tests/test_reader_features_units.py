@@ -11,6 +11,8 @@ import pytest
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel.contracts import LinkPreview
+from kernel.settings import SettingsError
 from reader_features import feeds, reader_features, reading, related, search
 from reader_features.related import Item
 
@@ -182,7 +184,7 @@ def test_settings_defaults():
     ],
 )
 def test_settings_reject_bad_values_naming_key_and_value(key, value):
-    with pytest.raises(reader_features.ReaderFeaturesSettingsError) as error:
+    with pytest.raises(SettingsError) as error:
         reader_features.get_settings({key: value})
     assert key in str(error.value)
     assert repr(value) in str(error.value)
@@ -195,13 +197,17 @@ def article(url: str, og: dict | None = None, **metadata) -> SimpleNamespace:
     return SimpleNamespace(url=url, og=og, metadata=metadata, summary="<p>Short & sweet</p>")
 
 
-OG = {
+OG_FIELDS = {
     "image": "https://example.org/og/cpr-1234abcd.png",
     "image_type": "image/png",
     "image_width": 1200,
     "image_height": 630,
     "image_alt": "How to do CPR <Sharewell>",
 }
+OG = LinkPreview(
+    type="article", title="How to do CPR", description="", url=None, site_name="Sharewell",
+    locale="en_GB", **OG_FIELDS,
+)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -217,7 +223,7 @@ def test_item_key(link, key):
 
 
 def test_image_for_prefers_og_then_own_image_then_nothing():
-    assert feeds.image_for(article("a/", OG), "https://x.org").url == OG["image"]
+    assert feeds.image_for(article("a/", OG), "https://x.org").url == OG.image
     own = feeds.image_for(
         article("a/", None, image="images/cpr.jpg", image_alt="Hands"), "https://x.org"
     )
@@ -246,19 +252,19 @@ def test_enrich_writes_valid_media_rss(feed_class):
     assert len(items) == 3
     media = items[0].find(f"{MEDIA}content")
     assert media is not None
-    assert media.get("url") == OG["image"]
+    assert media.get("url") == OG.image
     assert (media.get("width"), media.get("height"), media.get("medium")) == (
         "1200",
         "630",
         "image",
     )
-    assert media.find(f"{MEDIA}description").text == OG["image_alt"]
-    assert items[0].find(f"{MEDIA}thumbnail").get("url") == OG["image"]
+    assert media.find(f"{MEDIA}description").text == OG.image_alt
+    assert items[0].find(f"{MEDIA}thumbnail").get("url") == OG.image
     assert items[1].find(f"{MEDIA}content") is None
     if feed_class is Rss201rev2Feed:
         enclosure = items[0].find("enclosure")
         assert (enclosure.get("url"), enclosure.get("type"), enclosure.get("length")) == (
-            OG["image"],
+            OG.image,
             "image/png",
             "0",
         )
@@ -266,7 +272,7 @@ def test_enrich_writes_valid_media_rss(feed_class):
     else:
         atom = "{http://www.w3.org/2005/Atom}"
         links = {link.get("rel"): link.get("href") for link in items[0].findall(f"{atom}link")}
-        assert links["enclosure"] == OG["image"]
+        assert links["enclosure"] == OG.image
         assert items[0].find(f"{atom}summary").text == "<p>Short & sweet</p>"
 
 
@@ -318,14 +324,20 @@ def test_run_pagefind_reports_a_failing_binary(tmp_path):
 
 
 def test_a_missing_binary_is_a_configuration_error_not_a_crash(tmp_path, caplog):
-    pelican = SimpleNamespace(
-        settings={"OUTPUT_PATH": str(tmp_path), "READER_FEATURES_PAGEFIND_BINARY": "/nope/pagefind"}
-    )
+    settings = {
+        "OUTPUT_PATH": str(tmp_path),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "READER_FEATURES_PAGEFIND_BINARY": "/nope/pagefind",
+    }
+    pelican = SimpleNamespace(settings=settings)
     reader_features.initialized(pelican)
-    assert pelican.settings["READER_FEATURES_SEARCH"] is True  # exposed to templates
+    generator = SimpleNamespace(settings=settings, context={})
+    reader_features.all_generators_finalized([generator])
+    assert generator.context["READER_FEATURES_SEARCH"] is True  # exposed to templates
+    assert "READER_FEATURES_SEARCH" not in settings  # settings are never written to
     reader_features.finalized(pelican)
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
     assert "search index not built" in errors[0].getMessage()
     assert "/nope/pagefind" in errors[0].getMessage()
-    assert reader_features.LAST_SEARCH_STATS is None
+    assert reader_features.last_search(tmp_path / "cache") is None

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from scheduling.clock import TodayError, get_today, is_scheduled, parse_day
-from scheduling.listing import find_scheduled, markdown_table
+from kernel.clock import DateError, parse_date
+from kernel.clock import today as get_today
+from scheduling.clock import is_scheduled
+from tools.scheduled import find_scheduled, markdown_table
 
 PLUGINS = ["pelican.plugins.sitemap", "content_guard", "share_snippets", "scheduling"]
 ARTICLE = """Title: {title}
@@ -73,10 +75,10 @@ def test_today_comes_from_the_setting_and_the_environment_overrides_it():
 
 @pytest.mark.parametrize("bad", ["tomorrow", "2027-13-01", "01/02/2027"])
 def test_a_bad_today_names_the_setting_and_the_value(bad):
-    with pytest.raises(TodayError, match="SHAREWELL_TODAY"):
+    with pytest.raises(DateError, match="SHAREWELL_TODAY"):
         get_today({"SHAREWELL_TODAY": bad}, environ={})
-    with pytest.raises(TodayError, match=bad.replace("/", ".")):
-        parse_day(bad)
+    with pytest.raises(DateError, match=bad.replace("/", ".")):
+        parse_date(bad)
 
 
 def test_an_article_waits_until_its_day_not_its_hour():
@@ -112,7 +114,7 @@ def test_before_its_day_the_article_is_nowhere_on_the_site(build_site, tmp_path,
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
     content = write_site(tmp_path)
     preview = tmp_path / "preview"
-    output = build(build_site, content, "2027-01-09", SCHEDULING_PREVIEW_PATH=str(preview))
+    output = build(build_site, content, "2027-01-09", SHAREWELL_PRIVATE_PATH=str(preview))
     assert (output / "first-aid" / "old-news" / "index.html").is_file()
     assert not (output / "first-aid" / "new-burns-advice").exists()
     # The editor's desk (dev-only, never deployed) lists scheduled articles on purpose.
@@ -136,7 +138,7 @@ def test_before_its_day_the_article_is_nowhere_on_the_site(build_site, tmp_path,
 def test_on_its_day_the_article_is_everywhere(build_site, tmp_path, monkeypatch):
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
     content = write_site(tmp_path)
-    output = build(build_site, content, "2027-01-10", SCHEDULING_PREVIEW_PATH="")
+    output = build(build_site, content, "2027-01-10")
     assert (output / "first-aid" / "new-burns-advice" / "index.html").is_file()
     for name, text in site_text(output).items():
         assert "new-burns-advice" in text, name
@@ -147,26 +149,28 @@ def test_on_its_day_the_article_is_everywhere(build_site, tmp_path, monkeypatch)
 def test_the_environment_variable_overrides_the_setting(build_site, tmp_path, monkeypatch):
     content = write_site(tmp_path)
     monkeypatch.setenv("SHAREWELL_TODAY", "2027-01-11")
-    output = build(build_site, content, "2027-01-01", SCHEDULING_PREVIEW_PATH="")
+    output = build(build_site, content, "2027-01-01")
     assert (output / "first-aid" / "new-burns-advice" / "index.html").is_file()
 
 
 def test_status_scheduled_waits_for_its_date_then_publishes(build_site, tmp_path, monkeypatch):
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
     content = write_site(tmp_path, scheduled_extra="Status: scheduled\n")
-    before = build(build_site, content, "2027-01-09", SCHEDULING_PREVIEW_PATH="")
+    before = build(build_site, content, "2027-01-09")
     assert not (before / "first-aid" / "new-burns-advice").exists()
     assert not (before / "drafts").exists()
-    after = build(build_site, content, "2027-01-10", SCHEDULING_PREVIEW_PATH="")
+    after = build(build_site, content, "2027-01-10")
     assert (after / "first-aid" / "new-burns-advice" / "index.html").is_file()
     assert "new-burns-advice" in (after / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_scheduled_articles_are_checked_in_advance(build_site, tmp_path, monkeypatch, caplog):
+def test_scheduled_articles_are_checked_in_advance(build_site, tmp_path, monkeypatch):
+    from kernel.problems import current_store
+
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
     content = write_site(tmp_path, scheduled_extra="image: images/burn.png\n")
-    build(build_site, content, "2027-01-09", SCHEDULING_PREVIEW_PATH="")
-    problems = [r.problem for r in caplog.records if hasattr(r, "problem")]
+    build(build_site, content, "2027-01-09")
+    problems = list(current_store())
     assert any(
         p.field == "image_alt" and p.file.endswith("new-burns-advice.md") for p in problems
     ), problems
@@ -175,7 +179,7 @@ def test_scheduled_articles_are_checked_in_advance(build_site, tmp_path, monkeyp
 def test_a_bad_today_setting_stops_the_build(build_site, tmp_path, monkeypatch):
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
     content = write_site(tmp_path)
-    with pytest.raises(ValueError, match="SHAREWELL_TODAY='soon'"):
+    with pytest.raises(DateError, match="setting SHAREWELL_TODAY"):
         build(build_site, content, "soon")
 
 
@@ -190,7 +194,7 @@ def test_the_card_is_rendered_in_advance_outside_the_site(build_site, tmp_path, 
         "2027-01-09",
         PLUGINS=[*PLUGINS[:-1], "og_cards", "scheduling"],
         OG_CARDS_WORKERS=0,
-        SCHEDULING_PREVIEW_PATH=str(preview),
+        SHAREWELL_PRIVATE_PATH=str(preview),
     )
     [entry] = json.loads((preview / "scheduled.json").read_text(encoding="utf-8"))["articles"]
     card = preview / entry["card"]["file"]
@@ -201,7 +205,7 @@ def test_the_card_is_rendered_in_advance_outside_the_site(build_site, tmp_path, 
 
 def test_invoke_check_helper_prints_the_scheduled_articles(tmp_path, monkeypatch):
     from rich.console import Console
-    from scheduling.listing import print_scheduled
+    from tools.scheduled import print_scheduled
 
     monkeypatch.setenv("SHAREWELL_TODAY", "2027-01-01")
     content = write_site(tmp_path)
@@ -220,17 +224,19 @@ def test_an_article_object_reused_from_an_earlier_build_goes_live(monkeypatch):
     from scheduling import scheduling
 
     monkeypatch.delenv("SHAREWELL_TODAY", raising=False)
+    from kernel import runs
+
     article = SimpleNamespace(
-        date=dt.datetime(2027, 1, 10, 9, 0), slug="a", source_path="a.md", is_scheduled=False
+        date=dt.datetime(2027, 1, 10, 9, 0), slug="a", source_path="a.md", metadata={}
     )
     for today, live in (("2027-01-09", False), ("2027-01-10", True)):
-        monkeypatch.setitem(scheduling.STATE, "config", None)
+        runs._run_started(None)  # the next day's build
         settings = {"SHAREWELL_TODAY": today, "CACHE_PATH": "cache"}
         generator = SimpleNamespace(
             settings=settings, articles=[article], translations=[], context={}
         )
         scheduling.hold_back(generator)
         assert (generator.articles == [article]) is live
-        assert article.is_scheduled is not live
-        assert article.scheduled_for == (None if live else dt.date(2027, 1, 10))
-        assert generator.context["scheduled_articles"] == ([] if live else [article])
+        goes_live = None if live else dt.date(2027, 1, 10)
+        assert (article.schedule.goes_live if article.schedule else None) == goes_live
+        assert generator.scheduled_articles == ([] if live else [article])

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from conftest import format_violations, run_axe
-from share_snippets import ShareSnippetsConfigError
+from kernel.settings import SettingsError
 from share_snippets.counting import (
     X_CONFIG,
     grapheme_count,
@@ -156,11 +156,12 @@ def test_exports_and_share_kit(site):
     assert "share-kit" not in nav
 
 
-def test_unknown_network_stops_the_build(build_site, caplog):
+def test_unknown_network_stops_the_build(build_site):
     settings = {**SETTINGS, "SHARE_SNIPPETS_NETWORKS": ["x", "friendster"]}
-    with pytest.raises(ShareSnippetsConfigError, match="friendster"):
+    with pytest.raises(SettingsError, match="friendster") as caught:
         build_site(content_path=CONTENT, settings=settings)
-    assert "unknown network 'friendster'" in caplog.text
+    assert caught.value.key == "SHARE_SNIPPETS_NETWORKS"
+    assert "unknown network 'friendster'" in caught.value.why
 
 
 def test_networks_setting_orders_and_limits_links(build_site):

@@ -201,7 +201,7 @@ def test_build_problems_are_merged_without_repeats(repo, tmp_path):
 
 
 def test_merge_problems_keeps_the_first_of_each():
-    from content_guard.problems import Problem
+    from kernel.problems import Problem
 
     one = Problem("content/a.md", "summary", "too long", "cut it", "error")
     same = Problem("./content/a.md", "summary", "too long", "shorten", "warning")

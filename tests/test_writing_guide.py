@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from content_guard.precommit import check_text, load_settings
+from kernel.sources import check_file
+from tools.site import load_settings, register_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "writing.md"
@@ -39,24 +40,31 @@ def test_the_guide_covers_every_topic_it_must():
         assert needle in text, needle
 
 
-def test_every_field_content_guard_knows_is_explained():
-    from content_guard.metadata import PLUGIN_KEYS
+def test_every_field_a_plugin_declares_is_explained():
+    from kernel.signals import declared_keys
 
+    settings = load_settings(ROOT)
+    register_plugins(settings)
+    declared = {name for name, key in declared_keys(settings).items() if key.owner != "pelican"}
+    networks = {k for k in declared if k.startswith("share_text_")}
     text = GUIDE.read_text(encoding="utf-8")
-    internal = {"og_layout", "card_colour"}  # not for writers
-    networks = {k for k in PLUGIN_KEYS if k.startswith("share_text_")}
-    for key in sorted(PLUGIN_KEYS - internal - networks):
+    for key in sorted(declared - networks):
         assert f"`{key}`" in text, key
     for key in sorted(networks):
         assert key in text, key
 
 
 @pytest.mark.parametrize("name", sorted(examples()))
-def test_each_example_passes_the_commit_checks(name, monkeypatch):
+def test_each_example_passes_the_commit_checks(name, monkeypatch, tmp_path):
     monkeypatch.setenv("SHAREWELL_TODAY", TODAY)
-    settings = load_settings(ROOT)
-    path = Path("content/articles") / name
-    problems = check_text(examples()[name], path.as_posix(), settings=settings, path=path)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "images", content / "images")  # what the examples show
+    path = content / "articles" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(examples()[name], encoding="utf-8")
+    settings = {**load_settings(ROOT), "PATH": str(content)}
+    register_plugins(settings)
+    problems = check_file(path, settings)
     assert problems == []
     category = re.search(r"^Category: (.+)$", examples()[name], re.M)[1]
     assert path.parent.name == category.lower().replace(" ", "-")
@@ -81,13 +89,12 @@ def test_examples_build_strictly_and_the_scheduled_one_waits(tmp_path):
         "CACHE_PATH": str(tmp_path / "cache"),
         "PLUGINS": json.dumps(plugins),
         "SHAREWELL_TODAY": TODAY,
-        "HEALTH_REVIEW_TODAY": TODAY,
-        "SCHEDULING_PREVIEW_PATH": str(preview),
+        "SHAREWELL_PRIVATE_PATH": str(preview),
         "OG_CARDS_WORKERS": "0",  # the machine's cores are shared: render in-process
     }
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SHAREWELL_TODAY": TODAY}
     result = subprocess.run(
-        [sys.executable, "-m", "content_guard.build", "-s", "pelicanconf.py", "-o", str(output),
+        [sys.executable, "-m", "tools.build", "-s", "pelicanconf.py", "-o", str(output),
          "--strict", "-q", "--no-atomic", "-e", *(f"{k}={v}" for k, v in overrides.items())],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip

@@ -16,11 +16,11 @@ Settings:
     EDITORS_DESK_PREVIEW_RULES (dict, default {}): per-network overrides of the preview
         limits, e.g. {"facebook": {"title": {"lines": 2, "width": 40}}} (see previews.py).
 
-Reads, when present: article.og (og_cards), article.share (share_snippets), article.review
-and the problems health_review found, problems every plugin logs with
-``extra={"problem": ...}`` (content_guard), and ``scheduled_for`` (scheduling).
-Signals: ``initialized`` validates and starts collecting problems; ``all_generators_finalized``
-keeps the content lists; ``finalized`` reads the written pages and writes the desk.
+Reads, when present, the kernel contracts ``content.og``, ``.share``, ``.review`` and
+``.schedule``, every content set (published, drafts, scheduled) and the build's problem
+store — what the strict build and the pre-commit hook report, never re-run.
+Signals: ``initialized`` validates; ``all_generators_finalized`` keeps the content;
+``finalized`` reads the written pages and writes the desk.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ import datetime as dt
 import logging
 import re
 import shutil
-import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kernel import clock, contents, problems, runs
 from pelican import signals
 
 from .previews import rules_from_settings
-from .problems import Collector, DeskProblem, from_record, group_by_file
+from .problems import group_by_file
 from .rows import build_row, error_row, sort_key
 
 logger = logging.getLogger(__name__)
@@ -51,17 +52,6 @@ DEFAULTS: dict[str, Any] = {
     "EDITORS_DESK_DOMAIN": None,
     "EDITORS_DESK_PREVIEW_RULES": {},
 }
-ARTICLE_GROUPS = (
-    "articles", "translations", "drafts", "drafts_translations",
-    "hidden_articles", "hidden_translations", "scheduled_articles",
-)  # fmt: skip
-PAGE_GROUPS = (
-    "pages", "translations", "hidden_pages", "hidden_translations",
-    "draft_pages", "draft_translations",
-)  # fmt: skip
-
-# Per-run state, reset in `initialized` (autoreload runs Pelican again in-process).
-_STATE: dict[str, Any] = {"config": None, "collector": None, "contents": [], "env": None}
 
 
 def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -95,49 +85,47 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
-def plugin_enabled(settings: dict[str, Any], name: str) -> bool:
+def plugin_enabled(settings: Mapping[str, Any], name: str) -> bool:
     """Return whether a plugin (module or dotted name) is listed in PLUGINS."""
     return any(
         str(getattr(p, "__name__", p)).split(".")[-1] == name for p in settings.get("PLUGINS") or []
     )
 
 
-def _detach() -> None:
-    collector = _STATE.get("collector")
-    if collector is not None:
-        logging.getLogger().removeHandler(collector)
-    _STATE["collector"] = None
+@dataclass
+class DeskRun:
+    """One build's desk: settings, every article and page, and the theme's Jinja environment."""
+
+    config: dict[str, Any]
+    contents: list[tuple[str, Any]] = field(default_factory=list)
+    env: Any = None
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> DeskRun:
+        return cls(get_settings(dict(settings)))
+
+
+RUN = runs.RunSlot(DeskRun.start)
 
 
 def initialized(pelican: Any) -> None:
-    """Validate settings, reset state and start collecting logged problems."""
-    _detach()
-    _STATE.update(config=None, contents=[], env=None)
-    config = get_settings(pelican.settings)
-    _STATE["config"] = config
-    if config["EDITORS_DESK_ENABLED"]:
-        collector = Collector()
-        logging.getLogger().addHandler(collector)
-        _STATE["collector"] = collector
+    """Validate the settings at start-up."""
+    get_settings(pelican.settings)
 
 
 def all_generators_finalized(generators: list[Any]) -> None:
-    """Keep every article and page (drafts, hidden and scheduled too) and the theme's Jinja env."""
-    config = _STATE.get("config")
-    if not config or not config["EDITORS_DESK_ENABLED"]:
+    """Keep every article and page (drafts, hidden and scheduled too) and the Jinja env."""
+    if not generators:
         return
-    seen: set[int] = set()
+    state = RUN.get(generators[0].settings)
+    if not state.config["EDITORS_DESK_ENABLED"]:
+        return
     for generator in generators:
-        is_articles = hasattr(generator, "articles")
-        if not is_articles and not hasattr(generator, "pages"):
-            continue
-        if _STATE["env"] is None and getattr(generator, "env", None) is not None:
-            _STATE["env"] = generator.env
-        for group in ARTICLE_GROUPS if is_articles else PAGE_GROUPS:
-            for content in getattr(generator, group, None) or []:
-                if id(content) not in seen:
-                    seen.add(id(content))
-                    _STATE["contents"].append(("article" if is_articles else "page", content))
+        if state.env is None and getattr(generator, "env", None) is not None:
+            state.env = generator.env
+    for content in contents.everything(generators):
+        kind = "article" if contents.is_article(content) else "page"
+        state.contents.append((kind, content))
 
 
 def _desk_slugs(contents: list[tuple[str, Any]]) -> list[str]:
@@ -157,66 +145,12 @@ def _desk_slugs(contents: list[tuple[str, Any]]) -> list[str]:
     return slugs
 
 
-def _content_guard_problems(settings: dict[str, Any]) -> list[tuple[str, DeskProblem]]:
-    """Re-run content_guard's pure header check on each file.
-
-    Pelican drops a warning it has already logged once in this process (LimitFilter), so
-    on an in-process rebuild (``pelican -r``) the log alone would miss them.
-    """
-    if not plugin_enabled(settings, "content_guard"):
-        return []
-    try:
-        from content_guard.content_guard import get_settings as guard_settings
-        from content_guard.metadata import PELICAN_KEYS, PLUGIN_KEYS, check_header, read_header
-
-        config = guard_settings(settings)
-    except (ImportError, ValueError):
-        return []
-    if not config.get("CONTENT_GUARD_ENABLED", True):
-        return []
-    known = PELICAN_KEYS | PLUGIN_KEYS | config.get("CONTENT_GUARD_KNOWN_KEYS", frozenset())
-    root = Path(settings.get("PATH", ".")).resolve()
-    found = []
-    for kind, content in _STATE["contents"]:
-        path = Path(content.source_path).resolve()
-        if path.suffix.lower() not in {".md", ".markdown", ".mkd", ".mdown"}:
-            continue
-        try:
-            header = read_header(path.read_text(encoding="utf-8"))
-            display = path.relative_to(root.parent).as_posix()
-            problems = check_header(
-                path, header, display_path=display, is_article=kind == "article", known_keys=known
-            )
-        except Exception:  # content_guard itself reports unreadable files
-            logger.debug("editors_desk: header not checked: %s", path, exc_info=True)
-            continue
-        found += [item for p in problems if (item := from_record(p, "content_guard"))]
-    return found
+def _now(settings: Mapping[str, Any]) -> dt.datetime:
+    return dt.datetime.now(clock.zone(settings.get("TIMEZONE")))
 
 
-def _all_problems(settings: dict[str, Any]) -> list[tuple[str, DeskProblem]]:
-    collector = _STATE.get("collector")
-    found = list(collector.found) if collector else []
-    found += _content_guard_problems(settings)
-    module = sys.modules.get("health_review.health_review")
-    if module is not None and plugin_enabled(settings, "health_review"):
-        # health_review keeps advisory findings that the console level may have dropped.
-        for problem in getattr(module, "STATE", {}).get("problems", []):
-            item = from_record(problem, "health_review")
-            if item is not None:
-                found.append(item)
-    return found
-
-
-def _now(settings: dict[str, Any]) -> dt.datetime:
-    try:
-        return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.datetime.now(dt.UTC)
-
-
-def _template(name: str):
-    env = _STATE.get("env")
+def _template(state: DeskRun, name: str):
+    env = state.env
     if env is None:
         return None
     try:
@@ -226,21 +160,20 @@ def _template(name: str):
         return None
 
 
-def build_rows(settings: dict[str, Any], config: dict[str, Any]) -> list[dict[str, Any]]:
+def build_rows(state: DeskRun, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return one row per collected article and page, worst problems first."""
-    contents = _STATE["contents"]
-    content_path = Path(settings.get("PATH", ".")).resolve()
-    bases = [Path.cwd(), content_path.parent, content_path]
-    grouped = group_by_file(_all_problems(settings), bases)
+    config = state.config
+    items = state.contents
+    grouped = group_by_file(problems.current_store())
     now = _now(settings)
     rows = []
-    for (kind, content), slug in zip(contents, _desk_slugs(contents), strict=True):
-        source = str(Path(content.source_path).resolve())
+    for (kind, content), slug in zip(items, _desk_slugs(items), strict=True):
         try:
             row = build_row(
                 content, kind=kind, desk_slug=slug, settings=settings, config=config,
-                rules=config["rules"], problems=grouped.get(source, []), now=now,
-                health_review_on=plugin_enabled(settings, "health_review"),
+                rules=config["rules"], now=now,
+                problems=grouped.get(contents.source_display(content, settings), []),
+                guard_on=plugin_enabled(settings, "content_guard"),
                 share_on=plugin_enabled(settings, "share_snippets"),
             )  # fmt: skip
         except Exception as error:  # a desk bug must never hide the other articles
@@ -255,16 +188,14 @@ def _place_private_cards(
 ) -> None:
     """Copy cards that are not in the site yet (scheduled articles) into the desk folder."""
     output = Path(settings["OUTPUT_PATH"])
-    private = settings.get("SCHEDULING_PREVIEW_PATH")
-    if private is None:
-        private = Path(settings.get("CACHE_PATH") or "cache") / "scheduled"
+    private = contents.private_folder(settings)
     for row in rows:
         path = row["image"]["path"]
         if not path or (output / path).is_file():
             continue
         name = Path(path).name
-        source = Path(private) / "og" / name if private else None
-        if source is not None and source.is_file():
+        source = private / "og" / name
+        if source.is_file():
             (desk / "_cards").mkdir(exist_ok=True)
             shutil.copyfile(source, desk / "_cards" / name)
             row["image"]["path"] = f"{desk_path}/_cards/{name}"
@@ -273,54 +204,53 @@ def _place_private_cards(
 
 
 def finalized(pelican: Any) -> None:
-    """Write /_desk/ (dashboard, one page per article, CSS and JS) and stop collecting."""
-    config = _STATE.get("config")
-    try:
-        if not config or not config["EDITORS_DESK_ENABLED"]:
-            return
-        settings = pelican.settings
-        index, detail = _template("desk/index.html"), _template("desk/article.html")
-        if index is None or detail is None:
-            return
-        rows = build_rows(settings, config)
-        desk = Path(settings["OUTPUT_PATH"]) / config["EDITORS_DESK_PATH"]
-        if desk.is_dir():
-            shutil.rmtree(desk)  # the folder is ours alone: drop pages of deleted articles
-        desk.mkdir(parents=True)
-        for asset in ("desk.css", "desk.js"):
-            shutil.copyfile(STATIC / asset, desk / asset)
-        _place_private_cards(rows, settings, desk, config["EDITORS_DESK_PATH"])
-        common = {
-            "SITENAME": settings.get("SITENAME", ""),
-            "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
-            "EMERGENCY_NOTICE": settings.get("EMERGENCY_NOTICE", ""),
-            "generated": _now(settings).strftime("%Y-%m-%d %H:%M"),
-            "plugins": {
-                name: plugin_enabled(settings, name)
-                for name in ("og_cards", "share_snippets", "health_review", "content_guard")
-            },
-        }
-        (desk / "index.html").write_text(
-            index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
+    """Write /_desk/ (dashboard, one page per article, CSS and JS)."""
+    state = RUN.peek()
+    RUN.drop()
+    if state is None or not state.config["EDITORS_DESK_ENABLED"]:
+        return
+    config = state.config
+    settings = pelican.settings
+    index, detail = _template(state, "desk/index.html"), _template(state, "desk/article.html")
+    if index is None or detail is None:
+        return
+    rows = build_rows(state, settings)
+    desk = Path(settings["OUTPUT_PATH"]) / config["EDITORS_DESK_PATH"]
+    if desk.is_dir():
+        shutil.rmtree(desk)  # the folder is ours alone: drop pages of deleted articles
+    desk.mkdir(parents=True)
+    for asset in ("desk.css", "desk.js"):
+        shutil.copyfile(STATIC / asset, desk / asset)
+    _place_private_cards(rows, settings, desk, config["EDITORS_DESK_PATH"])
+    common = {
+        "SITENAME": settings.get("SITENAME", ""),
+        "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
+        "EMERGENCY_NOTICE": settings.get("EMERGENCY_NOTICE", ""),
+        "generated": _now(settings).strftime("%Y-%m-%d %H:%M"),
+        "plugins": {
+            name: plugin_enabled(settings, name)
+            for name in ("og_cards", "share_snippets", "health_review", "content_guard")
+        },
+    }
+    (desk / "index.html").write_text(
+        index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
+    )
+    for row in rows:
+        folder = desk / row["slug"]
+        folder.mkdir()
+        (folder / "index.html").write_text(
+            detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
         )
-        for row in rows:
-            folder = desk / row["slug"]
-            folder.mkdir()
-            (folder / "index.html").write_text(
-                detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
-            )
-        logger.info(
-            "editors_desk: %d article(s) and page(s) at %s/",
-            len(rows),
-            config["EDITORS_DESK_PATH"],
-        )
-    finally:
-        _detach()
-        _STATE["contents"] = []
+    logger.info(
+        "editors_desk: %d article(s) and page(s) at %s/",
+        len(rows),
+        config["EDITORS_DESK_PATH"],
+    )
 
 
 def register() -> None:
     """Connect editors_desk to Pelican's signals."""
+    runs.watch()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)

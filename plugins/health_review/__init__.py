@@ -1,17 +1,9 @@
 """health_review: review dates, clinical sign-off, sources, care cards, JSON-LD and checks.
 
-``register`` is what Pelican loads; ``run_checks``, ``render_problems_table``, ``check``
-and ``review_report`` are for ``invoke check`` and ``invoke review-report``.
+``register`` is what Pelican loads; ``check_file`` is the per-file check (kernel signal
+``check_source``) the build and the pre-commit hook share.
 """
 
-from .health_review import register
-from .runner import check, has_errors, render_problems_table, review_report, run_checks
+from .health_review import check_file, register
 
-__all__ = [
-    "check",
-    "has_errors",
-    "register",
-    "render_problems_table",
-    "review_report",
-    "run_checks",
-]
+__all__ = ["check_file", "register"]

@@ -14,11 +14,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
+from kernel.clock import format_date
+from kernel.problems import Problem
+from kernel.text import html_to_text
+
 from . import readability
 from .care_cards import normalise_level
-from .dates import STATUS_DUE_SOON, STATUS_OVERDUE, format_date_gb, review_status
+from .dates import STATUS_DUE_SOON, STATUS_OVERDUE, review_status
 from .metadata import Review
-from .problems import Problem
 
 LineMap = Mapping[str, list[tuple[int, str]]]
 REVIEW_FIX = (
@@ -46,7 +49,7 @@ def check_review_dates(
     key = "next_review" if review.next_review_given else "last_reviewed"
     line = _line(lines, key)
     status, days_left = review_status(review.next_review, today, warn_days)
-    due = format_date_gb(review.next_review)
+    due = format_date(review.next_review, review.lang)
     if status == STATUS_OVERDUE:
         problems.append(
             Problem(
@@ -84,46 +87,8 @@ def check_review_dates(
 
 
 def plain_text(markup: str) -> str:
-    """Return the text of an HTML fragment (tags removed, entities decoded)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup or "")).strip()
-
-
-def check_summary(
-    summary: str | None, max_length: int, display_path: str, line: int | None = None
-) -> list[Problem]:
-    """Return a problem when the summary is missing or longer than ``max_length``."""
-    text = " ".join(plain_text(summary or "").split())
-    if not text:
-        return [
-            Problem(
-                display_path,
-                "summary",
-                "the page has no summary",
-                f"add `Summary:` — one plain sentence of at most {max_length} characters",
-                "warning",
-                line=line,
-            )
-        ]
-    if len(text) > max_length:
-        return [
-            Problem(
-                display_path,
-                "summary",
-                f"the summary is {len(text)} characters long (most {max_length})",
-                "shorten it: search results and share previews cut it off",
-                "warning",
-                line=line,
-            )
-        ]
-    return []
-
-
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-
-
-def _attrs(tag: str) -> dict[str, str]:
-    return {m[1].lower(): html.unescape(m[2] or m[3] or m[4] or "") for m in _ATTR.finditer(tag)}
+    """Return the text of an HTML fragment (the kernel's one rule)."""
+    return html_to_text(markup)
 
 
 def find_source_line(source_text: str | None, needle: str) -> int | None:
@@ -132,48 +97,6 @@ def find_source_line(source_text: str | None, needle: str) -> int | None:
         return None
     index = source_text.find(needle)
     return source_text.count("\n", 0, index) + 1 if index >= 0 else None
-
-
-def check_images(
-    body_html: str,
-    display_path: str,
-    *,
-    image: str | None = None,
-    image_alt: str | None = None,
-    source_text: str | None = None,
-    lines: LineMap | None = None,
-) -> list[Problem]:
-    """Return a problem for each image without alt text (body and ``image`` metadata)."""
-    problems: list[Problem] = []
-    for tag in _IMG.findall(body_html or ""):
-        attrs = _attrs(tag)
-        decorative = attrs.get("role") in {"presentation", "none"} or "aria-hidden" in attrs
-        if decorative or attrs.get("alt", "").strip():
-            continue
-        src = attrs.get("src", "?")
-        name = src.rsplit("/", 1)[-1]
-        problems.append(
-            Problem(
-                display_path,
-                "image",
-                f"image `{name}` has no alt text",
-                "describe the image in the brackets: `![A bandage on a forearm](...)`",
-                "error",
-                line=find_source_line(source_text, name),
-            )
-        )
-    if image and not (image_alt or "").strip():
-        problems.append(
-            Problem(
-                display_path,
-                "image_alt",
-                "`image` is set but `image_alt` is missing",
-                "add `image_alt:` describing the picture for people who cannot see it",
-                "error",
-                line=_line(lines, "image"),
-            )
-        )
-    return problems
 
 
 _HREF = re.compile(r"""<(?:a|link)\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
@@ -336,13 +259,24 @@ def readability_text(body_html: str) -> str:
     text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S | re.I)
     text = re.sub(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", ".\n", text, flags=re.I)
     text = plain_text(text)
-    text = re.sub(r"([.!?:;])\s*\.(\n|$)", r"\1\2", text)
+    text = re.sub(r"([.!?:;])\s*\.(\s|$)", r"\1\2", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
 def readability_scores(text: str) -> tuple[float, float]:
     """Return (Flesch reading ease, words per sentence), scored once per distinct text."""
     return readability.scores(text)
+
+
+def readability_of(body_html: str, min_words: int = 100) -> float | None:
+    """Return the Flesch reading ease of a page (None when it is too short to score)."""
+    text = readability_text(body_html)
+    if len(text.split()) < min_words:
+        return None
+    try:
+        return readability_scores(text)[0]
+    except Exception:  # check_readability reports why
+        return None
 
 
 def check_readability(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from .dates import to_date
+from kernel.settings import SettingsError
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 CONTENT_TYPES = ("advice", "news", "campaign")
@@ -18,13 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "HEALTH_REVIEW_INTERVAL_YEARS": 3,
     "HEALTH_REVIEW_INTERVAL_DAYS": None,
     "HEALTH_REVIEW_WARN_DAYS": 90,
-    "HEALTH_REVIEW_TODAY": None,
     "HEALTH_REVIEW_REVIEWERS": {},
     "HEALTH_REVIEW_NATION": "england",
     "HEALTH_REVIEW_DEFAULT_CONTENT_TYPE": "advice",
     "HEALTH_REVIEW_DEFAULT_AUDIENCE": "public",
     "HEALTH_REVIEW_MIN_SOURCES": 1,
-    "HEALTH_REVIEW_SUMMARY_MAX": 160,
     "HEALTH_REVIEW_READABILITY": True,
     "HEALTH_REVIEW_FLESCH_MIN": 60.0,
     "HEALTH_REVIEW_SENTENCE_MAX": 20.0,
@@ -44,20 +41,20 @@ def _int(key: str, value: Any, minimum: int = 0, *, optional: bool = False) -> i
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{key} must be a whole number >= {minimum}, not {value!r}")
+        raise SettingsError(key, value, f"must be a whole number of at least {minimum}")
     return value
 
 
 def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key} must be a number, not {value!r}")
+        raise SettingsError(key, value, "must be a number")
     return float(value)
 
 
 def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
     text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
     if text not in choices:
-        raise ValueError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+        raise SettingsError(key, value, f"must be one of {', '.join(choices)}")
     return text
 
 
@@ -65,7 +62,7 @@ def normalise_reviewers(value: Any) -> dict[str, tuple[str, str]]:
     """Return {key: (name, role)} from a dict of dicts, pairs or "Name, Role" strings."""
     key = "HEALTH_REVIEW_REVIEWERS"
     if not isinstance(value, Mapping):
-        raise ValueError(f"{key} must be a dict of reviewer key -> details, not {value!r}")
+        raise SettingsError(key, value, "must be a dict of reviewer key -> details")
     reviewers: dict[str, tuple[str, str]] = {}
     for slug, details in value.items():
         if isinstance(details, Mapping):
@@ -77,10 +74,11 @@ def normalise_reviewers(value: Any) -> dict[str, tuple[str, str]]:
         else:
             name = role = None
         if not (isinstance(name, str) and name.strip() and isinstance(role, str) and role.strip()):
-            raise ValueError(
-                f"{key}[{slug!r}] must give a name and a role, e.g. "
-                f"{{'name': 'Dr Amira Khan', 'role': 'Consultant in Emergency Medicine'}}, "
-                f"not {details!r}"
+            raise SettingsError(
+                f"{key}[{slug!r}]",
+                details,
+                "must give a name and a role, e.g. "
+                "{'name': 'Dr Amira Khan', 'role': 'Consultant in Emergency Medicine'}",
             )
         reviewers[str(slug).strip().lower()] = (name.strip(), role.strip())
     return reviewers
@@ -97,7 +95,7 @@ def language_tag(value: str) -> str:
 def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return a new dict of validated health_review settings, defaults filled in.
 
-    Raises ValueError naming the key and the bad value.
+    Raises SettingsError naming the key and the bad value.
     """
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     out: dict[str, Any] = dict(merged)
@@ -113,21 +111,8 @@ def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     out["HEALTH_REVIEW_MIN_SOURCES"] = _int(
         "HEALTH_REVIEW_MIN_SOURCES", merged["HEALTH_REVIEW_MIN_SOURCES"]
     )
-    out["HEALTH_REVIEW_SUMMARY_MAX"] = _int(
-        "HEALTH_REVIEW_SUMMARY_MAX", merged["HEALTH_REVIEW_SUMMARY_MAX"], 1
-    )
     for key in ("HEALTH_REVIEW_FLESCH_MIN", "HEALTH_REVIEW_SENTENCE_MAX"):
         out[key] = _number(key, merged[key])
-    today = merged["HEALTH_REVIEW_TODAY"]
-    if today not in (None, ""):
-        try:
-            out["HEALTH_REVIEW_TODAY"] = to_date(today, settings.get("TIMEZONE"))
-        except ValueError as error:
-            raise ValueError(
-                f"HEALTH_REVIEW_TODAY must be a date like 2025-03-15, not {today!r}"
-            ) from error
-    else:
-        out["HEALTH_REVIEW_TODAY"] = None
     out["HEALTH_REVIEW_REVIEWERS"] = normalise_reviewers(merged["HEALTH_REVIEW_REVIEWERS"] or {})
     out["HEALTH_REVIEW_NATION"] = _choice(
         "HEALTH_REVIEW_NATION", merged["HEALTH_REVIEW_NATION"], NATIONS
@@ -142,20 +127,21 @@ def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     )
     level = str(merged["HEALTH_REVIEW_ADVISORY_LOG_LEVEL"]).upper()
     if level not in LOG_LEVELS:
-        raise ValueError(
-            f"HEALTH_REVIEW_ADVISORY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
-            f"not {merged['HEALTH_REVIEW_ADVISORY_LOG_LEVEL']!r}"
+        raise SettingsError(
+            "HEALTH_REVIEW_ADVISORY_LOG_LEVEL",
+            merged["HEALTH_REVIEW_ADVISORY_LOG_LEVEL"],
+            f"must be one of {', '.join(LOG_LEVELS)}",
         )
     out["HEALTH_REVIEW_ADVISORY_LOG_LEVEL"] = getattr(logging, level)
     fields = merged["HEALTH_REVIEW_ADVISORY_FIELDS"]
     if isinstance(fields, str) or not all(isinstance(f, str) for f in fields):
-        raise ValueError(
-            f"HEALTH_REVIEW_ADVISORY_FIELDS must be a list of field names, not {fields!r}"
+        raise SettingsError(
+            "HEALTH_REVIEW_ADVISORY_FIELDS", fields, "must be a list of field names"
         )
     out["HEALTH_REVIEW_ADVISORY_FIELDS"] = frozenset(fields)
     heading = merged["HEALTH_REVIEW_CARD_HEADING_LEVEL"]
     if heading != "auto" and heading not in (2, 3, 4, 5, 6):
-        raise ValueError(f"HEALTH_REVIEW_CARD_HEADING_LEVEL must be 'auto' or 2-6, not {heading!r}")
+        raise SettingsError("HEALTH_REVIEW_CARD_HEADING_LEVEL", heading, "must be 'auto' or 2-6")
     organisation = settings.get("ORGANISATION") or {}
     out["HEALTH_REVIEW_PUBLISHER_NAME"] = (
         merged["HEALTH_REVIEW_PUBLISHER_NAME"]
@@ -172,10 +158,3 @@ def get_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("HEALTH_REVIEW_READABILITY", "HEALTH_REVIEW_CHECK_LINKS", "HEALTH_REVIEW_MARKDOWN"):
         out[key] = bool(merged[key])
     return out
-
-
-def today_from(config: Mapping[str, Any], timezone: str | None) -> dt.date:
-    """Return the review 'today' for validated settings."""
-    from .dates import today_in
-
-    return today_in(timezone, config["HEALTH_REVIEW_TODAY"])

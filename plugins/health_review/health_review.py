@@ -2,31 +2,38 @@
 
 Settings (all optional; see README.md):
     HEALTH_REVIEW_INTERVAL_YEARS (3), HEALTH_REVIEW_INTERVAL_DAYS (None: use years),
-    HEALTH_REVIEW_WARN_DAYS (90), HEALTH_REVIEW_TODAY (None: today in TIMEZONE),
-    HEALTH_REVIEW_REVIEWERS ({}), HEALTH_REVIEW_NATION ("england"),
-    HEALTH_REVIEW_DEFAULT_CONTENT_TYPE ("advice"), HEALTH_REVIEW_DEFAULT_AUDIENCE ("public"),
-    HEALTH_REVIEW_MIN_SOURCES (1), HEALTH_REVIEW_SUMMARY_MAX (160),
-    HEALTH_REVIEW_READABILITY (True), HEALTH_REVIEW_FLESCH_MIN (60),
-    HEALTH_REVIEW_SENTENCE_MAX (20), HEALTH_REVIEW_ADVISORY_FIELDS (["readability"]),
-    HEALTH_REVIEW_ADVISORY_LOG_LEVEL ("INFO"), HEALTH_REVIEW_CHECK_LINKS (True),
-    HEALTH_REVIEW_POLICY_URL ("editorial-policy/"), HEALTH_REVIEW_PUBLISHER_NAME
-    (ORGANISATION["name"] or SITENAME), HEALTH_REVIEW_PUBLISHER_LOGO (ORGANISATION["logo"]),
-    HEALTH_REVIEW_LANGUAGE (DEFAULT_LANG, "en" -> "en-GB"), HEALTH_REVIEW_CARD_HEADING_LEVEL
-    ("auto"), HEALTH_REVIEW_MARKDOWN (True: add the care-card extension to MARKDOWN).
+    HEALTH_REVIEW_WARN_DAYS (90), HEALTH_REVIEW_REVIEWERS ({}), HEALTH_REVIEW_NATION
+    ("england"), HEALTH_REVIEW_DEFAULT_CONTENT_TYPE ("advice"), HEALTH_REVIEW_DEFAULT_AUDIENCE
+    ("public"), HEALTH_REVIEW_MIN_SOURCES (1), HEALTH_REVIEW_READABILITY (True),
+    HEALTH_REVIEW_FLESCH_MIN (60), HEALTH_REVIEW_SENTENCE_MAX (20),
+    HEALTH_REVIEW_ADVISORY_FIELDS (["readability"]), HEALTH_REVIEW_ADVISORY_LOG_LEVEL ("INFO"),
+    HEALTH_REVIEW_CHECK_LINKS (True), HEALTH_REVIEW_POLICY_URL ("editorial-policy/"),
+    HEALTH_REVIEW_PUBLISHER_NAME (ORGANISATION["name"] or SITENAME),
+    HEALTH_REVIEW_PUBLISHER_LOGO (ORGANISATION["logo"]), HEALTH_REVIEW_LANGUAGE
+    (DEFAULT_LANG, "en" -> "en-GB"), HEALTH_REVIEW_CARD_HEADING_LEVEL ("auto"),
+    HEALTH_REVIEW_MARKDOWN (True: add the care-card extension to MARKDOWN).
+"Today" is the kernel's (``SHAREWELL_TODAY``).
 
-Signals: ``initialized`` validates settings and adds the Markdown extension;
-``article_generator_context`` / ``page_generator_context`` parse metadata into
+Signals: the kernel's ``check_source`` checks each file's review metadata, dates and care
+cards (the build and the pre-commit hook ask the same question); ``initialized`` validates
+settings and adds the Markdown extension; ``*_generator_context`` parse metadata into
 ``metadata["review"]`` (so ``article.review`` exists early); ``all_generators_finalized``
-re-parses with file and line numbers, computes status, days left and JSON-LD, and
-logs content problems; ``finalized`` checks internal links against the written site.
+computes status, days left and JSON-LD for every published page and checks readability;
+``finalized`` checks internal links against the written site.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kernel import clock, contents, problems, runs
+from kernel.problems import Problem, Severity
+from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
 
 from . import readability
@@ -34,14 +41,13 @@ from .care_cards import CareCardExtension
 from .care_summary import first_card
 from .checks import (
     check_care_cards,
-    check_images,
     check_links,
     check_readability,
     check_review_dates,
-    check_summary,
     plain_text,
+    readability_of,
 )
-from .config import DEFAULTS, get_settings, today_from
+from .config import get_settings
 from .dates import review_status
 from .jsonld import (
     LazyJsonLd,
@@ -52,47 +58,79 @@ from .jsonld import (
     script_json,
     site_graph,
 )
-from .metadata import HEALTH_KEYS, Review, header_lines, parse_review
-from .problems import Problem
+from .metadata import HEALTH_KEYS, Review, parse_review
 
 logger = logging.getLogger(__name__)
 
-# Per-run state: reset in `initialized` and at the start of each run (autoreload).
-STATE: dict[str, Any] = {"config": None, "problems": [], "reviews": [], "pages": []}
+KEYS = (
+    MetadataKey("content_type", "health_review", "advice (default), news or campaign"),
+    MetadataKey("audience", "health_review", "public (default) or clinician"),
+    MetadataKey("last_reviewed", "health_review", "date of the clinical review", "date"),
+    MetadataKey("next_review", "health_review", "when the next review is due", "date"),
+    MetadataKey("reviewed_by", "health_review", "reviewer key or `Name, Role`"),
+    MetadataKey("sources", "health_review", "one `Title | URL` per line", "lines"),
+    MetadataKey("about", "health_review", "the condition, for structured data"),
+    MetadataKey("aspect", "health_review", "the aspect of the condition (schema.org)"),
+)
 
 
-def _config(settings: dict) -> dict:
-    config = STATE["config"]
-    if config is None:
-        config = STATE["config"] = _safe_settings(settings)
-    return config
+@dataclass
+class ReviewRun:
+    """One build's review state: settings, "today" and the pages to link-check."""
+
+    config: dict[str, Any]
+    today: dt.date
+    pages: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> ReviewRun:
+        return cls(get_settings(settings), clock.today(settings))
 
 
-def _safe_settings(settings: dict) -> dict:
-    try:
-        return get_settings(settings)
-    except ValueError as error:
-        logger.error("health_review: %s; using the default instead", error)
-        clean = {k: v for k, v in settings.items() if k not in DEFAULTS}
-        reviewers = settings.get("HEALTH_REVIEW_REVIEWERS")
-        try:
-            return get_settings({**clean, "HEALTH_REVIEW_REVIEWERS": reviewers or {}})
-        except ValueError:
-            return get_settings(clean)
+RUN = runs.RunSlot(ReviewRun.start)
 
 
-def _content_guard_active(settings: dict) -> bool:
-    return any(
-        str(getattr(p, "__name__", p)).split(".")[-1] == "content_guard"
-        for p in settings.get("PLUGINS") or []
-    )
+def _is_health_source(metadata: Mapping[str, Any], is_article: bool) -> bool:
+    return is_article or any(key.replace("-", "_") in HEALTH_KEYS for key in metadata)
 
 
-def initialized(pelican) -> None:
-    """Reset per-run state, validate settings and add the care-card extension."""
-    STATE.update(config=None, problems=[], reviews=[], pages=[])
+def _lang(metadata: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+    return str(metadata.get("lang") or settings.get("DEFAULT_LANG") or "en-GB")
+
+
+def check_file(source: SourceFile) -> list[Problem]:
+    """Return the review, sign-off, source and care-card problems of one file (pure)."""
+    metadata = source.header.as_metadata()
+    found: list[Problem] = []
+    config = get_settings(source.settings)
+    if _is_health_source(metadata, source.is_article):
+        review = parse_review(
+            metadata,
+            config,
+            display_path=source.display,
+            lines=source.header.line_map(),
+            timezone=source.settings.get("TIMEZONE"),
+            lang=_lang(metadata, source.settings),
+        )
+        found += review.problems
+        found += check_review_dates(
+            review, source.today, config["HEALTH_REVIEW_WARN_DAYS"], source.display,
+            source.header.line_map(),
+        )  # fmt: skip
+    found += check_care_cards(source.text, source.display)
+    return [_advisory(p, config) for p in found]
+
+
+# ---- receivers ---------------------------------------------------------------------------
+def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
+    """Declare the metadata keys health_review reads (kernel ``metadata_keys``)."""
+    return KEYS
+
+
+def initialized(pelican: Any) -> None:
+    """Validate settings, load the readability cache and add the care-card extension."""
+    config = get_settings(pelican.settings)
     readability.load(pelican.settings.get("CACHE_PATH"))
-    config = _config(pelican.settings)
     if not config["HEALTH_REVIEW_MARKDOWN"]:
         return
     markdown = dict(pelican.settings.get("MARKDOWN") or {})
@@ -113,109 +151,34 @@ def initialized(pelican) -> None:
     pelican.settings["MARKDOWN"] = markdown
 
 
-def _parse_early(generator, metadata: dict, *, is_article: bool) -> None:
-    if not is_article and not any(key.replace("-", "_") in HEALTH_KEYS for key in metadata):
+def _parse_early(generator: Any, metadata: dict, *, is_article: bool) -> None:
+    if not _is_health_source(metadata, is_article):
         return
+    state = RUN.get(generator.settings)
     try:
         metadata["review"] = parse_review(
             metadata,
-            _config(generator.settings),
-            display_path="",
+            state.config,
+            display_path="(metadata)",  # its problems are check_file's to report, with the file
             timezone=generator.settings.get("TIMEZONE"),
+            lang=_lang(metadata, generator.settings),
         )
-    except Exception:
+    except Exception:  # check_source has already named what is wrong with this file
+        logger.debug("health_review: early parse failed", exc_info=True)
         metadata["review"] = Review()
 
 
-def article_context(generator, metadata: dict) -> None:
+def article_context(generator: Any, metadata: dict) -> None:
     """Parse an article's health metadata into ``metadata['review']``."""
     _parse_early(generator, metadata, is_article=True)
 
 
-def page_context(generator, metadata: dict) -> None:
+def page_context(generator: Any, metadata: dict) -> None:
     """Parse a page's health metadata (only pages that declare some)."""
     _parse_early(generator, metadata, is_article=False)
 
 
-def display_path(source_path: str, content_root: str | None = None) -> str:
-    """Return the path as content_guard shows it: relative to the content folder's parent."""
-    path = Path(source_path)
-    for base in (Path(content_root).parent if content_root else None, Path.cwd()):
-        if base is not None and path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
-    return path.as_posix()
-
-
-def _finish(
-    content, settings: dict, config: dict, *, is_article: bool, guard: bool
-) -> list[Problem]:
-    """Attach the final review to one content object and return its problems."""
-    source = Path(content.source_path)
-    display = display_path(content.source_path, settings.get("PATH"))
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    lines = header_lines(text)
-    metadata = content.metadata
-    problems: list[Problem] = []
-    body = content.content or ""
-    review = None
-    if "review" in metadata:
-        review = parse_review(
-            metadata,
-            config,
-            display_path=display,
-            lines=lines,
-            timezone=settings.get("TIMEZONE"),
-            generic_checks=not guard,
-        )
-        today = today_from(config, settings.get("TIMEZONE"))
-        review.status, review.days_left = (
-            review_status(review.next_review, today, config["HEALTH_REVIEW_WARN_DAYS"])
-            if review.is_health_advice
-            else (review.status, None)
-        )
-        review.jsonld = _jsonld(content, review, settings, config, is_article=is_article)
-        review.first_card = first_card(body)
-        problems += review.problems
-        problems += check_review_dates(
-            review, today, config["HEALTH_REVIEW_WARN_DAYS"], display, lines
-        )
-        content.review = metadata["review"] = review
-        STATE["reviews"].append((display, content, review))
-    if is_article:
-        raw_summary = " ".join(t for _, t in lines.get("summary", [])) if lines else None
-        summary = raw_summary if lines else metadata.get("summary")
-        problems += check_summary(
-            summary,
-            config["HEALTH_REVIEW_SUMMARY_MAX"],
-            display,
-            (lines.get("summary") or [(None, "")])[0][0],
-        )
-    problems += check_images(
-        body,
-        display,
-        image=metadata.get("image"),
-        image_alt=metadata.get("image_alt"),
-        source_text=text,
-        lines=lines,
-    )
-    if text:
-        problems += check_care_cards(text, display)
-    if review is not None and review.is_health_advice and config["HEALTH_REVIEW_READABILITY"]:
-        problems += check_readability(
-            body,
-            display,
-            flesch_min=config["HEALTH_REVIEW_FLESCH_MIN"],
-            sentence_max=config["HEALTH_REVIEW_SENTENCE_MAX"],
-        )
-    if config["HEALTH_REVIEW_CHECK_LINKS"]:
-        STATE["pages"].append((display, content.url, body, text))
-    return problems
-
-
-def _publisher(settings: dict, config: dict) -> dict:
+def _publisher(settings: Mapping[str, Any], config: dict) -> dict:
     return organization(
         config["HEALTH_REVIEW_PUBLISHER_NAME"],
         settings.get("SITEURL", ""),
@@ -223,11 +186,11 @@ def _publisher(settings: dict, config: dict) -> dict:
     )
 
 
-def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article: bool):
+def _jsonld(content: Any, review: Review, settings: Mapping[str, Any], config: dict) -> LazyJsonLd:
     siteurl = settings.get("SITEURL", "")
     url = absolute_url(siteurl, content.url)
     crumbs = [("Home", absolute_url(siteurl, ""))]
-    category = getattr(content, "category", None) if is_article else None
+    category = getattr(content, "category", None) if contents.is_article(content) else None
     if category is not None:
         crumbs.append((str(category), absolute_url(siteurl, category.url)))
     crumbs.append((plain_text(content.title), url))
@@ -255,47 +218,80 @@ def _jsonld(content, review: Review, settings: dict, config: dict, *, is_article
     )
 
 
-def log_problem(problem: Problem, config: dict) -> None:
-    """Log one problem: errors as ERROR, warnings as WARNING, advisory fields at their level."""
-    level = logging.ERROR if problem.severity == "error" else logging.WARNING
-    if problem.severity != "error" and problem.field in config["HEALTH_REVIEW_ADVISORY_FIELDS"]:
-        level = config["HEALTH_REVIEW_ADVISORY_LOG_LEVEL"]
-    logger.log(level, "health_review: %s", problem.message(), extra={"problem": problem})
+def _finish(content: Any, settings: Mapping[str, Any], state: ReviewRun) -> list[Problem]:
+    """Attach the final review to one content object and return its rendered-page problems."""
+    config = state.config
+    metadata = content.metadata
+    display = contents.source_display(content, settings)
+    body = content.content or ""
+    found: list[Problem] = []
+    review = metadata.get("review")
+    if isinstance(review, Review):
+        review.status, review.days_left = (
+            review_status(review.next_review, state.today, config["HEALTH_REVIEW_WARN_DAYS"])
+            if review.is_health_advice
+            else (review.status, None)
+        )
+        review.jsonld = _jsonld(content, review, settings, config)
+        review.first_card = first_card(body)
+        content.review = review
+        if review.is_health_advice and config["HEALTH_REVIEW_READABILITY"]:
+            review.readability = readability_of(body)
+            found += check_readability(
+                body,
+                display,
+                flesch_min=config["HEALTH_REVIEW_FLESCH_MIN"],
+                sentence_max=config["HEALTH_REVIEW_SENTENCE_MAX"],
+            )
+    if config["HEALTH_REVIEW_CHECK_LINKS"]:
+        try:
+            text = Path(content.source_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        state.pages.append((display, content.url, body, text))
+    return found
 
 
-def all_generators_finalized(generators) -> None:
-    """Finish every review, expose JSON-LD and log content problems."""
+def _advisory(problem: Problem, config: dict) -> Problem:
+    """Return advisory fields' warnings as advice (shown on the desk, never blocking).
+
+    Also names health_review as the problem's source.
+    """
+    if not problem.source:
+        problem = replace(problem, source="health_review")
+    if (
+        problem.severity is Severity.WARNING
+        and problem.field in config["HEALTH_REVIEW_ADVISORY_FIELDS"]
+    ):
+        return replace(problem, severity=Severity.INFO)
+    return problem
+
+
+def all_generators_finalized(generators: list[Any]) -> None:
+    """Finish every published page's review, expose JSON-LD and check readability."""
     if not generators:
         return
     settings = generators[0].settings
-    config = _config(settings)
-    # Autoreload calls Pelican.run() again without a new `initialized`: start afresh.
-    STATE.update(problems=[], reviews=[], pages=[])
-    guard = _content_guard_active(settings)
+    state = RUN.get(settings)
+    config = state.config
     found: list[Problem] = []
-    for generator in generators:
-        groups = [
-            (getattr(generator, name, []), name not in {"pages", "hidden_pages"})
-            for name in ("articles", "translations", "hidden_articles", "pages", "hidden_pages")
-        ]
-        if not hasattr(generator, "articles") and not hasattr(generator, "pages"):
-            continue
-        for items, is_article in groups:
-            for content in items:
-                try:
-                    found += _finish(content, settings, config, is_article=is_article, guard=guard)
-                except Exception as error:
-                    found.append(
-                        Problem(
-                            display_path(content.source_path, settings.get("PATH")),
-                            "-",
-                            f"health_review could not check this file ({error})",
-                            "report this to the developers with the file attached",
-                            "error",
-                        )
-                    )
-    context = generators[0].context
-    context["HEALTH_REVIEW_SITE_JSONLD"] = script_json(
+    reviewed = 0
+    for content in contents.published(generators) + contents.scheduled(generators):
+        try:
+            found += _finish(content, settings, state)
+        except Exception as error:  # one page's bug never hides the others' results
+            logger.debug("health_review: %s", content.source_path, exc_info=True)
+            found.append(
+                Problem(
+                    contents.source_display(content, settings), "file",
+                    "health_review could not check this file "
+                    f"({error.__class__.__name__}: {error})",
+                    "report this to the developers with the file attached", source="health_review",
+                )
+            )  # fmt: skip
+        review = getattr(content, "review", None)
+        reviewed += bool(review is not None and review.is_health_advice)
+    generators[0].context["HEALTH_REVIEW_SITE_JSONLD"] = script_json(
         site_graph(
             name=settings.get("SITENAME", ""),
             siteurl=settings.get("SITEURL", ""),
@@ -304,13 +300,8 @@ def all_generators_finalized(generators) -> None:
             description=settings.get("SITE_TAGLINE", ""),
         )
     )
-    STATE["problems"] += found
-    for problem in found:
-        log_problem(problem, config)
-    advice = [r for _, _, r in STATE["reviews"] if r.is_health_advice]
-    logger.info(
-        "health_review: %d health article(s) reviewed, %d problem(s)", len(advice), len(found)
-    )
+    problems.report_all(_advisory(p, config) for p in found)
+    logger.info("health_review: %d health article(s) reviewed, %d problem(s)", reviewed, len(found))
 
 
 def output_exists(output_path: str, path: str) -> bool:
@@ -322,15 +313,15 @@ def output_exists(output_path: str, path: str) -> bool:
     return target.is_file() or (target / "index.html").is_file()
 
 
-def finalized(pelican) -> None:
+def finalized(pelican: Any) -> None:
     """Check internal links against the files Pelican wrote; keep readability scores."""
     readability.save(pelican.settings.get("CACHE_PATH"))
-    config = _config(pelican.settings)
-    if not config["HEALTH_REVIEW_CHECK_LINKS"]:
+    state = RUN.peek()
+    RUN.drop()
+    if state is None or not state.config["HEALTH_REVIEW_CHECK_LINKS"]:
         return
-    found: list[Problem] = []
-    for display, url, body, text in STATE["pages"]:
-        found += check_links(
+    for display, url, body, text in state.pages:
+        found = check_links(
             body,
             display,
             page_url=url,
@@ -338,14 +329,14 @@ def finalized(pelican) -> None:
             exists=lambda path: output_exists(pelican.output_path, path),
             source_text=text,
         )
-    STATE["problems"] += found
-    STATE["pages"] = []
-    for problem in found:
-        log_problem(problem, config)
+        problems.report_all(_advisory(p, state.config) for p in found)
 
 
 def register() -> None:
-    """Connect health_review to Pelican's signals."""
+    """Connect health_review to Pelican's and the kernel's signals."""
+    runs.watch()
+    metadata_keys.connect(declare_keys)
+    check_source.connect(check_file)
     signals.initialized.connect(initialized)
     signals.article_generator_context.connect(article_context)
     signals.page_generator_context.connect(page_context)

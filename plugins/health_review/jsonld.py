@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
+from kernel import urls
 from markupsafe import Markup
 
 from .metadata import Review
@@ -61,12 +62,8 @@ class LazyJsonLd:
 
 
 def absolute_url(siteurl: str, path: str | None) -> str:
-    """Join SITEURL and a site-relative path (absolute URLs pass through)."""
-    if not path:
-        return siteurl.rstrip("/") + "/"
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
+    """Return the absolute URL of a site path (the kernel's one rule)."""
+    return urls.absolute(siteurl, path)
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:

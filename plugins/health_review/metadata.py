@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from kernel.clock import format_date
+from kernel.header import read_header
+from kernel.problems import Problem
+
 from .care_summary import CareCard
 from .config import AUDIENCES, CONTENT_TYPES
-from .dates import STATUS_NOT_APPLICABLE, STATUS_UNREVIEWED, default_next_review, format_date_gb
+from .dates import STATUS_NOT_APPLICABLE, STATUS_UNREVIEWED, default_next_review
 from .dates import to_date as _to_date
-from .problems import Problem
 
 HEALTH_KEYS = ("content_type", "audience", "last_reviewed", "next_review", "reviewed_by", "sources")
 AUDIENCE_ALIASES = {
@@ -29,9 +31,7 @@ AUDIENCE_ALIASES = {
     "professional": "clinician",
     "professionals": "clinician",
 }
-DATE_FIX = "write the date as YYYY-MM-DD, e.g. 2025-03-15"
 SOURCE_FIX = "write one source per line as `Title of source | https://example.org/page`"
-_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_ -]*?)\s*:\s*(?P<value>.*)$")
 
 
 class Source(NamedTuple):
@@ -68,6 +68,7 @@ class Review:
     status: str = STATUS_UNREVIEWED
     days_left: int | None = None
     jsonld: object = ""  # JSON-LD text: a str, or jsonld.LazyJsonLd rendered on first use
+    readability: float | None = None  # Flesch reading ease of the rendered page, when scored
     policy_url: str = "editorial-policy/"
     problems: list[Problem] = field(default_factory=list)
     # The emergency (else urgent) care card the theme summarises on the first screen.
@@ -77,13 +78,15 @@ class Review:
     def is_health_advice(self) -> bool:
         return self.content_type == "advice"
 
+    lang: str = "en-GB"
+
     @property
     def last_reviewed_text(self) -> str:
-        return format_date_gb(self.last_reviewed)
+        return format_date(self.last_reviewed, self.lang)
 
     @property
     def next_review_text(self) -> str:
-        return format_date_gb(self.next_review)
+        return format_date(self.next_review, self.lang)
 
     @property
     def shows_dates(self) -> bool:
@@ -93,20 +96,7 @@ class Review:
 
 def header_lines(text: str) -> dict[str, list[tuple[int, str]]]:
     """Return {lowercased key: [(line number, text), ...]} for a Markdown metadata header."""
-    found: dict[str, list[tuple[int, str]]] = {}
-    current: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            break
-        if line.startswith(("    ", "\t")) and current is not None:
-            found[current].append((number, line.strip()))
-            continue
-        match = _KEY_LINE.match(line)
-        if not match:
-            break
-        current = match["key"].strip().lower()
-        found.setdefault(current, []).append((number, match["value"].strip()))
-    return found
+    return read_header(text).line_map()
 
 
 def _values(value: Any) -> list[str]:
@@ -157,13 +147,12 @@ def resolve_reviewer(value: str, reviewers: Mapping[str, tuple[str, str]]) -> Re
 class _Parser:
     """Parse one page's metadata field by field, recording problems with lines."""
 
-    def __init__(self, metadata, config, display_path, lines, timezone, generic_checks):  # noqa: PLR0917
+    def __init__(self, metadata, config, display_path, lines, timezone):
         self.metadata = metadata
         self.config = config
         self.display_path = display_path
         self.lines = lines or {}
         self.timezone = timezone
-        self.generic = generic_checks
         self.review = Review(policy_url=config["HEALTH_REVIEW_POLICY_URL"])
         self.aliased: set[str] = set()
         self.bad_dates: set[str] = set()
@@ -177,21 +166,19 @@ class _Parser:
 
     def add(self, key: str, problem: str, fix: str, severity: str = "error", index=None):
         self.review.problems.append(
-            Problem(self.display_path, key, problem, fix, severity, line=self.line_of(key, index))
-        )
+            Problem(
+                self.display_path, key, problem, fix, severity,
+                line=self.line_of(key, index), source="health_review",
+            )
+        )  # fmt: skip
 
     def hyphenated(self) -> None:
-        # Pelican keeps `last-reviewed` as a separate, unknown key: our field stays empty.
+        # Pelican keeps `last-reviewed` as a separate key (content_guard names the mistake):
+        # our field stays empty, so do not also say it is missing.
         for key in self.metadata:
             canonical = key.lower().replace("-", "_").replace(" ", "_")
             if key != canonical and canonical in HEALTH_KEYS and canonical not in self.metadata:
                 self.aliased.add(canonical)
-                if self.generic:
-                    self.add(
-                        key,
-                        f"metadata key `{key}` uses a hyphen, so it is ignored",
-                        f"write it with underscores: `{canonical}:`",
-                    )
 
     def kind(self, default_type: str) -> None:
         review, metadata = self.review, self.metadata
@@ -227,9 +214,7 @@ class _Parser:
             try:
                 setattr(review, key, _to_date(raw, self.timezone))
             except ValueError:
-                self.bad_dates.add(key)
-                if self.generic:
-                    self.add(key, f"`{raw}` is not a date", DATE_FIX)
+                self.bad_dates.add(key)  # content_guard says why, with the ISO form meant
         review.next_review_given = review.next_review is not None
         if not review.is_health_advice:
             return
@@ -316,15 +301,16 @@ def parse_review(
     display_path: str,
     lines: Mapping[str, list[tuple[int, str]]] | None = None,
     timezone: str | None = None,
-    generic_checks: bool = True,
     default_content_type: str | None = None,
+    lang: str = "en-GB",
 ) -> Review:
     """Return a Review for one page's metadata; problems are in ``review.problems``.
 
-    ``generic_checks`` covers what content_guard also reports (hyphenated keys,
-    unparseable dates); switch it off when content_guard runs, to say it once.
+    Hyphenated keys and dates that are not ISO 8601 are content_guard's to report (once);
+    here they only leave the field empty.
     """
-    parser = _Parser(metadata, config, display_path, lines, timezone, generic_checks)
+    parser = _Parser(metadata, config, display_path, lines, timezone)
+    parser.review.lang = lang
     parser.hyphenated()
     parser.kind(default_content_type or config["HEALTH_REVIEW_DEFAULT_CONTENT_TYPE"])
     parser.dates()

@@ -27,13 +27,17 @@ when the page's own URL cannot be written into server configuration).
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-# The content Problem type for now (until the kernel's problems module is on main).
-from content_guard.problems import Problem, log_problem
+from kernel import contents, problems, runs
+from kernel.contracts import Links
+from kernel.problems import Problem, Severity
+from kernel.settings import SettingsError
+from kernel.signals import MetadataKey, metadata_keys
 from pelican import signals
-from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .redirects import (
     AliasError,
@@ -90,25 +94,19 @@ DEFAULTS: dict[str, object] = {
     ],
 }
 
-# Per-run state: filled in all_generators_finalized, consumed and reset in finalized.
-_redirects: list[Redirect] = []
-
-
-class SettingsError(ValueError):
-    """A LINK_KEEPER_* setting has a bad value."""
-
-
-def get_settings(settings: dict) -> dict:
+def get_settings(settings: Mapping[str, Any]) -> dict:
     """Return a new dict of validated LINK_KEEPER_* settings with defaults filled in."""
     result = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     for key in ("LINK_KEEPER_NETLIFY_FILE", "LINK_KEEPER_NGINX_MAP_FILE"):
         if not isinstance(result[key], str) or "/" in result[key]:
-            raise SettingsError(f"{key} must be a file name or '', got {result[key]!r}")
+            raise SettingsError(key, result[key], "must be a file name or ''")
     if not isinstance(result["LINK_KEEPER_MANIFEST_FILE"], str):
-        raise SettingsError(f"LINK_KEEPER_MANIFEST_FILE must be a string, got {result!r}")
+        raise SettingsError(
+            "LINK_KEEPER_MANIFEST_FILE", result["LINK_KEEPER_MANIFEST_FILE"], "must be a string"
+        )
     if result["LINK_KEEPER_STATUS"] not in {301, 302, 307, 308}:
         raise SettingsError(
-            f"LINK_KEEPER_STATUS must be 301, 302, 307 or 308, got {result['LINK_KEEPER_STATUS']!r}"
+            "LINK_KEEPER_STATUS", result["LINK_KEEPER_STATUS"], "must be 301, 302, 307 or 308"
         )
     for key in (
         "LINK_KEEPER_MANIFEST_INCLUDE",
@@ -117,45 +115,50 @@ def get_settings(settings: dict) -> dict:
     ):
         value = result[key]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(f"{key} must be a list of glob patterns, got {value!r}")
+            raise SettingsError(key, value, "must be a list of glob patterns")
         result[key] = list(value)
     if (
         not isinstance(result["LINK_KEEPER_METADATA_KEY"], str)
         or not (result["LINK_KEEPER_METADATA_KEY"])
     ):
-        raise SettingsError("LINK_KEEPER_METADATA_KEY must be a non-empty string")
+        raise SettingsError(
+            "LINK_KEEPER_METADATA_KEY",
+            result["LINK_KEEPER_METADATA_KEY"],
+            "must be a non-empty string",
+        )
     return result
 
 
-def _content_objects(generators: list) -> list:
-    objects: list = []
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            objects += generator.articles + generator.translations
-            objects += generator.hidden_articles + generator.hidden_translations
-        elif isinstance(generator, PagesGenerator):
-            objects += generator.pages + generator.translations
-            objects += generator.hidden_pages + generator.hidden_translations
-    return objects
+@dataclass
+class LinksRun:
+    """One build's settings and redirects."""
+
+    config: dict
+    redirects: list[Redirect] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> LinksRun:
+        return cls(get_settings(settings))
 
 
-def _display(source_path: str) -> str:
-    """Name a source file as writers know it (relative to the working folder when inside it)."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else Path(relative).as_posix()
+RUN = runs.RunSlot(LinksRun.start)
 
 
-def _report(obj, field: str, problem: str, fix: str) -> None:
-    log_problem(
-        log,
+def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
+    """Declare the metadata key link_keeper reads (kernel ``metadata_keys``)."""
+    key = get_settings(settings)["LINK_KEEPER_METADATA_KEY"]
+    return (MetadataKey(key, "link_keeper", "old URLs of this page, one per line", "lines"),)
+
+
+def _report(
+    obj: Any, field_name: str, problem: str, fix: str, severity: Severity = Severity.ERROR
+) -> None:
+    problems.report(
         Problem(
-            file=_display(str(getattr(obj, "source_path", "?"))),
-            field=field,
-            problem=f"link_keeper: {problem}",
-            fix=fix,
-            severity="error",
-        ),
-    )
+            contents.source_display(obj), field_name, problem, fix,
+            severity=severity, source="link_keeper",
+        )
+    )  # fmt: skip
 
 
 def reserved_paths(settings: dict, config: dict) -> list[str]:
@@ -181,17 +184,17 @@ def reserved_paths(settings: dict, config: dict) -> list[str]:
 
 
 def collect_aliases(generators: list) -> None:
-    """Attach ``obj.link_keeper`` to every published content object and record redirects."""
-    _redirects.clear()
+    """Attach ``obj.links`` to every published content object and record redirects."""
     if not generators:
         return
     settings = generators[0].settings
-    config = get_settings(settings)
+    state = RUN.get(settings)
+    config = state.config
     siteurl = settings.get("SITEURL", "")
     key = config["LINK_KEEPER_METADATA_KEY"]
     reserved = reserved_paths(settings, config)
     seen: dict[str, Redirect] = {}
-    for obj in _content_objects(generators):
+    for obj in contents.published(generators):
         target = url_path(obj.url)
         aliases: list[str] = []
         raw_aliases = split_aliases(obj.metadata.get(key))
@@ -212,7 +215,10 @@ def collect_aliases(generators: list) -> None:
                 _report(obj, key, f"bad alias: {exc}", "write the old URL's path, e.g. /old/page/")
                 continue
             if source == target:
-                _report(obj, key, f"alias {shown(raw)} is the page's own URL", "remove it")
+                _report(
+                    obj, key, f"alias {shown(raw)} is the page's own URL", "remove it",
+                    Severity.WARNING,
+                )  # fmt: skip
                 continue
             hidden = shadowed(source, reserved)
             if hidden:
@@ -228,47 +234,43 @@ def collect_aliases(generators: list) -> None:
                     obj,
                     key,
                     f"alias {shown(source)} is claimed by both {seen[source].origin} and "
-                    f"{_display(obj.source_path)}",
+                    f"{contents.source_display(obj)}",
                     "keep the alias on the one article that now holds that content",
                 )
                 continue
-            redirect = Redirect(source, target, obj.title, _display(obj.source_path))
+            redirect = Redirect(source, target, obj.title, contents.source_display(obj))
             seen[source] = redirect
             aliases.append(source)
             log.debug("link_keeper: %s -> %s", source, target)
-        obj.link_keeper = {"aliases": aliases, "url": target}
-    _redirects.extend(seen.values())
+        obj.links = Links(url=target, aliases=tuple(aliases))
+    state.redirects = list(seen.values())
 
 
 def write_outputs(pelican) -> None:
-    """Write redirect pages, redirect files and the URL manifest; reset per-run state."""
-    try:
-        _write_outputs(pelican.settings)
-    finally:
-        _redirects.clear()
+    """Write redirect pages, redirect files and the URL manifest."""
+    state = RUN.peek()
+    RUN.drop()
+    if state is not None:
+        _write_outputs(pelican.settings, state)
 
 
-def _write_outputs(settings: dict) -> None:
-    config = get_settings(settings)
+def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
+    config = state.config
     output = Path(settings["OUTPUT_PATH"])
     siteurl = settings.get("SITEURL", "")
     lang = settings.get("DEFAULT_LANG", "en")
     redirects: list[Redirect] = []
-    for redirect in _redirects:
+    for redirect in state.redirects:
         path = output / redirect.save_as
         if path.exists():
-            log_problem(
-                log,
+            problems.report(
                 Problem(
-                    file=redirect.origin,
-                    field=config["LINK_KEEPER_METADATA_KEY"],
-                    problem=(
-                        f"link_keeper: alias {redirect.source} collides with an existing page "
-                        f"({redirect.save_as})"
-                    ),
-                    fix="remove the alias: the real page is never replaced by a redirect",
-                    severity="error",
-                ),
+                    redirect.origin,
+                    config["LINK_KEEPER_METADATA_KEY"],
+                    f"alias {redirect.source} collides with an existing page ({redirect.save_as})",
+                    "remove the alias: the real page is never replaced by a redirect",
+                    source="link_keeper",
+                )
             )
             continue
         redirects.append(redirect)
@@ -298,6 +300,8 @@ def _write_outputs(settings: dict) -> None:
 
 
 def register() -> None:
-    """Connect link_keeper's receivers to Pelican's signals."""
+    """Connect link_keeper's receivers to Pelican's and the kernel's signals."""
+    runs.watch()
+    metadata_keys.connect(declare_keys)
     signals.all_generators_finalized.connect(collect_aliases)
     signals.finalized.connect(write_outputs)

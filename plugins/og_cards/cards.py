@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from kernel import clock, contents
 
 from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
@@ -14,21 +15,7 @@ from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
 logger = logging.getLogger(__name__)
 
-# English month names whatever the build locale: the card text is English.
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+CONTENT_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".rst", ".html")
 IMAGE_PREFIXES = ("{static}", "{attach}", "{filename}", "|static|", "|attach|", "|filename|")
 
 
@@ -47,39 +34,32 @@ def parse_focus(value: Any, source: str) -> tuple[float, float]:
     except ValueError:
         x = y = -1.0
     if not (0 <= x <= 1 and 0 <= y <= 1):
-        if source:  # an empty source means "quiet" (a speculative early pass)
-            logger.warning("og_cards: %s: og_image_focus %r is not 'x,y' in 0-1", source, value)
-        return (0.5, 0.5)
+        return (0.5, 0.5)  # og_cards.check_file names the mistake
     return (x, y)
 
 
-def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> str | None:
-    """Return the absolute path of a content image named in metadata, warning if it is missing."""
+def image_path(content_root: str, value: Any) -> Path | None:
+    """Return the file a metadata image names, inside the content folder, or None.
+
+    ``{static}``/``{attach}`` prefixes and a leading ``/`` mean the content folder; a path
+    that leaves it (``../../x.png``, a link pointing outside) is never read.
+    """
     if not value:
         return None
     rel = str(value).strip()
     for prefix in IMAGE_PREFIXES:
         rel = rel.removeprefix(prefix)
-    rel = rel.lstrip("/")
-    path = Path(opts["PATH"]) / rel
-    if not path.is_file():
-        if not source:
-            return None
-        logger.warning(
-            "og_cards: %s: %s file %s not found; using a generated card", source, key, rel
-        )
+    root = Path(content_root).resolve()
+    path = (root / rel.lstrip("/")).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
         return None
-    return str(path)
+    return path
 
 
-@lru_cache(maxsize=4096)
-def _parse_date(value: str) -> dt.date | None:
-    from pelican.utils import get_date
-
-    try:
-        return get_date(value)
-    except ValueError:
-        return None
+def resolve_image(opts: dict[str, Any], value: Any, source: str, key: str) -> str | None:
+    """Return the absolute path of a content image named in metadata (None: use a card)."""
+    path = image_path(opts["PATH"], value)
+    return str(path) if path else None
 
 
 def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
@@ -88,13 +68,14 @@ def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
     if review is not None:
         date = getattr(review, "last_reviewed", None)
     else:
-        date = content.metadata.get("last_reviewed")
-        if isinstance(date, str):
-            date = _parse_date(date)
+        try:
+            date = clock.parse_date(content.metadata.get("last_reviewed") or "")
+        except clock.DateError:
+            date = None  # content_guard names the date that is not ISO 8601
     if not isinstance(date, dt.date):
         return ""
-    text = f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-    return opts["OG_CARDS_REVIEWED_TEXT"].format(date=text)
+    lang = getattr(content, "lang", None) or opts["default_lang"]
+    return opts["OG_CARDS_REVIEWED_TEXT"].format(date=clock.format_date(date, lang))
 
 
 def plan_card(
@@ -108,6 +89,7 @@ def plan_card(
     layout: str | None = None,
     image: dict[str, Any] | None = None,
     alt: str = "",
+    private: bool = False,
 ) -> dict[str, Any]:
     """Queue the card described and return its public data (url, size, type, alt, file)."""
     layout = layout or "text"
@@ -118,9 +100,11 @@ def plan_card(
     else:
         spec = build_spec(opts, layout, texts, accent, image)
         digest = spec_hash(spec)
-    glyphs.report_missing_glyphs(source, spec["layout"], spec["texts"], spec["fonts"])
+    if source.endswith(CONTENT_SUFFIXES):  # a writer's file (listings' titles come from them)
+        display = contents.display_path(Path(opts["PATH"]) / source, {"PATH": opts["PATH"]})
+        glyphs.report_missing_glyphs(display, spec["layout"], spec["texts"], spec["fonts"])
     name = card_name(stem, digest, spec["format"])
-    jobs.add(digest, name, source, spec)
+    jobs.add(digest, name, source, spec, private=private)
     file = f"{opts['OG_CARDS_OUTPUT_DIR']}/{name}"
     default_alt = ". ".join(t for t in (texts.get("title"), texts.get("site_name")) if t)
     return {
@@ -155,8 +139,6 @@ def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: boo
     own = resolve_image(opts, md.get("og_image"), "" if quiet else source, "og_image")
     if own:
         alt = meta.plain(md.get("og_image_alt") or md.get("image_alt"))
-        if not alt and not quiet:
-            logger.warning("og_cards: %s: og_image has no og_image_alt; using the title", source)
         return {**card, "layout": "image", "image": {"path": own, "focus": focus}, "alt": alt}
     layout, photo = opts["OG_CARDS_LAYOUT"], None
     if layout == "auto":
@@ -175,7 +157,9 @@ def prefetch_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type
     jobs.prefetch(digest, spec)
 
 
-def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str) -> dict:
+def plan_content(
+    opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: str, *, private: bool = False
+) -> meta.LinkPreview:
     """Return the `.og` data of an article (og_type 'article') or a page ('website')."""
     card = content_card(opts, content, og_type)
     title = card["texts"]["title"]
@@ -185,7 +169,7 @@ def plan_content(opts: dict[str, Any], jobs: CardJobs, content: Any, og_type: st
         or opts["default_description"]
     )
     category = getattr(content, "category", None) if og_type == "article" else None
-    image = plan_card(opts, jobs, **card)
+    image = plan_card(opts, jobs, **card, private=private)
     authors = getattr(content, "authors", None) or []
     return meta.og_data(
         opts,
@@ -213,7 +197,7 @@ def plan_listing(
     description: str,
     url: str | None,
     category_slug: str | None = None,
-) -> dict[str, Any]:
+) -> meta.LinkPreview:
     """Return the `.og` data of a listing page (index, category, tag, author, archives...)."""
     texts = {"title": title, "section": section, "site_name": opts["site_name"], "reviewed": ""}
     accent = accent_for(opts, category_slug)

@@ -2,37 +2,20 @@
 
 A title in a script the card fonts do not cover would otherwise be drawn with letters missing
 (or as an empty title area). Each affected text field gives one warning naming the source file,
-the field and the characters, logged with ``extra={"problem": ...}`` so the strict build's
+the field and the characters, reported into the kernel's problem store, so the strict build's
 table and the editor's desk show it.
 """
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from kernel import problems
+from kernel.problems import Problem, Severity
+
 from og_cards import textfit
-
-logger = logging.getLogger("og_cards")
-
-
-@dataclass(frozen=True)
-class CardProblem:
-    """One content problem, with the fields every problem table reads."""
-
-    file: str
-    field: str
-    problem: str
-    fix: str
-    severity: str = "warning"
-    line: int | None = None
-
-    def message(self) -> str:
-        """Return the one-line log message."""
-        return f"{self.file}: {self.field}: {self.problem}. Fix: {self.fix}"
 
 
 def describe(chars: str, limit: int = 8) -> str:
@@ -46,7 +29,7 @@ def describe(chars: str, limit: int = 8) -> str:
 
 def missing_glyphs(
     source: str, layout: Mapping[str, Any], texts: Mapping[str, str], fonts: Mapping[str, Any]
-) -> list[CardProblem]:
+) -> list[Problem]:
     """Return one problem per text element of the layout whose text has uncovered characters."""
     problems = []
     for element in layout.get("elements", []):
@@ -58,9 +41,11 @@ def missing_glyphs(
         chars = textfit.uncovered(text, stack) if text and stack else ""
         if chars:
             problems.append(
-                CardProblem(
+                Problem(
                     file=source,
                     field=field,
+                    severity=Severity.WARNING,
+                    source="og_cards",
                     problem=f"no card font has {describe(chars)}; the card leaves them out",
                     fix="write these characters in a supported script, or add a font that "
                     "has them to OG_CARDS_FONTS (see plugins/og_cards/README.md, Fonts)",
@@ -72,6 +57,5 @@ def missing_glyphs(
 def report_missing_glyphs(
     source: str, layout: Mapping[str, Any], texts: Mapping[str, str], fonts: Mapping[str, Any]
 ) -> None:
-    """Log a warning (with the problem attached) for every field with characters no font has."""
-    for problem in missing_glyphs(source, layout, texts, fonts):
-        logger.warning("og_cards: %s", problem.message(), extra={"problem": problem})
+    """Report a warning for every field with characters no font has (``source``: display path)."""
+    problems.report_all(missing_glyphs(source, layout, texts, fonts))

@@ -32,6 +32,7 @@ class Job:
     spec: dict[str, Any]
     future: Future | None = None
     result: dict[str, Any] | None = None
+    private: bool = False  # a card for content that is not published yet (scheduled, draft)
 
 
 @dataclass
@@ -43,6 +44,13 @@ class Stats:
     failed: int = 0
     wasted: int = 0  # prefetched renders no page wanted in the end (their spec changed)
     names: list[str] = field(default_factory=list)
+    # (content source, what went wrong): the plugin reports these as problems
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the counts (the build's og_cards report)."""
+        return {"rendered": self.rendered, "cached": self.cached, "failed": self.failed,
+                "wasted": self.wasted, "placed": len(self.names)}  # fmt: skip
 
 
 class CardJobs:
@@ -80,9 +88,13 @@ class CardJobs:
         """Return True if an earlier build rendered this exact spec (a stat, no image decode)."""
         return digest in self.manifest and self.cached_path(digest, fmt).is_file()
 
-    def add(self, digest: str, name: str, source: str, spec: dict[str, Any]) -> None:
-        """Want a card in the output; start rendering it now if it is not cached."""
-        job = Job(digest, name, source, spec)
+    def add(
+        self, digest: str, name: str, source: str, spec: dict[str, Any], *, private: bool = False
+    ) -> None:
+        """Want a card in the output (or the private folder); start rendering it if not cached."""
+        job = Job(digest, name, source, spec, private=private)
+        if name in self.jobs and not self.jobs[name].private:
+            job.private = False  # the same card is also wanted by a published page
         self.jobs[name] = job
         self._submit(job)
 
@@ -142,8 +154,11 @@ class CardJobs:
             if progress:
                 progress.stop()
 
-    def finish(self, output_dir: Path, progress_min: int = 20) -> Stats:
-        """Wait for renders, link every card into `output_dir`, save the manifest, return stats."""
+    def finish(
+        self, output_dir: Path, progress_min: int = 20, private_dir: Path | None = None
+    ) -> Stats:
+        """Wait for renders, link every card into `output_dir` (unpublished content's cards into
+        `private_dir`, never the site), save the manifest, return stats."""
         stats = Stats()
         self._wait(progress_min)
         self.shutdown()
@@ -151,8 +166,12 @@ class CardJobs:
             result = job.result or {}
             if "error" in result:
                 stats.failed += 1
-                source = job.source or "(prefetched card)"
-                logger.warning("og_cards: %s: card not rendered: %s", source, result["error"])
+                if job.source:
+                    stats.failures.append(
+                        (job.source, f"the card was not drawn: {result['error']}")
+                    )
+                else:
+                    logger.debug("og_cards: a prefetched card failed: %s", result["error"])
                 continue
             if job.name:
                 stats.rendered += 1
@@ -173,11 +192,15 @@ class CardJobs:
             if job.digest not in self.pending:
                 stats.cached += 1
             if entry.get("warning"):
-                logger.warning(
-                    "og_cards: %s: card fell back to the text layout: %s",
-                    job.source,
-                    entry["warning"],
+                stats.failures.append(
+                    (job.source, f"the card fell back to the text layout: {entry['warning']}")
                 )
+            if job.private:
+                if private_dir is None:
+                    continue
+                private_dir.mkdir(parents=True, exist_ok=True)
+                place(self.cached_path(job.digest, job.spec["format"]), private_dir / name)
+                continue
             place(self.cached_path(job.digest, job.spec["format"]), output_dir / name)
             stats.names.append(name)
         self._save_manifest()

@@ -2,50 +2,36 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
-from markupsafe import Markup
+from kernel import urls
+from kernel.contracts import Card, LinkPreview
+from kernel.text import html_to_text
+from kernel.text import plain as _plain
+from kernel.text import shorten as _shorten
 
 ELLIPSIS = "…"
 TWITTER_ALT_LIMIT = 420
 
 
 def plain(text: Any) -> str:
-    """Return a plain-text field (a title) with entities decoded and whitespace collapsed.
-
-    Titles are text, not HTML: `Why <script> tags matter` stays as written; templates escape it.
-    """
-    if text is None:
-        return ""
-    return " ".join(html.unescape(str(text)).split())
+    """Return a plain-text field (a title): the kernel's rule."""
+    return _plain(text)
 
 
 def strip_markup(value: Any) -> str:
-    """Return an HTML field (a summary) as text: tags removed, entities decoded."""
-    if value is None:
-        return ""
-    # Markup is only used to strip tags here; the text is escaped again by the template.
-    return " ".join(Markup(str(value)).striptags().split())  # noqa: S704
+    """Return an HTML field (a summary) as text: the kernel's one HTML-to-text rule."""
+    return html_to_text(value)
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cut text at a word boundary with an ellipsis so that it is at most `limit` characters."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-–—") + ELLIPSIS
+    """Cut text at a word boundary with an ellipsis (the kernel's rule)."""
+    return _shorten(text, limit)
 
 
 def absolute(siteurl: str, url: str) -> str:
-    """Return SITEURL joined with a site-relative URL (already absolute URLs are kept)."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", url):
-        return url
-    return f"{siteurl.rstrip('/')}/{url.lstrip('/')}"
+    """Return the absolute URL of a site URL (the kernel's one rule)."""
+    return urls.absolute(siteurl, url)
 
 
 def locale_for(opts: dict[str, Any], lang: str | None) -> str:
@@ -78,30 +64,31 @@ def og_data(
     tags: list[str] | None = None,
     authors: list[str] | None = None,
     locale: str | None = None,
-) -> dict[str, Any]:
+) -> LinkPreview:
     """Return the data partials/og_meta.html renders as og:, twitter: and article: tags."""
     alt = image.get("alt") or title
-    return {
-        "type": og_type,
-        "title": title,
-        "description": shorten(description, opts["OG_CARDS_DESCRIPTION_LENGTH"]),
-        "url": url,
-        "site_name": opts["site_name"],
-        "locale": locale or opts["OG_CARDS_LOCALE"],
-        "image": image["url"],
-        "image_width": image["width"],
-        "image_height": image["height"],
-        "image_type": image["type"],
-        "image_alt": alt,
-        "twitter_card": "summary_large_image",
-        "twitter_image_alt": shorten(alt, TWITTER_ALT_LIMIT),
-        "twitter_site": opts["OG_CARDS_TWITTER_SITE"] or None,
-        "fediverse_creator": opts["OG_CARDS_FEDIVERSE_CREATOR"] or None,
-        "theme_color": opts["theme_colour"],
-        "published_time": iso(published),
-        "modified_time": iso(modified or published),
-        "section": section,
-        "tags": list(tags or []),
-        "authors": list(authors or []),
-        "card": image.get("card"),
-    }
+    card = image.get("card")
+    return LinkPreview(
+        type=og_type,
+        title=title,
+        description=shorten(description, opts["OG_CARDS_DESCRIPTION_LENGTH"]),
+        url=url,
+        site_name=opts["site_name"],
+        locale=locale or opts["OG_CARDS_LOCALE"],
+        image=image["url"],
+        image_width=image["width"],
+        image_height=image["height"],
+        image_type=image["type"],
+        image_alt=alt,
+        twitter_card="summary_large_image",
+        twitter_image_alt=shorten(alt, TWITTER_ALT_LIMIT),
+        twitter_site=opts["OG_CARDS_TWITTER_SITE"] or None,
+        fediverse_creator=opts["OG_CARDS_FEDIVERSE_CREATOR"] or None,
+        theme_color=opts["theme_colour"],
+        published_time=iso(published),
+        modified_time=iso(modified or published),
+        section=section,
+        tags=tuple(tags or ()),
+        authors=tuple(authors or ()),
+        card=Card(**card) if isinstance(card, dict) else card,
+    )

@@ -25,18 +25,25 @@ Settings (all optional; see README.md for details):
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kernel import contents, problems, runs
+from kernel.problems import Problem, Severity
+from kernel.settings import SettingsError
+from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.generators import ArticlesGenerator
 
 from og_cards import cards, textfit
-from og_cards.jobs import CardJobs, Stats
+from og_cards.jobs import CardJobs
 from og_cards.layouts import layouts
 from og_cards.spec import reset_run_cache
 
@@ -103,21 +110,18 @@ LISTING_TITLES = {
     "search": "Search",
 }
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations")
-PAGE_LISTS = ("pages", "hidden_pages", "draft_pages", "translations")
-PAGE_LISTS += ("hidden_translations", "draft_translations")
-SOCIAL_KEYS = ("og_title", "og_description", "og_image", "og_image_alt", "og_image_focus")
-
-_state: dict[str, Any] = {}
-LAST_STATS = Stats()
-
-
-class OgCardsSettingsError(ValueError):
-    """A bad OG_CARDS_* setting."""
+KEYS = (
+    MetadataKey("og_title", "og_cards", "title in link previews and on the card"),
+    MetadataKey("og_description", "og_cards", "description in link previews"),
+    MetadataKey("og_image", "og_cards", "an image of your own instead of the card", "path"),
+    MetadataKey("og_image_alt", "og_cards", "what og_image shows"),
+    MetadataKey("og_image_focus", "og_cards", "the point to keep when cropping: `x,y` in 0-1"),
+)
+STATS_FILE = "last-build.json"  # CACHE_PATH/og_cards/: the build's report (bench, tests)
 
 
 def _fail(key: str, value: Any, why: str) -> None:
-    raise OgCardsSettingsError(f"og_cards: {key}={value!r}: {why}")
+    raise SettingsError(key, value, why)
 
 
 def _font_paths(key: str, names: Any) -> list[str]:
@@ -218,14 +222,83 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
+@dataclass
+class CardsRun:
+    """One build's cards: settings, the render jobs and the time spent in Pelican's process."""
+
+    opts: dict[str, Any]
+    cache: Path
+    jobs: CardJobs | None = None
+    spent: float = 0.0
+    listings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> CardsRun:
+        opts = get_settings(settings)
+        run = cls(opts, Path(settings.get("CACHE_PATH", "cache")) / "og_cards")
+        if opts["OG_CARDS_ENABLED"]:
+            reset_run_cache()  # fonts or layouts may have changed since the last autoreload run
+            run.jobs = CardJobs(
+                run.cache,
+                opts["workers"],
+                opts["OG_CARDS_START_METHOD"],
+                opts["OG_CARDS_WORKER_NICE"],
+            )
+        return run
+
+
+RUN = runs.RunSlot(CardsRun.start)
+
+
+def _active(settings: Mapping[str, Any]) -> CardsRun | None:
+    state = RUN.get(settings)
+    return state if state.jobs is not None else None
+
+
+def check_file(source: SourceFile) -> list[Problem]:
+    """Return problems with one file's link-preview metadata (pure: the build and pre-commit)."""
+    header, found = source.header, []
+    root = str(source.settings.get("PATH") or ".")
+    for key in ("og_image", "image"):
+        value = header.first(key)
+        if value and cards.image_path(root, value) is None:
+            found.append(
+                source.problem(
+                    key, f"the image `{value}` is not a file in the content folder",
+                    "put the image in content/images/ and write `images/<name>.png`; paths may "
+                    "not leave the content folder", source="og_cards",
+                )
+            )  # fmt: skip
+    if header.first("og_image") and not (header.first("og_image_alt") or header.first("image_alt")):
+        found.append(
+            source.problem(
+                "og_image_alt", "`og_image` has no `og_image_alt`",
+                "add `og_image_alt:` saying what the image shows", source="og_cards",
+                line=header.line_of("og_image"),
+            )
+        )  # fmt: skip
+    focus = header.first("og_image_focus")
+    if focus is not None and cards.parse_focus(focus, "") == (0.5, 0.5) and focus.strip() not in (
+        "0.5,0.5", "0.5, 0.5", "50%,50%", "50%, 50%",
+    ):  # fmt: skip
+        found.append(
+            source.problem(
+                "og_image_focus", f"`{focus}` is not a point `x,y` with x and y from 0 to 1",
+                "write e.g. `0.5,0.3` (or `50%,30%`) for the part of the photo to keep",
+                severity=Severity.WARNING, source="og_cards",
+            )
+        )  # fmt: skip
+    return found
+
+
+def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
+    """Declare the metadata keys og_cards reads (kernel ``metadata_keys``)."""
+    return KEYS
+
+
 def initialized(pelican: Any) -> None:
-    """Validate the settings (once per Pelican object: autoreload then calls run() again)."""
-    if "jobs" in _state:  # an earlier build in this process failed before `finalized`
-        _state["jobs"].shutdown()
-    _state.clear()
+    """Validate the settings at start-up (a bad one stops the build, naming it)."""
     opts = get_settings(pelican.settings)
-    _state["opts"] = opts
-    _state["cache"] = Path(pelican.settings.get("CACHE_PATH", "cache")) / "og_cards"
     if not opts["OG_CARDS_ENABLED"]:
         return
     if not opts["SITEURL"]:
@@ -234,35 +307,6 @@ def initialized(pelican: Any) -> None:
         logger.warning(
             "og_cards: Pillow has no raqm layout: Arabic, Urdu and Devanagari titles are not shaped"
         )
-
-
-def _run() -> tuple[dict[str, Any] | None, CardJobs | None]:
-    """Return the settings and this run's jobs, starting a run (fresh cache state) if needed."""
-    opts = _state.get("opts")
-    if not opts or not opts["OG_CARDS_ENABLED"]:
-        return None, None
-    if "jobs" not in _state:
-        reset_run_cache()  # fonts or layouts may have changed since the last autoreload run
-        _state["jobs"] = CardJobs(
-            _state["cache"],
-            opts["workers"],
-            opts["OG_CARDS_START_METHOD"],
-            opts["OG_CARDS_WORKER_NICE"],
-        )
-        _state["spent"] = 0.0
-    return opts, _state["jobs"]
-
-
-def check_metadata(generator: Any, metadata: dict[str, Any]) -> None:
-    """Reject hyphenated spellings of our metadata keys with a clear message."""
-    for key in metadata:
-        if "-" in key and key.replace("-", "_") in SOCIAL_KEYS:
-            logger.warning(
-                "og_cards: %s: metadata key %r must be written %r",
-                metadata.get("title", "?"),
-                key,
-                key.replace("-", "_"),
-            )
 
 
 def _plan_listings(opts: dict[str, Any], jobs: CardJobs, articles_gen: Any) -> dict[str, Any]:
@@ -307,71 +351,106 @@ def content_read(content: Any) -> None:
     while the main process works. The final plan (all_generators_finalized) hashes the card
     again from the finished objects: the same hash reuses this render, a changed one renders anew.
     """
-    opts, jobs = _run()
-    if opts is None or jobs is None or not jobs.workers:
-        return
     from pelican.contents import Article, Page
 
-    og_type = "article" if isinstance(content, Article) else "website"
     if not isinstance(content, Article | Page):
         return
+    state = _active(content.settings)
+    if state is None or state.jobs is None or not state.jobs.workers:
+        return
+    og_type = "article" if isinstance(content, Article) else "website"
     started = time.perf_counter()
     try:
-        cards.prefetch_content(opts, jobs, content, og_type)
+        cards.prefetch_content(state.opts, state.jobs, content, og_type)
     except Exception:  # a failed guess costs nothing: the final plan reports real problems
         logger.debug("og_cards: prefetch failed for %s", content.source_path, exc_info=True)
-    _state["spent"] += time.perf_counter() - started
+    state.spent += time.perf_counter() - started
+
+
+def _plan(state: CardsRun, content: Any, *, private: bool) -> None:
+    og_type = "article" if contents.is_article(content) else "website"
+    try:
+        content.og = cards.plan_content(state.opts, state.jobs, content, og_type, private=private)
+    except Exception as error:  # one page's card never costs the others theirs
+        logger.debug("og_cards: %s", content.source_path, exc_info=True)
+        content.og = None
+        problems.report(
+            Problem(
+                contents.source_display(content), "og_title",
+                "no link preview could be made for this page "
+                f"({error.__class__.__name__}: {error})",
+                "check the title and og_* fields; report it to the developers if they look right",
+                source="og_cards",
+            )
+        )  # fmt: skip
 
 
 def all_generators_finalized(generators: list[Any]) -> None:
-    """Attach `.og` to every article, page and listing and start rendering the missing cards."""
-    opts, jobs = _run()
-    if opts is None or jobs is None:
+    """Attach `.og` to every published article, page and listing; start rendering the cards.
+
+    Scheduled articles and drafts get theirs too, rendered into the private folder: the card
+    is ready on publication day and nothing about it is in the site before then.
+    """
+    if not generators:
+        return
+    state = _active(generators[0].settings)
+    if state is None:
         return
     started = time.perf_counter()
+    for content in contents.published(generators):
+        _plan(state, content, private=False)
+    for content in contents.scheduled(generators) + contents.drafts(generators):
+        _plan(state, content, private=True)
     listings: dict[str, Any] = {}
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            attrs, og_type = ARTICLE_LISTS, "article"
-        elif isinstance(generator, PagesGenerator):
-            attrs, og_type = PAGE_LISTS, "website"
-        else:
-            continue
-        for attr in attrs:
-            for content in getattr(generator, attr, None) or []:
-                content.og = cards.plan_content(opts, jobs, content, og_type)
-        if og_type == "article":
-            listings.update(_plan_listings(opts, jobs, generator))
+            listings.update(_plan_listings(state.opts, state.jobs, generator))
     for generator in generators:
         generator.context["og_listings"] = listings
-    _state["spent"] += time.perf_counter() - started
+    state.spent += time.perf_counter() - started
 
 
 def finalized(pelican: Any) -> None:
-    """Wait for the renders, place every card in the output and log one summary line."""
-    global LAST_STATS  # noqa: PLW0603 - read by tests and the benchmark after a build
-    opts, jobs = _run()
-    if opts is None or jobs is None:
+    """Wait for the renders, place every card (public or private) and report the build."""
+    state = RUN.peek()
+    RUN.drop()
+    if state is None or state.jobs is None:
         return
+    settings = pelican.settings
     started = time.perf_counter()
-    output = Path(pelican.settings["OUTPUT_PATH"]) / opts["OG_CARDS_OUTPUT_DIR"]
-    LAST_STATS = jobs.finish(output, opts["OG_CARDS_PROGRESS_MIN"])
-    if LAST_STATS.wasted:
-        logger.debug("og_cards: %d early renders were not used", LAST_STATS.wasted)
+    output = Path(settings["OUTPUT_PATH"]) / state.opts["OG_CARDS_OUTPUT_DIR"]
+    private = contents.private_folder(settings) / state.opts["OG_CARDS_OUTPUT_DIR"]
+    stats = state.jobs.finish(output, state.opts["OG_CARDS_PROGRESS_MIN"], private_dir=private)
+    root = Path(settings.get("PATH") or ".")
+    for source, what in stats.failures:
+        problems.report(
+            Problem(
+                contents.display_path(root / source, settings), "og_title", what,
+                "a shorter title, or a photo Pillow can open (PNG or JPEG), usually fixes it",
+                severity=Severity.WARNING, source="og_cards",
+            )
+        )  # fmt: skip
+    state.cache.mkdir(parents=True, exist_ok=True)
+    (state.cache / STATS_FILE).write_text(json.dumps(stats.as_dict()) + "\n", encoding="utf-8")
     logger.info(
         "og_cards: %d rendered, %d cached in %.1f s",
-        LAST_STATS.rendered,
-        LAST_STATS.cached,
-        _state["spent"] + time.perf_counter() - started,
+        stats.rendered,
+        stats.cached,
+        state.spent + time.perf_counter() - started,
     )
-    del _state["jobs"]  # the next autoreload run starts afresh
+
+
+def last_build_stats(cache_path: str | os.PathLike) -> dict[str, int]:
+    """Return the counts the last build in ``cache_path`` reported (bench, tests)."""
+    return json.loads((Path(cache_path) / "og_cards" / STATS_FILE).read_text(encoding="utf-8"))
 
 
 def register() -> None:
-    """Connect the og_cards receivers to Pelican's signals."""
+    """Connect the og_cards receivers to Pelican's and the kernel's signals."""
+    runs.watch()
+    metadata_keys.connect(declare_keys)
+    check_source.connect(check_file)
     signals.initialized.connect(initialized)
     signals.content_object_init.connect(content_read)
-    signals.article_generator_context.connect(check_metadata)
-    signals.page_generator_context.connect(check_metadata)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)

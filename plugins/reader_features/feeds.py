@@ -44,13 +44,13 @@ class FeedImage:
 def image_for(article: Any, siteurl: str) -> FeedImage | None:
     """Return the card image an article declares (og_cards' ``article.og``), else its own image."""
     og = getattr(article, "og", None)
-    if isinstance(og, dict) and og.get("image"):
+    if og is not None and og.image:
         return FeedImage(
-            url=str(og["image"]),
-            type=str(og.get("image_type") or _guess_type(str(og["image"]))),
-            width=og.get("image_width"),
-            height=og.get("image_height"),
-            alt=str(og.get("image_alt") or ""),
+            url=str(og.image),
+            type=str(og.image_type or _guess_type(str(og.image))),
+            width=og.image_width,
+            height=og.image_height,
+            alt=str(og.image_alt or ""),
         )
     own = (getattr(article, "metadata", None) or {}).get("image")
     if own:

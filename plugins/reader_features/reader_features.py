@@ -21,11 +21,18 @@ Settings (all optional; see README.md):
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kernel import contents, runs
+from kernel.settings import SettingsError
 from pelican import signals
 
 from reader_features import feeds, reading, related, search, sitemap_dates
@@ -46,16 +53,13 @@ DEFAULTS: dict[str, Any] = {
     "READER_FEATURES_FEED_MEDIA": True,
 }
 
-_state: dict[str, Any] = {}
-LAST_SEARCH_STATS: search.IndexStats | None = None
-
-
-class ReaderFeaturesSettingsError(ValueError):
-    """A reader_features setting has a bad value."""
+SEARCH_REPORT = "last-search.json"  # CACHE_PATH/reader_features/: the build's search report
+# Settings the theme reads (the search box and page), put into the template context.
+TEMPLATE_KEYS = ("READER_FEATURES_SEARCH", "READER_FEATURES_SEARCH_BUNDLE_DIR")
 
 
 def _fail(key: str, value: Any, why: str) -> None:
-    raise ReaderFeaturesSettingsError(f"reader_features: {key} = {value!r} {why}")
+    raise SettingsError(key, value, why)
 
 
 def _is_int(value: Any) -> bool:
@@ -97,14 +101,25 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
+@dataclass
+class ReaderRun:
+    """One build's settings, the articles feeds are enriched from, and the feed count."""
+
+    opts: dict[str, Any]
+    articles: dict[str, Any] = field(default_factory=dict)
+    feeds: int = 0
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> ReaderRun:
+        return cls(get_settings(dict(settings)))
+
+
+RUN = runs.RunSlot(ReaderRun.start)
+
+
 def initialized(pelican: Any) -> None:
-    """Validate settings and expose them to templates (once per Pelican instance)."""
-    _state.clear()
-    opts = get_settings(pelican.settings)
-    # Templates read READER_FEATURES_SEARCH etc. even when pelicanconf does not set them.
-    for key, value in opts.items():
-        pelican.settings.setdefault(key, value)
-    _state["opts"] = opts
+    """Validate the settings at start-up (a bad one stops the build, naming it)."""
+    get_settings(pelican.settings)
 
 
 def _item(article: Any) -> related.Item:
@@ -121,28 +136,28 @@ def _item(article: Any) -> related.Item:
 
 def all_generators_finalized(generators: list[Any]) -> None:
     """Attach `article.reading` and `article.related`; index articles for the feed hook."""
-    opts = _state.get("opts")
-    if opts is None:
+    if not generators:
         return
+    state = RUN.get(generators[0].settings)
+    opts = state.opts
+    for generator in generators:
+        generator.context.update({key: opts[key] for key in TEMPLATE_KEYS})
     started = time.perf_counter()
-    # Per-run state: autoreload calls Pelican.run() again without `initialized`.
-    _state["articles"] = {}
-    _state["feeds"] = 0
     for generator in generators:
         if not hasattr(generator, "articles"):
             continue
         published = [*generator.articles, *getattr(generator, "translations", [])]
+        listed = {id(a) for a in published}
         others = [
-            *getattr(generator, "drafts", []),
-            *getattr(generator, "drafts_translations", []),
-            *getattr(generator, "hidden_articles", []),
-            *getattr(generator, "hidden_translations", []),
+            a
+            for a in contents.published([generator]) + contents.drafts([generator])
+            if id(a) not in listed
         ]
         wpm = opts["READER_FEATURES_WORDS_PER_MINUTE"]
         for article in [*published, *others]:
             article.reading = reading.reading(article.content, wpm)
         for article in published:
-            _state["articles"][str(article.url)] = article
+            state.articles[str(article.url)] = article
         pool = [_item(article) for article in published]
         targets = [*pool, *(_item(article) for article in others)]
         lists = related.related(
@@ -164,13 +179,13 @@ def all_generators_finalized(generators: list[Any]) -> None:
 
 def feed_generated(context: dict[str, Any], feed: Any) -> None:
     """Add each entry's card image and summary to a feed before Pelican writes it."""
-    opts = _state.get("opts")
-    if opts is None or not opts["READER_FEATURES_FEED_MEDIA"]:
+    state = RUN.peek()
+    if state is None or not state.opts["READER_FEATURES_FEED_MEDIA"]:
         return
     siteurl = str(context.get("SITEURL", ""))
     tagline = str(context.get("SITE_TAGLINE") or context.get("SITENAME") or "")
-    feeds.enrich(feed, _state.get("articles", {}), siteurl, description=tagline)
-    _state["feeds"] = _state.get("feeds", 0) + 1
+    feeds.enrich(feed, state.articles, siteurl, description=tagline)
+    state.feeds += 1
 
 
 def _pagefind_state(settings: dict[str, Any]) -> Path | None:
@@ -180,52 +195,56 @@ def _pagefind_state(settings: dict[str, Any]) -> Path | None:
 
 
 def finalized(pelican: Any) -> None:
-    """Run Pagefind on the output (unless READER_FEATURES_SEARCH is off) and log a summary."""
-    global LAST_SEARCH_STATS  # noqa: PLW0603 - read by tests and docs/performance.md runs
-    opts = _state.get("opts")
-    if opts is None:
+    """Run Pagefind on the output (unless READER_FEATURES_SEARCH is off) and report it."""
+    state = RUN.peek()
+    RUN.drop()
+    if state is None:
         return
-    LAST_SEARCH_STATS = None
+    opts = state.opts
+    stats = None
     if opts["READER_FEATURES_SEARCH"]:
         output = Path(pelican.settings["OUTPUT_PATH"])
         try:
             binary = search.find_binary(opts["READER_FEATURES_PAGEFIND_BINARY"])
-            LAST_SEARCH_STATS = search.run_pagefind(
+            stats = search.run_pagefind(
                 binary,
                 output,
                 opts["READER_FEATURES_SEARCH_BUNDLE_DIR"],
                 exclude_selectors=opts["READER_FEATURES_SEARCH_EXCLUDE_SELECTORS"],
                 force_language=opts["READER_FEATURES_SEARCH_LANGUAGE"],
-                state_file=Path(pelican.settings["CACHE_PATH"])
-                / "reader_features"
-                / "pagefind.json"
-                if pelican.settings.get("CACHE_PATH")
-                else None,
+                state_file=_pagefind_state(pelican.settings),
             )
         except search.SearchError as error:
             logger.error("reader_features: search index not built: %s", error)
         else:
-            stats = LAST_SEARCH_STATS
             logger.info(
                 "reader_features: search index of %d pages, %d words: %d files, %.0f KB in %.2f s",
-                stats.pages,
-                stats.words,
-                stats.files,
-                stats.bytes / 1024,
-                stats.seconds,
-            )
+                stats.pages, stats.words, stats.files, stats.bytes / 1024, stats.seconds,
+            )  # fmt: skip
     if opts["READER_FEATURES_FEED_MEDIA"]:
         feeds.fix_enclosure_lengths(
             Path(pelican.settings["OUTPUT_PATH"]),
             str(pelican.settings.get("FEED_DOMAIN") or pelican.settings.get("SITEURL", "")),
             feeds.feed_files(pelican.settings),
         )
-    logger.info("reader_features: %d feeds carry card images", _state.pop("feeds", 0))
-    _state.pop("articles", None)  # keep the settings: autoreload runs again without them
+    cache = pelican.settings.get("CACHE_PATH")
+    if cache:
+        report = Path(cache) / "reader_features" / SEARCH_REPORT
+        report.parent.mkdir(parents=True, exist_ok=True)
+        data = dataclasses.asdict(stats) if stats is not None else None
+        report.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    logger.info("reader_features: %d feeds carry card images", state.feeds)
+
+
+def last_search(cache_path: str | os.PathLike) -> search.IndexStats | None:
+    """Return what the last build's Pagefind run produced (None: no index was built)."""
+    data = json.loads((Path(cache_path) / "reader_features" / SEARCH_REPORT).read_text("utf-8"))
+    return search.IndexStats(**data) if data else None
 
 
 def register() -> None:
     """Connect the reader_features receivers to Pelican's signals."""
+    runs.watch()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.all_generators_finalized.connect(sitemap_dates.pin_sitemap_clock)

@@ -8,19 +8,19 @@ drop the summary, trim the title the same way.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import regex
+from kernel.text import html_to_text, paragraphs
 
 from .counting import UNPOSTABLE, grapheme_count, graphemes, link_count, utf8_length
 
 ELLIPSIS = "…"
 _HASHTAG_CHARS = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
 _SPACE = re.compile(r"\s+")
+_ASIDE_CLASSES = ("care-card", "admonition", "toc")
 _SENTENCE_END = regex.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\p{Lu}\p{N}\"'“‘(])")
 
 
@@ -57,76 +57,20 @@ class Post:
     trimmed: bool
 
 
-_VOID = frozenset((
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
-))  # fmt: skip
-_ASIDE_CLASSES = ("care-card", "admonition", "toc")
-
-
-class _TextExtractor(HTMLParser):
-    """Collect text and paragraphs, skipping scripts and call-out boxes for paragraphs."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.paragraphs: list[str] = []
-        self._stack: list[tuple[str, bool]] = []  # (tag, inside a script or call-out box)
-        self._para: list[str] | None = None
-
-    @property
-    def _hidden(self) -> bool:
-        return bool(self._stack) and self._stack[-1][1]
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
-            self.parts.append(" ")
-        if tag in _VOID:
-            return
-        classes = dict(attrs).get("class") or ""
-        boxed = tag in ("script", "style", "template") or any(c in classes for c in _ASIDE_CLASSES)
-        self._stack.append((tag, self._hidden or boxed))
-        if tag == "p" and self._para is None and not self._hidden:
-            self._para = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p" and self._para is not None:
-            self.paragraphs.append(clean("".join(self._para)))
-            self._para = None
-        while self._stack:
-            if self._stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self._stack and self._stack[-1][0] in ("script", "style", "template"):
-            return
-        self.parts.append(data)
-        if self._para is not None:
-            self._para.append(data)
-
-
 def clean(text: str) -> str:
     """Remove characters no network accepts, collapse whitespace (with newlines) and strip."""
     return _SPACE.sub(" ", UNPOSTABLE.sub("", text or "")).strip()
 
 
 def strip_markup(value: object) -> str:
-    """Return plain text from an HTML fragment (tags removed, entities decoded)."""
-    if value is None:
-        return ""
-    parser = _TextExtractor()
-    parser.feed(str(value))
-    parser.close()
-    return clean(html.unescape("".join(parser.parts)))
+    """Return plain text from an HTML fragment (the kernel's one HTML-to-text rule)."""
+    return html_to_text(value)
 
 
 def first_sentence(body_html: str) -> str:
-    """Return the first sentence of the first non-empty paragraph of an HTML body."""
-    parser = _TextExtractor()
-    parser.feed(body_html or "")
-    parser.close()
-    paragraphs = [p for p in parser.paragraphs if p] or [clean("".join(parser.parts))]
-    text = paragraphs[0] if paragraphs else ""
+    """Return the first sentence of the first paragraph outside call-out boxes."""
+    found = paragraphs(body_html or "", skip_classes=_ASIDE_CLASSES)
+    text = found[0] if found else html_to_text(body_html or "", skip_classes=_ASIDE_CLASSES)
     return _SENTENCE_END.split(text, maxsplit=1)[0].strip()
 
 

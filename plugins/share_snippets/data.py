@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from kernel import urls
+
 from .compose import Rule, clean, first_sentence, fit, hashtags_from, strip_markup
 from .counting import bluesky_facets, mastodon_length
 from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
@@ -54,11 +56,8 @@ def _og_value(og: Any, *names: str) -> str | None:
 
 
 def absolute(siteurl: str, path: str) -> str:
-    """Join SITEURL and a site path unless path is already absolute."""
-    if not path or "://" in path:
-        return path
-    path = path.replace("{static}", "").replace("{attach}", "").lstrip("/")
-    return f"{siteurl.rstrip('/')}/{path}"
+    """Return the absolute URL of a site path (the kernel's one rule; '' stays '')."""
+    return urls.absolute(siteurl, path) if path else path
 
 
 def split_list(value: Any) -> list[str]:
@@ -196,8 +195,8 @@ class ShareData:
         if override:
             text = clean(str(override))
             post = fit(text, "", () if "#" in text else tags, fit_url, net.rule)
-            if post.trimmed and post.title != text:
-                logger.warning(
+            if post.trimmed and post.title != text:  # check_file has named it
+                logger.debug(
                     "share_snippets: %s: share text for %s was shortened to fit (%s)",
                     getattr(self._article, "source_path", "?"),
                     key,

@@ -27,13 +27,20 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kernel import clock, contents, runs
+from kernel.problems import Problem
+from kernel.settings import SettingsError
+from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
 
+from .compose import fit, strip_markup
 from .data import ShareData
 from .export import MAX_SCHEDULER_ROWS, MIN_SPACING_MINUTES, write_all
 from .networks import DEFAULT_NETWORKS, NETWORKS
@@ -66,18 +73,20 @@ _FIELDS = {"slug", "category", "lang"}
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _SCHEDULED_NETWORK_KINDS = {"link", "mastodon"}
 
-# Per-run state; reset when a run starts (autoreload runs again in the same process).
-_STATE: dict[str, Any] = {"settings": None, "items": []}
-
-
-class ShareSnippetsConfigError(ValueError):
-    """A share_snippets setting has a bad value (the message names key and value)."""
+KEYS = (
+    MetadataKey("share_text", "share_snippets", "ready-to-post text for every network"),
+    *(
+        MetadataKey(f"share_text_{key}", "share_snippets", f"ready-to-post text for {net.label}")
+        for key, net in NETWORKS.items()
+        if net.rule.limit is not None or net.kind in ("link", "mastodon", "email")
+    ),
+    MetadataKey("hashtags", "share_snippets", "hashtags instead of the tags", "list"),
+    MetadataKey("share", "share_snippets", "`no` switches share links off for this page", "flag"),
+)
 
 
 def _fail(key: str, value: Any, why: str) -> None:
-    message = f"share_snippets: {key}={value!r}: {why}"
-    logger.error("%s", message)
-    raise ShareSnippetsConfigError(message)
+    raise SettingsError(key, value, why)
 
 
 def _check_template(key: str, value: Any) -> None:
@@ -162,11 +171,8 @@ def get_settings(settings: dict) -> dict[str, Any]:
     return s
 
 
-def _tz(settings: dict) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    except (KeyError, ValueError):
-        return None
+def _tz(settings: dict) -> dt_tzinfo:
+    return clock.zone(settings.get("TIMEZONE"))
 
 
 def schedule_start(config: dict, settings: dict, now: datetime | None = None) -> datetime:
@@ -177,18 +183,9 @@ def schedule_start(config: dict, settings: dict, now: datetime | None = None) ->
         # Default: 09:00 tomorrow (site time zone), so a fresh export is ready to import.
         now = now or datetime.now(tz)
         start = datetime.combine(now.date() + timedelta(days=1), time(9, 0))
-    if start.tzinfo is None and tz is not None:
+    if start.tzinfo is None:
         start = start.replace(tzinfo=tz)
     return start
-
-
-def _check_metadata(article: Any) -> None:
-    for key in getattr(article, "metadata", {}) or {}:
-        if "-" in key and key.replace("-", "_").startswith(("share_text", "hashtags")):
-            logger.warning(
-                "share_snippets: %s: metadata key %r uses hyphens; write %r",
-                getattr(article, "source_path", "?"), key, key.replace("-", "_"),
-            )  # fmt: skip
 
 
 def _sharable(article: Any) -> bool:
@@ -196,41 +193,119 @@ def _sharable(article: Any) -> bool:
     return str(value).strip().lower() not in ("false", "no", "off", "0")
 
 
+@dataclass
+class ShareRun:
+    """One build's share data: settings and the articles that get share links."""
+
+    config: dict[str, Any]
+    items: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> ShareRun:
+        return cls(get_settings(dict(settings)))
+
+
+RUN = runs.RunSlot(ShareRun.start)
+
+
+def check_file(source: SourceFile) -> list[Problem]:
+    """Return an error for each share text that would be cut on its network (pure).
+
+    The link is counted as each network counts it, with the campaign parameters the build
+    adds, so what passes here fits when posted.
+    """
+    overrides = {
+        k: v for k, v in source.header.values.items() if k.startswith("share_text") and v.strip()
+    }
+    if not overrides:
+        return []
+    config = get_settings(dict(source.settings))
+    found = []
+    for key in config["SHARE_SNIPPETS_NETWORKS"]:
+        field_name = f"share_text_{key}" if f"share_text_{key}" in overrides else "share_text"
+        if field_name not in overrides:
+            continue
+        net = NETWORKS[key]
+        if net.rule.limit is None:
+            continue
+        url = preview_url(source, config, key)
+        text = strip_markup(overrides[field_name])
+        post = fit(text, "", (), url, net.rule)
+        if post.trimmed and post.title != text:
+            length = net.rule.counter(f"{text}\n\n{url}")
+            found.append(
+                source.problem(
+                    field_name,
+                    f"share text is {length} characters on {net.label} with the link "
+                    f"(limit {net.rule.limit}), so it would be cut",
+                    f"shorten it by {length - net.rule.limit} characters, or add a shorter "
+                    f"`share_text_{key}:` for {net.label}",
+                    source="share_snippets",
+                )
+            )
+    return found
+
+
+def preview_url(source: SourceFile, config: dict[str, Any], key: str) -> str:
+    """Return the link a network's post will carry, from the file alone (for check_file)."""
+    from kernel import urls
+
+    from .networks import add_params
+
+    slug = (source.header.first("slug") or source.path.stem).strip()
+    category = source.path.parent.name
+    lang = (source.header.first("lang") or "").strip()
+    canonical = urls.absolute(source.settings.get("SITEURL", ""), f"{category}/{slug}/")
+    url = canonical
+    if config["SHARE_SNIPPETS_UTM"]:
+        campaign = config["SHARE_SNIPPETS_UTM_CAMPAIGN"].format(
+            slug=slug, category=category, lang=lang
+        )
+        params = [("utm_source", key), ("utm_medium", config["SHARE_SNIPPETS_UTM_MEDIUM"]),
+                  ("utm_campaign", campaign)]  # fmt: skip
+        url = add_params(canonical, params)
+    via = config["SHARE_SNIPPETS_X_VIA"] if key == "x" else ""
+    return f"{url} via @{via}" if via else url
+
+
 # ---- receivers -------------------------------------------------------------------------
+def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
+    """Declare the metadata keys share_snippets reads (kernel ``metadata_keys``)."""
+    return KEYS
+
+
 def validate_settings(pelican: Any) -> None:
-    """Validate settings early, publish defaults (for --print-settings), reset per-run state."""
-    _STATE["settings"] = get_settings(pelican.settings)
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    _STATE["items"] = []
+    """Validate settings at start-up (a bad one stops the build, naming it)."""
+    get_settings(pelican.settings)
 
 
 def attach_share_data(generators: list) -> None:
-    """Attach article.share to every published article and translation."""
-    _STATE["items"] = []
-    settings = None
-    for generator in generators:
-        if not hasattr(generator, "articles"):
+    """Attach `.share` to every published, scheduled and draft article (hidden ones too).
+
+    Only published articles get share kits and exports; the others' share text is for the
+    editor's desk and the scheduled preview.
+    """
+    if not generators:
+        return
+    settings = generators[0].settings
+    state = RUN.get(settings)
+    siteurl = settings.get("SITEURL", "")
+    articles = [c for c in contents.published(generators) if contents.is_article(c)]
+    drafts = [c for c in contents.drafts(generators) if contents.is_article(c)]
+    for article in articles + contents.scheduled(generators) + drafts:
+        if not _sharable(article):
+            article.share = None
             continue
-        settings = generator.settings
-        config = get_settings(settings)
-        _STATE["settings"] = config
-        siteurl = settings.get("SITEURL", "")
-        articles = list(generator.articles) + list(getattr(generator, "translations", []))
-        for article in articles:
-            _check_metadata(article)
-            if not _sharable(article):
-                article.share = None
-                continue
-            article.share = ShareData(article, config, siteurl)
-            _STATE["items"].append(article)
-    if settings is not None:
-        logger.debug("share_snippets: attached share data to %d articles", len(_STATE["items"]))
+        article.share = ShareData(article, state.config, siteurl)
+        if article in articles:
+            state.items.append(article)
+    logger.debug("share_snippets: attached share data to %d articles", len(state.items))
 
 
 def write_share_kits(generator: Any, writer: Any) -> None:
     """Write one share kit page per shared article (noindex, not linked from navigation)."""
-    config = _STATE["settings"] or get_settings(generator.settings)
+    state = RUN.get(generator.settings)
+    config = state.config
     if not config["SHARE_SNIPPETS_KIT"]:
         return
     try:
@@ -238,7 +313,7 @@ def write_share_kits(generator: Any, writer: Any) -> None:
     except Exception:  # Pelican raises PelicanTemplateNotFound; theme may lack the page
         logger.warning("share_snippets: theme has no share_kit.html; no share kit pages")
         return
-    for article in _STATE["items"]:
+    for article in state.items:
         share = article.share
         writer.write_file(
             share.kit_save_as, template, generator.context,
@@ -250,8 +325,12 @@ def write_share_kits(generator: Any, writer: Any) -> None:
 
 def write_exports(pelican: Any) -> None:
     """Write share/snippets.json, snippets.csv and scheduler CSVs; log one summary."""
-    config = _STATE["settings"] or get_settings(pelican.settings)
-    items = sorted(_STATE["items"], key=lambda a: (a.date, a.url), reverse=True)
+    state = RUN.peek()
+    RUN.drop()
+    if state is None:
+        return
+    config = state.config
+    items = sorted(state.items, key=lambda a: (a.date, a.url), reverse=True)
     if config["SHARE_SNIPPETS_EXPORT"]:
         data = {
             "version": 1,
@@ -271,11 +350,13 @@ def write_exports(pelican: Any) -> None:
             "share_snippets: %d articles x %d networks; wrote %d export files to %s",
             len(items), len(config["SHARE_SNIPPETS_NETWORKS"]), len(paths), directory,
         )  # fmt: skip
-    _STATE["items"] = []
 
 
 def register() -> None:
-    """Connect the share_snippets receivers to Pelican's signals."""
+    """Connect the share_snippets receivers to Pelican's and the kernel's signals."""
+    runs.watch()
+    metadata_keys.connect(declare_keys)
+    check_source.connect(check_file)
     signals.initialized.connect(validate_settings)
     signals.all_generators_finalized.connect(attach_share_data)
     signals.article_writer_finalized.connect(write_share_kits)

@@ -22,7 +22,7 @@ from .plan import COMPRESSED_SUFFIXES
 GZIP_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".svg", ".txt", ".map")
 GZIP_MIN_SIZE = 256
 # The strict-build runner (every content problem in one table; the checks of `invoke check`).
-BUILD_RUNNER = "content_guard.build"
+BUILD_RUNNER = "tools.build"
 
 
 @dataclass
@@ -107,7 +107,7 @@ def build_for_publish(
             command, capture_output=True, text=True, cwd=cwd, env=env, check=False
         )
         if proc.returncode != 0:
-            # content_guard's table (or Pelican's log) says what to fix: show it whole.
+            # The runner's table says what to fix: show it whole.
             sys.stderr.write(proc.stdout + proc.stderr)
             raise BuildError(
                 "The strict build found problems (listed above); nothing was deployed.",

@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kernel.problems import Problem
+
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 CHANGE_WORDS = {"A": "added", "M": "changed", "R": "renamed", "C": "copied", "D": "deleted"}
 OUTCOME_ICONS = {"success": "✅ passed", "failure": "❌ failed", "cancelled": "⏹ cancelled"}
@@ -73,8 +75,8 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
 
 def article_info(path: Path, today) -> dict[str, str]:
     """Return title, URL path and publishing state of one article file."""
-    from content_guard.metadata import read_header
-    from scheduling.listing import scheduled_item
+    from kernel.header import read_header
+    from tools.scheduled import scheduled_item
 
     text = path.read_text(encoding="utf-8")
     values = read_header(text).values
@@ -103,13 +105,13 @@ def collect_build_problems(settings_file: Path) -> list:
     """Build strictly into a temporary folder and return every problem it logged."""
     import tempfile
 
-    from content_guard.build import run_build
+    from tools.build import run_build
 
     with tempfile.TemporaryDirectory(prefix="ci-summary-") as tmp:
-        _, problems = run_build(
+        result = run_build(
             settings_file, output=Path(tmp) / "site", strict=True, atomic=False, quiet=True
         )
-    return problems
+    return result.problems
 
 
 def card_for(site: Path, url: str) -> str | None:
@@ -134,8 +136,8 @@ def render_summary(
     artifact_url: str = "",
 ) -> str:
     """Return the whole job summary as Markdown."""
-    from content_guard.precommit import check_files
-    from scheduling.listing import find_scheduled, markdown_table
+    from tools.precommit import check_files
+    from tools.scheduled import find_scheduled, markdown_table
 
     out = ["## Sharewell: checks for this pull request", ""]
     verdicts = [(name, o) for name, o in (("`invoke check`", check), ("publish build", build)) if o]
@@ -159,13 +161,11 @@ def render_summary(
 
     out += ["### Problems found", ""]
     problems = merge_problems(
-        check_files([Path(c.path) for c in live], settings, today), build_problems or []
+        check_files([Path(c.path) for c in live], settings), build_problems or []
     )
     if problems:
-        from content_guard.problems import sort_problems
-
-        rows = [[p.severity, f"`{p.location}`", p.field, p.problem, p.fix]
-                for p in sort_problems(problems)]  # fmt: skip
+        rows = [[str(p.severity), f"`{p.location}`", p.field, p.problem, p.fix]
+                for p in sorted(problems, key=Problem.sort_key)]  # fmt: skip
         out += [table(["Severity", "File", "Field", "Problem", "How to fix"], rows), ""]
     else:
         where = "the changed files" + (" or the build" if build_problems is not None else "")
@@ -219,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--artifact-url", default="", help="link to the uploaded site")
     args = parser.parse_args(argv)
 
-    from content_guard.precommit import load_settings
-    from scheduling.clock import get_today
+    from kernel.clock import today as get_today
+    from tools.site import load_settings
 
     settings = load_settings(settings_file=args.settings)
     diff_error = ""

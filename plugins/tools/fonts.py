@@ -1,6 +1,6 @@
 """Copy and subset the Noto fonts the card renderer uses into ``fonts/`` (maintainer tool).
 
-Run once when upgrading fonts: ``python plugins/og_cards/vendor_fonts.py [SRC_DIR]``. It needs
+Run once when upgrading fonts: ``python -m tools.fonts plugins/og_cards/fonts [SRC_DIR]``. It needs
 fontTools and Debian's ``fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji`` packages; the build
 itself only reads the committed copies: no system fonts and no network at build time.
 """
@@ -14,7 +14,6 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-FONTS_DIR = Path(__file__).parent / "fonts"
 NOTO = Path("/usr/share/fonts/truetype/noto")
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 CJK_FACE = 2  # "Noto Sans CJK SC Bold": Simplified Chinese is the UK's most used CJK language
@@ -65,7 +64,7 @@ def cjk_codepoints() -> set[int]:
     return keep
 
 
-def _subset(face_index: int, unicodes: set[int], name: str) -> None:
+def _subset(fonts_dir: Path, face_index: int, unicodes: set[int], name: str) -> None:
     face = TTCollection(str(CJK)).fonts[face_index]
     options = subset.Options()
     options.layout_features = ["*"]
@@ -74,26 +73,26 @@ def _subset(face_index: int, unicodes: set[int], name: str) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes & set(face.getBestCmap()))
     subsetter.subset(face)
-    face.save(str(FONTS_DIR / name))
+    face.save(str(fonts_dir / name))
 
 
-def complements(base: set[int]) -> None:
+def complements(fonts_dir: Path, base: set[int]) -> None:
     """Write the Japanese and Korean faces' characters that the SC subset lacks.
 
     Japanese: JIS X 0213 (EUC-JIS-2004 / Shift_JIS-2004) and kana; Korean: all Hangul syllables
     and jamo. A few hundred characters each, so "full Japanese and Korean" costs ~450 KB.
     """
     japanese = codec_repertoire("euc_jis_2004", "shift_jis_2004") | set(range(0x3040, 0x3100))
-    _subset(CJK_JP_FACE, japanese - base, "NotoSansCJKjp-Bold-extra.otf")
+    _subset(fonts_dir, CJK_JP_FACE, japanese - base, "NotoSansCJKjp-Bold-extra.otf")
     korean = {cp for start, end in HANGUL for cp in range(start, end)}
-    _subset(CJK_KR_FACE, korean - base, "NotoSansCJKkr-Bold-hangul.otf")
+    _subset(fonts_dir, CJK_KR_FACE, korean - base, "NotoSansCJKkr-Bold-hangul.otf")
 
 
-def main(src: Path = NOTO) -> None:
+def main(fonts_dir: Path, src: Path = NOTO) -> None:
     """Copy the Noto fonts, write a subset of the CJK face and the JP/KR complements."""
-    FONTS_DIR.mkdir(exist_ok=True)
+    fonts_dir.mkdir(exist_ok=True)
     for name in COPIES:
-        shutil.copy2(src / name, FONTS_DIR / name)
+        shutil.copy2(src / name, fonts_dir / name)
     face = TTCollection(str(CJK)).fonts[CJK_FACE]
     options = subset.Options()
     options.layout_features = ["*"]
@@ -102,9 +101,9 @@ def main(src: Path = NOTO) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=cjk_codepoints())
     subsetter.subset(face)
-    face.save(str(FONTS_DIR / "NotoSansCJKsc-Bold-subset.otf"))
-    complements(cjk_codepoints())
+    face.save(str(fonts_dir / "NotoSansCJKsc-Bold-subset.otf"))
+    complements(fonts_dir, cjk_codepoints())
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else NOTO)
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else NOTO)

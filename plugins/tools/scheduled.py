@@ -1,18 +1,24 @@
-"""Find scheduled articles by reading Markdown headers (no build): for `invoke check` and CI.
+"""List scheduled articles by reading Markdown headers (no build): ``python -m tools.scheduled``.
 
 An article is scheduled when its ``status`` is ``scheduled`` or it is published with a
-``date`` whose day is after "today" (see clock.py). Drafts and hidden articles are never
-scheduled. ``find_scheduled`` returns plain rows; ``render_scheduled`` prints them.
+``date`` whose day is after "today" (the kernel's ``SHAREWELL_TODAY``). Drafts and hidden
+articles are never scheduled. ``find_scheduled`` returns plain rows; ``render_scheduled``
+prints them (``invoke check`` and the CI summary use both).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .clock import goes_live_on
+from kernel import clock
+from kernel.header import read_header
+from scheduling import goes_live_on
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 
@@ -35,21 +41,17 @@ class ScheduledItem:
         return data
 
 
-def _date(value: str | None) -> dt.datetime | None:
+def _date(value: str | None) -> dt.date | dt.datetime | None:
     if not value:
         return None
-    from pelican.utils import get_date
-
     try:
-        return get_date(value.replace("_", " "))
-    except (ValueError, OverflowError):
-        return None
+        return clock.parse_date(value)
+    except clock.DateError:
+        return None  # content_guard names a date that is not ISO 8601
 
 
 def scheduled_item(path: Path, text: str, today: dt.date, root: Path) -> ScheduledItem | None:
     """Return the row for one article if it is scheduled, else None."""
-    from content_guard.metadata import read_header
-
     values = read_header(text).values
     status = (values.get("status") or "published").strip().lower()
     if status in {"draft", "hidden"}:
@@ -115,21 +117,22 @@ def render_scheduled(items: list[ScheduledItem], today: dt.date, console=None) -
     """Print the scheduled articles as a table (or one line when there are none)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = console or Console(stderr=True)
     if not items:
-        console.print(f"Scheduled articles: none (today is {today.isoformat()}).")
+        console.print(Text(f"Scheduled articles: none (today is {today.isoformat()})."))
         return
     table = Table(title=f"Scheduled articles (today is {today.isoformat()})")
     for name in ("Goes live", "In days", "Title", "File", "URL"):
-        table.add_column(name, overflow="fold", no_wrap=name in {"Goes live", "In days"})
+        table.add_column(name, overflow="fold", no_wrap=name in {"Goes live", "In days", "File"})
     for item in items:
         table.add_row(
-            item.goes_live.isoformat() if item.goes_live else "[red]no date[/red]",
+            Text(item.goes_live.isoformat()) if item.goes_live else Text("no date", style="red"),
             "" if item.days_left is None else str(item.days_left),
-            item.title,
-            item.file,
-            item.url,
+            Text(item.title),
+            Text(item.file),
+            Text(item.url),
         )
     console.print(table)
     console.print(
@@ -138,16 +141,48 @@ def render_scheduled(items: list[ScheduledItem], today: dt.date, console=None) -
     )
 
 
-def print_scheduled(settings_file: Path | None, folder: Path, console=None) -> list[ScheduledItem]:
-    """Print the scheduled articles under ``folder`` for `invoke check`; return them."""
-    from .clock import get_today
-
-    settings: dict = {}
+def _settings(settings_file: Path | None) -> dict:
     if settings_file is not None and Path(settings_file).is_file():
         from pelican.settings import read_settings
 
-        settings = read_settings(str(settings_file))
-    today = get_today(settings)
+        return read_settings(str(settings_file))
+    return {}
+
+
+def print_scheduled(settings_file: Path | None, folder: Path, console=None) -> list[ScheduledItem]:
+    """Print the scheduled articles under ``folder`` for `invoke check`; return them."""
+    today = clock.today(_settings(settings_file))
     items = find_scheduled([Path(folder)], today, root=Path(folder).parent.parent)
     render_scheduled(items, today, console=console)
     return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the scheduled articles (table or JSON); exit 2 on a date that is not ISO 8601."""
+    parser = argparse.ArgumentParser(prog="python -m tools.scheduled", description=__doc__)
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path("content/articles")])
+    parser.add_argument("--today", help="pretend today is YYYY-MM-DD (default: SHAREWELL_TODAY)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "-s", "--settings", type=Path, default=Path("pelicanconf.py"), help="for TIMEZONE"
+    )
+    args = parser.parse_args(argv)
+    try:
+        if args.today:
+            today = clock.local_date(args.today)
+        else:
+            today = clock.today(_settings(args.settings))
+    except clock.DateError as error:
+        print(f"--today {error.value!r} {error.reason}. Fix: {error.fix}", file=sys.stderr)
+        return 2
+    items = find_scheduled(args.paths, today)
+    if args.json:
+        rows = [item.as_dict() for item in items]
+        print(json.dumps({"today": today.isoformat(), "scheduled": rows}, indent=2))
+    else:
+        render_scheduled(items, today)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from content_guard import SUMMARY_PLACEHOLDER_MARK
 from pelican.utils import slugify
-
-from .metadata import SUMMARY_PLACEHOLDER_MARK
 
 # content_guard flags this placeholder until the writer replaces it.
 SUMMARY_PLACEHOLDER = f"{SUMMARY_PLACEHOLDER_MARK} THAT STANDS ALONE (UNDER 160 CHARACTERS)"

@@ -1,7 +1,7 @@
 """`invoke bench`: build a synthetic corpus bare and with cards (cold, warm); report the cost.
 
-    from og_cards.bench import run_bench
-    run_bench(n=3000)  # -> dict of results; prints a table and the Markdown for performance.md
+    from tools.bench.site import run_bench
+    run_bench(3000, root=Path("."))  # -> results; prints the Markdown for performance.md
 
 Each build runs in a fresh Python process (`pelican` as a library) so that wall time and peak RSS
 are measured per build. Not a timed test: numbers depend on the machine and its load.
@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
 SITEURL = "http://127.0.0.1:8000"
 RUNNER = """
 import json, logging, resource, sys, time
@@ -40,15 +39,23 @@ me = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 out = {"wall": wall, "rss_main_mb": me.ru_maxrss / 1024, "rss_child_mb": kids.ru_maxrss / 1024,
        "cpu_main": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime}
-stats = sys.modules.get("og_cards.og_cards")
-if stats is not None:
-    out.update(rendered=stats.LAST_STATS.rendered, cached=stats.LAST_STATS.cached)
+cards = sys.modules.get("og_cards.og_cards")
+if cards is not None:
+    report = cards.last_build_stats(settings["CACHE_PATH"])
+    out.update(rendered=report["rendered"], cached=report["cached"])
 print("BENCH " + json.dumps(out))
 """
 
 
 def _build(
-    work: Path, name: str, *, content: Path, settings: Path, plugins: list | None, cache: str
+    work: Path,
+    name: str,
+    *,
+    root: Path,
+    content: Path,
+    settings: Path,
+    plugins: list | None,
+    cache: str,
 ):
     # Like `invoke build`: the output folder is reused (not deleted) between builds of a variant,
     # so a warm rebuild finds its cards already linked in place.
@@ -62,7 +69,7 @@ def _build(
     if plugins is not None:
         override["PLUGINS"] = plugins
     args = {
-        "path": [str(ROOT / "plugins"), str(ROOT)],
+        "path": [str(root / "plugins"), str(root)],
         "settings": str(settings),
         "override": override,
     }
@@ -71,7 +78,7 @@ def _build(
         [sys.executable, "-c", RUNNER, json.dumps(args)],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
         check=False,
     )
     if proc.returncode != 0:
@@ -98,11 +105,10 @@ def _card_sizes(output: Path) -> dict[str, float]:
 
 def render_throughput(titles: list[str]) -> dict[str, float]:
     """Return cards/s for our renderer and a raw Pillow draw-and-encode loop, one process each."""
-    from PIL import Image, ImageDraw, ImageFont
-
     from og_cards import render
     from og_cards.og_cards import get_settings
     from og_cards.spec import build_spec
+    from PIL import Image, ImageDraw, ImageFont
 
     opts = get_settings({"SITENAME": "Sharewell"})
     texts = [
@@ -140,20 +146,29 @@ def render_throughput(titles: list[str]) -> dict[str, float]:
 def run_bench(
     n: int = 3000,
     *,
+    root: Path,
     workdir: str | Path | None = None,
     seed: int = 2026,
-    settings: str | Path = ROOT / "pelicanconf.py",
+    settings: str | Path | None = None,
     all_plugins: bool = True,
     sample: int = 100,
 ) -> dict[str, Any]:
-    """Build N synthetic articles bare and with cards (cold, warm); print and return the results."""
-    from og_cards.bench_corpus import _title, make_corpus
+    """Build N synthetic articles bare and with cards (cold, warm); print and return the results.
 
+    ``root`` is the project (its content/ seeds the corpus; its plugins/ are imported).
+    """
+    from tools.bench.corpus import _title, make_corpus
+
+    root = Path(root).resolve()
     work = Path(workdir or tempfile.mkdtemp(prefix="og-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    content = make_corpus(work / "content", n, seed, ROOT / "content")
+    content = make_corpus(work / "content", n, seed, root / "content")
     runs: dict[str, dict[str, Any]] = {}
-    common = {"content": content, "settings": Path(settings)}
+    common = {
+        "root": root,
+        "content": content,
+        "settings": Path(settings or root / "pelicanconf.py"),
+    }
     for stale in [*work.glob("out-*"), *work.glob("cache-*")]:
         shutil.rmtree(stale)  # cold means cold: no cards or pages from an earlier bench
     # Bare twice: the first run also pays for cold imports and file-system caches.
@@ -213,4 +228,4 @@ def to_markdown(results: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    run_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
+    run_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000, root=Path.cwd())

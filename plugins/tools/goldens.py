@@ -9,14 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
-
 from og_cards.og_cards import get_settings
 from og_cards.render import draw_card
 from og_cards.spec import build_spec
+from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN_DIR = ROOT / "tests" / "fixtures" / "og_cards" / "golden"
+GOLDEN_DIR = Path("tests") / "fixtures" / "og_cards" / "golden"  # relative to the project
 REVIEWED = "Reviewed 15 July 2025"
 CASES: dict[str, dict[str, str]] = {
     "latin": {"title": "Burns and scalds: first aid and when to get help", "section": "First aid"},
@@ -75,7 +73,7 @@ def golden_specs(photo: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def regenerate_goldens(dest: Path = GOLDEN_DIR) -> list[Path]:
+def regenerate_goldens(dest: Path) -> list[Path]:
     """Draw every golden case and save it as PNG under `dest`; return the files written."""
     dest.mkdir(parents=True, exist_ok=True)
     photo = sample_photo(dest / "photo-source.jpg")

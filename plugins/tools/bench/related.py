@@ -18,16 +18,13 @@ from pathlib import Path
 
 from pelican import Pelican
 from pelican.settings import read_settings
-
 from reader_features import reader_features, related
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def synthetic_content(target: Path, count: int, seed: int = 7) -> Path:
-    """Copy content/ and add ``count`` articles made from the real ones (stable for a seed)."""
-    shutil.copytree(ROOT / "content", target)
-    sources = sorted((ROOT / "content" / "articles").rglob("*.md"))
+def synthetic_content(target: Path, count: int, root: Path, seed: int = 7) -> Path:
+    """Copy root's content/ and add ``count`` articles made from the real ones (seeded)."""
+    shutil.copytree(root / "content", target)
+    sources = sorted((root / "content" / "articles").rglob("*.md"))
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
     vocabulary = [f"topic {n}" for n in range(max(20, count // 10))]
     for number in range(count):
@@ -38,15 +35,15 @@ def synthetic_content(target: Path, count: int, seed: int = 7) -> Path:
         text = re.sub(r"(?m)^Slug: .*$", f"Slug: {slug}", text)
         text = re.sub(r"(?m)^Title: (.*)$", rf"Title: \1 ({number})", text)
         text = re.sub(r"(?m)^Tags: (.*)$", rf"Tags: \1, {tags}", text)
-        out = target / source.relative_to(ROOT / "content")
+        out = target / source.relative_to(root / "content")
         out.with_name(f"{slug}.md").write_text(text, encoding="utf-8")
     return target
 
 
-def build(content: Path, output: Path, search: bool) -> float:
+def build(root: Path, content: Path, output: Path, search: bool) -> float:
     """Build and return the wall time in seconds."""
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
+        str(root / "pelicanconf.py"),
         override={
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
@@ -74,14 +71,14 @@ def related_time(count: int, seed: int = 7) -> float:
     return time.perf_counter() - started
 
 
-def main(count: int) -> None:
+def main(count: int, root: Path) -> None:
     """Print the measurements for ``count`` extra articles."""
     with tempfile.TemporaryDirectory() as tmp:
-        content = synthetic_content(Path(tmp) / "content", count)
-        build(content, Path(tmp) / "warm", search=False)  # imports and file cache
-        off = build(content, Path(tmp) / "off", search=False)
-        on = build(content, Path(tmp) / "on", search=True)
-        stats = reader_features.LAST_SEARCH_STATS
+        content = synthetic_content(Path(tmp) / "content", count, root)
+        build(root, content, Path(tmp) / "warm", search=False)  # imports and file cache
+        off = build(root, content, Path(tmp) / "off", search=False)
+        on = build(root, content, Path(tmp) / "on", search=True)
+        stats = reader_features.last_search(Path(tmp) / "cache")
     print(f"articles: {count} synthetic + real content")
     print(f"build without search: {off:.1f} s; with search: {on:.1f} s")
     if stats:
@@ -94,4 +91,4 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, Path.cwd())

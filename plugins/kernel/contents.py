@@ -1,0 +1,132 @@
+"""Named content sets: which content exists, decided once for every plugin.
+
+Pelican keeps content in many lists (``articles``, ``hidden_articles``, ``translations``,
+``drafts``…, per generator). Plugins ask for a named set instead, so that a
+``Status: hidden`` article — published but not listed, exactly the page people share by
+link — gets the same card, share data and checks everywhere.
+
+- ``published``: everything readers can reach by URL (listed, hidden, translations).
+- ``drafts``: draft articles and pages (written under /drafts/ in development only).
+- ``scheduled``: articles waiting for their day (held back by the scheduling plugin).
+- ``everything``: all of the above, each object once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+# Where the scheduling plugin keeps articles that wait for their day, on the articles generator.
+SCHEDULED_ATTR = "scheduled_articles"
+
+_PUBLISHED = {
+    "ArticlesGenerator": ("articles", "translations", "hidden_articles", "hidden_translations"),
+    "PagesGenerator": ("pages", "translations", "hidden_pages", "hidden_translations"),
+}
+_DRAFTS = {
+    "ArticlesGenerator": ("drafts", "drafts_translations"),
+    "PagesGenerator": ("draft_pages", "draft_translations"),
+}
+_SCHEDULED = {"ArticlesGenerator": (SCHEDULED_ATTR,)}
+
+
+def _kind(generator: Any) -> str | None:
+    for cls in type(generator).__mro__:
+        if cls.__name__ in _PUBLISHED:
+            return cls.__name__
+    return None
+
+
+def _collect(generators: Iterable[Any], table: Mapping[str, tuple[str, ...]]) -> list[Any]:
+    seen: set[int] = set()
+    found: list[Any] = []
+    for generator in generators:
+        for name in table.get(_kind(generator) or "", ()):
+            for content in getattr(generator, name, None) or []:
+                if id(content) not in seen:
+                    seen.add(id(content))
+                    found.append(content)
+    return found
+
+
+def published(generators: Iterable[Any]) -> list[Any]:
+    """Return every article and page readers can reach (listed, hidden, translations)."""
+    return _collect(generators, _PUBLISHED)
+
+
+def drafts(generators: Iterable[Any]) -> list[Any]:
+    """Return draft articles and pages (and their translations)."""
+    return _collect(generators, _DRAFTS)
+
+
+def scheduled(generators: Iterable[Any]) -> list[Any]:
+    """Return the articles that wait for their day."""
+    return _collect(generators, _SCHEDULED)
+
+
+def everything(generators: Iterable[Any]) -> list[Any]:
+    """Return published, draft and scheduled content, each object once."""
+    generators = list(generators)
+    seen: set[int] = set()
+    found: list[Any] = []
+    for group in (published(generators), scheduled(generators), drafts(generators)):
+        for content in group:
+            if id(content) not in seen:
+                seen.add(id(content))
+                found.append(content)
+    return found
+
+
+def is_article(content: Any) -> bool:
+    """Return whether a content object is an article (not a page)."""
+    return type(content).__name__ == "Article" or any(
+        cls.__name__ == "Article" for cls in type(content).__mro__
+    )
+
+
+def is_draft(content: Any) -> bool:
+    """Return whether a content object is a draft."""
+    return str(getattr(content, "status", "")).lower() == "draft"
+
+
+def project_root(settings: Mapping[str, Any]) -> Path:
+    """Return the folder writers' paths are shown relative to: the parent of PATH."""
+    return Path(settings.get("PATH") or ".").resolve().parent
+
+
+def display_path(source: str | os.PathLike, settings: Mapping[str, Any]) -> str:
+    """Return how a file is named to writers: ``content/articles/first-aid/cpr.md``.
+
+    Relative to the content folder's parent (the project), else to the working folder,
+    else the absolute path; always with forward slashes. A relative ``source`` is relative
+    to the working folder, as on a command line.
+    """
+    path = Path(os.path.abspath(source))  # noqa: PTH100 - keep links as written (no resolve)
+    for base in (project_root(settings), Path.cwd()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
+
+
+def source_display(content: Any, settings: Mapping[str, Any] | None = None) -> str:
+    """Return the display path of a content object's source file."""
+    return display_path(content.source_path, settings or getattr(content, "settings", {}) or {})
+
+
+PRIVATE_KEY = "SHAREWELL_PRIVATE_PATH"
+
+
+def private_folder(settings: Mapping[str, Any]) -> Path:
+    """Return the build's private folder: never published, read by the social media manager.
+
+    ``SHAREWELL_PRIVATE_PATH`` when set, else a sibling of the output folder named
+    ``<output>-private`` (``output/`` -> ``output-private/``). Cards of scheduled articles,
+    share kits and scheduler exports go here, so nothing unpublished reaches the site.
+    """
+    configured = settings.get(PRIVATE_KEY)
+    if configured:
+        return Path(configured).resolve()
+    output = Path(settings.get("OUTPUT_PATH") or "output").resolve()
+    return output.with_name(f"{output.name}-private")

@@ -1,0 +1,1 @@
+"""Benchmarks behind `invoke bench` (results in docs/performance.md)."""

@@ -1,0 +1,244 @@
+"""Build the site and report every problem as one table: ``python -m tools.build``.
+
+``pelican --fatal warnings`` stops at the first warning with a traceback; writers need every
+problem at once, in words. This runner builds with Pelican in process, reads the kernel's
+problem store (every plugin reports there), turns anything else Pelican logs into a problem
+naming a file, prints one table and exits non-zero when the build is not clean (``--strict``:
+any warning; otherwise: any error).
+
+With ``--atomic`` (the default for configs that delete their output, like publishconf.py)
+the site is built into a sibling folder and swapped in only when the build succeeded, so a
+failed publish build never destroys the last good output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kernel import console, contents, problems
+from kernel.clock import DateError
+from kernel.problems import Problem, ProblemStore, Severity
+from kernel.settings import SettingsError
+
+
+class StrayRecords(logging.Handler):
+    """Turn warnings Pelican (or a library) logs into problems; skip reported problems."""
+
+    def __init__(self, store: ProblemStore, settings_file: Path) -> None:
+        super().__init__(level=logging.WARNING)
+        self.store = store
+        self.settings_file = settings_file
+        self.settings: dict[str, Any] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, problems.LOG_MARK, False):
+            return
+        problem = self.problem(record)
+        if problem is not None:
+            self.store.add(problem, log=False)
+
+    def _content_file(self, name: object) -> str:
+        path = Path(str(name))
+        if not path.is_absolute():
+            path = Path(self.settings.get("PATH") or ".") / path
+        return contents.display_path(path, self.settings) if self.settings else str(name)
+
+    def problem(self, record: logging.LogRecord) -> Problem | None:
+        """Return the problem a stray log record stands for (None: already reported)."""
+        severity = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.msg == "Could not process %s" and args:
+            file = self._content_file(args[0])
+            if any(p.file == file and p.excludes for p in self.store):
+                return None  # content_guard already said why, and left the file out
+            reason = record.exc_info[1] if record.exc_info else None
+            return Problem(
+                file, "file", f"Pelican could not read this file ({reason or 'see the log'})",
+                "check the metadata lines at the top of the file", severity=Severity.ERROR,
+                source="pelican", excludes=True,
+            )  # fmt: skip
+        message = " ".join(record.getMessage().split())[:500]
+        return Problem(
+            self.settings_file.name, "build", message or record.name,
+            "a developer message from Pelican or a library: if it names a content file, check "
+            "that file; otherwise report it to the developers",
+            severity=severity, source=record.name.split(".")[0],
+        )  # fmt: skip
+
+
+@dataclass
+class BuildResult:
+    """What one build did: its exit code, every problem and where the site is."""
+
+    code: int
+    problems: list[Problem] = field(default_factory=list)
+    output: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def excluded(self) -> list[str]:
+        return sorted({p.file for p in self.problems if p.excludes})
+
+
+def _settings_problem(settings_file: Path, error: Exception) -> Problem:
+    if isinstance(error, SettingsError):
+        return Problem(
+            settings_file.name, error.key,
+            f"the setting has a value that cannot be used: {error.why}",
+            f"change {error.key} in {settings_file.name} (see the plugin's README for its values)",
+            source="settings",
+        )  # fmt: skip
+    if isinstance(error, DateError):
+        return Problem(
+            settings_file.name, "SHAREWELL_TODAY", f"{error.value!r} {error.reason}", error.fix,
+            source="settings",
+        )  # fmt: skip
+    return Problem(
+        settings_file.name, "build",
+        f"the build stopped: {error.__class__.__name__}: {' '.join(str(error).split())[:400]}",
+        "this is a bug or a broken setting, not a problem in one article: report it to the "
+        "developers (`pelican --debug` shows the details)",
+        source="build",
+    )  # fmt: skip
+
+
+def run_build(
+    settings_file: Path,
+    *,
+    output: Path | None = None,
+    strict: bool = False,
+    atomic: bool | None = None,
+    override: dict | None = None,
+    quiet: bool = False,
+    show_table: bool = True,
+) -> BuildResult:
+    """Build once and return the result; never raises for content or settings problems."""
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+    from pelican.settings import read_settings
+
+    init_logging(level=logging.WARNING if quiet else logging.INFO, fatal="")
+    store = problems.new_run()
+    handler = StrayRecords(store, settings_file)
+    logging.getLogger().addHandler(handler)
+    started = time.perf_counter()
+    final_output: Path | None = output.resolve() if output else None
+    build_dir = final_output
+    explicit_private = False
+    try:
+        try:
+            pelican_settings = read_settings(str(settings_file), override=override or {})
+            handler.settings = pelican_settings
+            explicit_private = bool(pelican_settings.get(contents.PRIVATE_KEY))
+            final_output = Path(output or pelican_settings["OUTPUT_PATH"]).resolve()
+            if atomic is None:
+                atomic = bool(pelican_settings.get("DELETE_OUTPUT_DIRECTORY"))
+            build_dir = final_output
+            if atomic:
+                final_output.parent.mkdir(parents=True, exist_ok=True)
+                build_dir = Path(
+                    tempfile.mkdtemp(prefix=f".{final_output.name}.new-", dir=final_output.parent)
+                )
+            pelican_settings["OUTPUT_PATH"] = str(build_dir)
+            Pelican(pelican_settings).run()
+        except Exception as error:  # every crash becomes a row, never a traceback
+            store.add(_settings_problem(settings_file, error), log=False)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    found = store.sorted()
+    failed = bool(store.failing(strict=strict))
+    if atomic and build_dir is not None and final_output is not None:
+        pairs = [(build_dir, final_output)]
+        if not explicit_private:
+            # The private folder follows the output (a sibling), so it is swapped in with it.
+            pairs.append(
+                (
+                    contents.private_folder({"OUTPUT_PATH": build_dir}),
+                    contents.private_folder({"OUTPUT_PATH": final_output}),
+                )
+            )
+        for new, final in pairs:
+            if failed:
+                shutil.rmtree(new, ignore_errors=True)
+            elif new.exists():
+                _swap_in(new, final)
+    if found and show_table:
+        console.print_problems(found, title="Build problems")
+    result = BuildResult(1 if failed else 0, found, final_output, time.perf_counter() - started)
+    _summary(result, settings_file, atomic=bool(atomic))
+    return result
+
+
+def _summary(result: BuildResult, settings_file: Path, *, atomic: bool) -> None:
+    verdict = "FAILED" if result.code else "ok"
+    print(
+        f"build {verdict}: {settings_file.name} -> {result.output} in {result.seconds:.1f} s "
+        f"({console.count_line(result.problems)})",
+        file=sys.stderr,
+    )
+    if result.excluded:
+        print(
+            f"Left out of this build ({len(result.excluded)}): " + ", ".join(result.excluded),
+            file=sys.stderr,
+        )
+    if result.code and atomic:
+        print(f"The previous output in {result.output} was left untouched.", file=sys.stderr)
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace ``final`` with ``new`` with two renames; the old tree goes last."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{time.time_ns()}")
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def parse_override(pairs: list[str]) -> dict:
+    """Return ``KEY=VALUE`` pairs as settings (values read as JSON when they are JSON)."""
+    override = {}
+    for pair in pairs:
+        key, _, raw = pair.partition("=")
+        try:
+            override[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            override[key] = raw
+    return override
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m tools.build", description=__doc__)
+    parser.add_argument("-s", "--settings", default="pelicanconf.py", type=Path)
+    parser.add_argument("-o", "--output", type=Path)
+    parser.add_argument("--strict", action="store_true", help="fail on any warning")
+    parser.add_argument("--atomic", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument(
+        "-e", "--extra-settings", nargs="*", default=[], metavar="KEY=VALUE",
+        help="override settings (values parsed as JSON when possible)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    if not args.settings.exists():
+        print(f"No settings file {args.settings}", file=sys.stderr)
+        return 2
+    result = run_build(
+        args.settings, output=args.output, strict=args.strict, atomic=args.atomic,
+        override=parse_override(args.extra_settings), quiet=args.quiet,
+    )  # fmt: skip
+    return result.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
