@@ -220,9 +220,12 @@ def new(c, title, category, author=None, date=None):
 
 @task(help={"fix": "let ruff fix what it safely can"})
 def lint(c, fix=False):
-    """Check the code with ruff (lint and formatting)."""
+    """Check the code with ruff (lint and formatting) and the import contracts."""
     c.run(f"{PY} -m ruff check {'--fix ' if fix else ''}.", env=_env())
     c.run(f"{PY} -m ruff format --check .", env=_env())
+    # The import contracts of docs/architecture.md (pyproject.toml [tool.importlinter]).
+    lint_imports = shlex.quote(str(Path(sys.executable).with_name("lint-imports")))
+    c.run(f"{lint_imports} --no-cache", env=_env())
 
 
 @task

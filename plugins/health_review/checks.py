@@ -1,7 +1,7 @@
 """Content checks as pure functions: each returns a list of Problems.
 
 They take plain values (dates, HTML, Markdown source) so the Pelican build,
-``run_checks`` (``invoke check``) and tests all share them. Severity "error"
+the pre-commit hook and tests all share them. Severity "error"
 means the page must not be published as is; "warning" is advice. Readability is
 only ever a warning.
 """

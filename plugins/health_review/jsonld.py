@@ -113,10 +113,9 @@ def image_object(siteurl: str, image: str | Mapping[str, Any] | None) -> dict[st
 
 def content_image(content: Any, siteurl: str, fallback: str | None = None) -> Any:
     """Return the image of a page: og_cards' card, else metadata ``image``, else fallback."""
-    og = getattr(content, "og", None)
-    if isinstance(og, Mapping) and og.get("image"):
-        return {"url": og["image"], "width": og.get("image_width"),
-                "height": og.get("image_height")}  # fmt: skip
+    og = getattr(content, "og", None)  # kernel.contracts.LinkPreview, when og_cards runs
+    if og is not None and og.image:
+        return {"url": og.image, "width": og.image_width, "height": og.image_height}
     meta = getattr(content, "metadata", None) or {}
     return meta.get("og_image") or meta.get("image") or fallback
 

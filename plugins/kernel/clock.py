@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import UnknownLocaleError
+from babel.dates import format_date as babel_format
+
 TODAY_KEY = "SHAREWELL_TODAY"
 ISO_EXAMPLE = "2026-03-15"
 ISO_HELP = "write dates as YYYY-MM-DD (e.g. 2026-03-15), optionally with a time: 2026-03-15 09:30"
@@ -190,9 +193,6 @@ def format_date(day: dt.date | None, lang: str | None = "en-GB") -> str:
     """
     if day is None:
         return ""
-    from babel.core import UnknownLocaleError
-    from babel.dates import format_date as babel_format
-
     if isinstance(day, dt.datetime):
         day = day.date()
     try:

@@ -12,6 +12,10 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
 from .problems import Problem, Severity
 from .text import visible
 
@@ -19,9 +23,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "advice"}
 
 
-def _console(file: TextIO | None, width_needed: int):
-    from rich.console import Console
-
+def _console(file: TextIO | None, width_needed: int) -> Console:
     file = file or sys.stderr
     probe = Console(file=file)
     if probe.is_terminal:
@@ -54,9 +56,6 @@ def print_problems(
     problems: Iterable[Problem], *, title: str = "Problems", file: TextIO | None = None
 ) -> None:
     """Print problems as one table, worst first, then a count line."""
-    from rich.table import Table
-    from rich.text import Text
-
     rows = sorted(problems, key=Problem.sort_key)
     longest = max((len(p.location) for p in rows), default=20)
     console = _console(file, longest + 100)

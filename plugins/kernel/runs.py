@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pelican import signals
 
-from . import problems
+from . import problems, sources
 
 T = TypeVar("T")
 
@@ -48,8 +48,6 @@ def watch() -> None:
     about each writer's file before Pelican reads it (``*_generator_init``). Connecting
     the same receiver again is a no-op, so every plugin may call this.
     """
-    from . import sources
-
     signals.get_generators.connect(_run_started, weak=False)
     signals.article_generator_init.connect(sources.check_articles, weak=False)
     signals.page_generator_init.connect(sources.check_pages, weak=False)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.progress import Progress
+
 from og_cards.render import render_card, write_atomic
 from og_cards.spec import EXTENSIONS
 
@@ -136,8 +138,6 @@ class CardJobs:
         show = len(jobs) >= progress_min and sys.stderr.isatty()
         progress = None
         if show:
-            from rich.progress import Progress
-
             progress = Progress(transient=True)
             progress.start()
             task = progress.add_task("og_cards: rendering cards", total=len(jobs))

@@ -40,6 +40,7 @@ from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
+from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
 
 from og_cards import cards, textfit
@@ -351,8 +352,6 @@ def content_read(content: Any) -> None:
     while the main process works. The final plan (all_generators_finalized) hashes the card
     again from the finished objects: the same hash reuses this render, a changed one renders anew.
     """
-    from pelican.contents import Article, Page
-
     if not isinstance(content, Article | Page):
         return
     state = _active(content.settings)

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from bidi import get_base_level, get_display
 from icu4py.breakers import CharacterBreaker, LineBreaker
+from fontTools.ttLib import TTFont
 from PIL import ImageFont, features
 
 logger = logging.getLogger(__name__)
@@ -55,8 +56,6 @@ class Fit:
 @lru_cache(maxsize=64)
 def coverage(path: str) -> frozenset[int]:
     """Return the code points the font file maps to glyphs."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(path, lazy=True, fontNumber=0) as font:
         return frozenset(font.getBestCmap())
 
@@ -64,8 +63,6 @@ def coverage(path: str) -> frozenset[int]:
 @lru_cache(maxsize=64)
 def bitmap_strike(path: str) -> int | None:
     """Return the pixel size of a bitmap-only (colour emoji) font, or None for outline fonts."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(path, lazy=True, fontNumber=0) as font:
         if "CBDT" in font and "glyf" not in font and "CFF " not in font:
             return int(font["CBLC"].strikes[0].bitmapSizeTable.ppemY)

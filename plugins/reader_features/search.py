@@ -36,7 +36,7 @@ def find_binary(configured: str | None = None) -> Path:
             raise SearchError(f"READER_FEATURES_PAGEFIND_BINARY {configured!r} is not a file")
         return path
     try:
-        from pagefind.service import get_executable
+        from pagefind.service import get_executable  # noqa: PLC0415 - optional package
     except ImportError:
         get_executable = None
     if get_executable is not None:

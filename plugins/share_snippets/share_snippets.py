@@ -34,7 +34,7 @@ from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, runs
+from kernel import clock, contents, runs, urls
 from kernel.problems import Problem
 from kernel.settings import SettingsError
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
@@ -43,7 +43,7 @@ from pelican import signals
 from .compose import fit, strip_markup
 from .data import ShareData
 from .export import MAX_SCHEDULER_ROWS, MIN_SPACING_MINUTES, write_all
-from .networks import DEFAULT_NETWORKS, NETWORKS
+from .networks import DEFAULT_NETWORKS, NETWORKS, add_params
 
 logger = logging.getLogger(__name__)
 
@@ -248,10 +248,6 @@ def check_file(source: SourceFile) -> list[Problem]:
 
 def preview_url(source: SourceFile, config: dict[str, Any], key: str) -> str:
     """Return the link a network's post will carry, from the file alone (for check_file)."""
-    from kernel import urls
-
-    from .networks import add_params
-
     slug = (source.header.first("slug") or source.path.stem).strip()
     category = source.path.parent.name
     lang = (source.header.first("lang") or "").strip()

@@ -76,6 +76,7 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
 def article_info(path: Path, today) -> dict[str, str]:
     """Return title, URL path and publishing state of one article file."""
     from kernel.header import read_header
+
     from tools.scheduled import scheduled_item
 
     text = path.read_text(encoding="utf-8")
@@ -220,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from kernel.clock import today as get_today
+
     from tools.site import load_settings
 
     settings = load_settings(settings_file=args.settings)
