@@ -94,6 +94,7 @@ DEFAULTS: dict[str, object] = {
     ],
 }
 
+
 def get_settings(settings: Mapping[str, Any]) -> dict:
     """Return a new dict of validated LINK_KEEPER_* settings with defaults filled in."""
     result = {key: settings.get(key, default) for key, default in DEFAULTS.items()}

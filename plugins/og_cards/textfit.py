@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bidi import get_base_level, get_display
-from icu4py.breakers import CharacterBreaker, LineBreaker
 from fontTools.ttLib import TTFont
+from icu4py.breakers import CharacterBreaker, LineBreaker
 from PIL import ImageFont, features
 
 logger = logging.getLogger(__name__)
