@@ -122,6 +122,7 @@ PLUGINS = [
     "og_cards",
     "link_keeper",
     "reader_features",
+    "content_images",  # phone-sized AVIF/WebP copies of content images, real width/height
     "theme_assets",  # hashed CSS/JS names and the inlined first-screen CSS (theme templates)
     "editors_desk",
 ]

@@ -106,6 +106,17 @@ def build_report(
     return BuildReport(output, list(problems.current_store()), seen)
 
 
+# Encoded content images are named by content hash: every build in a session may share them.
+SHARED_CACHE: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_image_cache(tmp_path_factory) -> Path:
+    """One content_images cache for the session (tests of that cache pass their own)."""
+    SHARED_CACHE["images"] = tmp_path_factory.mktemp("content-images-cache")
+    return SHARED_CACHE["images"]
+
+
 def build(
     output: Path,
     *,
@@ -124,6 +135,8 @@ def build(
         "PATH": str(content_path or CONTENT),
         "DELETE_OUTPUT_DIRECTORY": False,
     }
+    if "images" in SHARED_CACHE:
+        override["CONTENT_IMAGES_CACHE_PATH"] = str(SHARED_CACHE["images"])
     override.update(settings or {})
     # Session-scoped builds run before the autouse fixture: isolate each build too.
     with signals_restored():

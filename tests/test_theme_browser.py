@@ -207,3 +207,17 @@ def test_inlined_css_lays_out_the_whole_first_screen(served_real_site, new_page,
         critical_only.goto(base_url + path, wait_until="networkidle")
         before, after = (p.evaluate(BOXES, 800) for p in (critical_only, full))
         assert before == after, f"{path} at {width}px: main.css moves the first screen"
+
+
+@pytest.mark.parametrize(("width", "scale", "most"), [(360, 1, 480), (360, 2, 800), (1280, 1, 800)])
+def test_header_image_is_a_phone_sized_modern_copy(served_real_site, new_page, width, scale, most):
+    base_url, _ = served_real_site
+    with_image = next(s for s in published_articles() if "\nimage:" in s.path.read_text("utf-8"))
+    page = new_page(width=width, device_scale_factor=scale)
+    page.goto(f"{base_url}/{with_image.url}", wait_until="networkidle")
+    img = page.locator(".article__figure img")
+    chosen = img.evaluate("i => [i.currentSrc, i.naturalWidth, i.width, i.height]")
+    assert chosen[0].endswith(".webp"), chosen
+    assert chosen[1] <= most, f"{chosen[1]}px wide copy for a {width}px screen at {scale}x"
+    ratio = int(img.get_attribute("width")) / int(img.get_attribute("height"))
+    assert abs(chosen[2] / chosen[3] - ratio) < 0.02
