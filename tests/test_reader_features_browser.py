@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,28 +33,84 @@ def test_header_search_finds_an_article_by_keyboard(live, new_page):
     page.fill("#site-search-q", word)
     page.press("#site-search-q", "Enter")
     page.wait_for_url(f"{base_url}/search/?q={word}")
-    results = page.locator("pagefind-results a.pf-result-link")
+    results = page.locator(".search-result__title a")
     results.first.wait_for()
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert url in hrefs
-    assert page.locator("pagefind-input input").input_value() == word
-    assert page.locator("form.search-form").is_hidden()
-    assert "result" in page.locator("pagefind-summary").inner_text()
-    # Keyboard only: from the search field, Tab reaches the first result; Enter opens it.
-    page.focus("pagefind-input input")
-    for _ in range(10):
+    assert page.locator("#search-q").input_value() == word, "the query stays in the box"
+    assert page.locator("[data-search-nojs]").is_hidden()
+    assert "result" in page.locator("[data-search-status]").inner_text()
+    # Keyboard only: from the search field, Tab (past the button) reaches the first result.
+    page.focus("#search-q")
+    for _ in range(4):
         page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.classList.contains('pf-result-link')"):
+        if page.evaluate("() => !!document.activeElement.closest('.search-result')"):
             break
     focused = page.evaluate("() => document.activeElement.getAttribute('href')")
     assert focused == hrefs[0]
-    # Pagefind draws the focus ring on the result card around the focused link.
-    ring = page.evaluate(
-        "() => getComputedStyle(document.activeElement.closest('.pf-result-card')).boxShadow"
-    )
-    assert ring != "none"
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
     page.keyboard.press("Enter")
     page.wait_for_url(base_url + hrefs[0])
+    assert page.external_requests == []
+
+
+def hex_rgb(value: str) -> str:
+    value = value.strip().lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(value[i : i + 2], 16) for i in (0, 2, 4)))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_results_look_like_the_site(live, new_page, scheme):
+    base_url, _ = live
+    page = new_page(width=360, color_scheme=scheme)
+    page.goto(f"{base_url}/search/?q=first%20aid", wait_until="networkidle")
+    page.locator(".search-result__title a").first.wait_for()
+    look = page.evaluate(
+        """() => {
+          const a = document.querySelector('.search-result__title a');
+          const s = getComputedStyle(a);
+          return {font: s.fontFamily, body: getComputedStyle(document.body).fontFamily,
+                  colour: s.color, underline: s.textDecorationLine,
+                  link: getComputedStyle(document.documentElement).getPropertyValue('--link')};
+        }"""
+    )
+    assert look["font"] == look["body"]
+    assert look["colour"] == hex_rgb(look["link"]), "titles are links in the site's link colour"
+    assert look["underline"] == "underline"
+    excerpts = page.locator(".search-result__excerpt").all_inner_texts()
+    assert excerpts
+    for text in excerpts:
+        assert re.match(r"^(\u2026|[A-Z0-9\"'\u201c\u2018(])", text), f"starts mid-word: {text!r}"
+        assert "#" not in text and "<" not in text and "&lt;" not in text and "&amp;" not in text
+    # Highlights are <mark> elements; nothing else from the index becomes markup.
+    tags = page.evaluate(
+        "() => [...document.querySelectorAll('.search-result__excerpt *')].map(e => e.tagName)"
+    )
+    assert tags and set(tags) == {"MARK"}
+    status = page.locator("[data-search-status]").inner_text()
+    assert re.fullmatch(
+        r"\d+ results? for \u201cfirst aid\u201d(, showing the first \d+)?\.", status
+    )
+
+
+def test_typing_updates_results_and_the_address(live, new_page):
+    base_url, output = live
+    word, url = unique_word(output)
+    page = new_page(width=360)
+    page.goto(f"{base_url}/search/", wait_until="networkidle")
+    assert page.evaluate("() => document.activeElement.id") == "search-q"
+    page.keyboard.type(word)
+    page.locator(f'.search-result__title a[href="{url}"]').wait_for()
+    page.wait_for_function(f"() => location.search === '?q={word}'")
+    page.fill("#search-q", "zzzqqxnothing")
+    page.wait_for_function(
+        "() => document.querySelector('[data-search-status]').textContent.startsWith('No results')"
+    )
+    assert page.locator(".search-results").is_hidden()
+    page.fill("#search-q", "")
+    page.wait_for_function(
+        "() => document.querySelector('[data-search-status]').textContent === ''"
+    )
     assert page.external_requests == []
 
 
@@ -65,10 +122,10 @@ def test_search_page_is_accessible_and_fits(live, new_page, width, scripts):
     if not scripts:
         # What a reader without JavaScript (or without an index) gets; axe itself needs JS.
         page.route("**/pagefind/**", lambda route: route.abort())
-        page.route("**/js/search.js", lambda route: route.abort())
+        page.route("**/js/search.*", lambda route: route.abort())
     page.goto(f"{base_url}/search/?q={word}", wait_until="networkidle")
     if scripts:
-        page.locator("pagefind-results a.pf-result-link").first.wait_for()
+        page.locator(".search-result__title a").first.wait_for()
     else:
         assert page.locator("[data-search-nojs]").is_visible()
         assert page.locator("form.search-form input[name=q]").is_visible()

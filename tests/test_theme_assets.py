@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -80,12 +81,13 @@ def test_url_writes_the_hashed_copy_once(tmp_path):
 
 
 def test_inline_refuses_markup_and_warns_over_budget(tmp_path, caplog):
-    assets = assets_for(tmp_path, THEME_ASSETS_INLINE_MAX_BYTES=20)
+    assets = assets_for(tmp_path, THEME_ASSETS_INLINE_MAX_BYTES=20)  # compressed bytes
     folder = tmp_path / "theme" / "static" / "css"
     (folder / "bad.css").write_text("a::after{content:'</style><script>'}", encoding="utf-8")
     with pytest.raises(ThemeAssetError, match="</"):
         assets.inline("css/bad.css")
-    (folder / "big.css").write_text("/* why */\n  a { color: red; }\n" * 5, encoding="utf-8")
+    rules = "".join(f"/* why */\n  .r{n} {{ color: #{n:06x}; }}\n" for n in range(40))
+    (folder / "big.css").write_text(rules, encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         text = assets.inline("css/big.css")
     assert "why" not in text and "\n  " not in text
@@ -155,3 +157,13 @@ def test_nginx_caches_hashed_assets_for_a_year_and_revalidates_html(real_site_pu
         assert cache_control("/first-aid/how-to-do-cpr/") == "public, max-age=300, must-revalidate"
         # The unhashed copy Pelican also writes is never immutable.
         assert "immutable" not in cache_control("/theme/css/main.css")
+
+
+def test_the_real_first_screen_css_fits_its_budget(caplog):
+    assets = ThemeAssets(
+        {"THEME": str(THEME), "OUTPUT_PATH": "/nonexistent", "SITEURL": "https://x.test"}
+    )
+    with caplog.at_level(logging.WARNING):
+        text = assets.inline("css/critical.css")
+    assert caplog.text == ""
+    assert len(gzip.compress(text.encode(), 6)) <= 6000
