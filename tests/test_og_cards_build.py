@@ -279,3 +279,17 @@ def test_a_corrupt_photo_warns_and_never_stops_the_build(tmp_path: Path) -> None
         assert (card.format, card.size) == ("JPEG", (1200, 630))
     leftovers = [p.name for p in (tmp_path / "c").rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_a_section_can_choose_its_layout(build_site) -> None:
+    settings = {**SETTINGS, "OG_CARDS_CATEGORY_LAYOUTS": {"living-well": "text"}}
+    out = build_site(content_path=FIXTURE, settings=settings)
+    html = (out / "living-well/heat/index.html").read_text("utf-8")
+    meta = _meta(BeautifulSoup(html, "html.parser"))
+    assert meta["og:image:type"] == ["image/png"], "the photo article gets the section's text card"
+    photo = {**SETTINGS, "OG_CARDS_CATEGORY_LAYOUTS": {"first-aid": "photo"}}
+    out = build_site(content_path=FIXTURE, settings=photo)
+    burns = _meta(
+        BeautifulSoup((out / "first-aid/burns/index.html").read_text("utf-8"), "html.parser")
+    )
+    assert burns["og:image:type"] == ["image/png"], "no article image: the text card"

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from kernel.settings import SettingsError
 from og_cards import render
+from og_cards.layouts import photo_variant
 from og_cards.og_cards import get_settings
 from og_cards.spec import build_spec, card_name, spec_hash
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageDraw, ImageOps
 from tools import goldens
 
 GOLDEN = Path(__file__).resolve().parent.parent / goldens.GOLDEN_DIR
@@ -62,13 +63,55 @@ def test_noisy_photo_is_recompressed_under_the_budget(tmp_path: Path) -> None:
     assert result["bytes"] <= 90_000
 
 
-def test_photo_is_darkened_to_a_4_5_contrast_for_white_text(golden_specs) -> None:
-    with Image.open(GOLDEN / "photo-source.jpg") as photo:
-        card = photo.convert("RGB").resize((1200, 630))
-    factor = render.darken_factor(card, 4.5, 0.0)
-    darkened = Image.eval(card, lambda v: int(v * factor))
-    brightest = max(render.luminance(c) for _, c in darkened.reduce(4).getcolors(1 << 20))
-    assert (1.05) / (brightest + 0.05) >= 4.5
+def _photo(path: Path, fill: str, line: str | None = None) -> Path:
+    image = Image.new("RGB", (1600, 900), fill)
+    if line:  # a bright stroke across the middle, where a title would sit
+        ImageDraw.Draw(image).rectangle((0, 420, 1600, 470), fill=line)
+    image.save(path, quality=92)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fill", "line"),
+    [("#ffffff", None), ("#fdf6e3", "#ffffff"), ("#1a1a1a", "#ffffff"), ("#ff2200", "#00ff88")],
+)
+@pytest.mark.parametrize("focus", [(0.5, 0.3), (0.5, 0.9)])
+def test_photo_text_reaches_4_5_on_the_pixels_behind_it_and_the_rest_stays_vivid(
+    tmp_path: Path, fill: str, line: str | None, focus: tuple[float, float]
+) -> None:
+    source = _photo(tmp_path / "photo.jpg", fill, line)
+    name = photo_variant("photo", focus)
+    assert name == ("photo-top" if focus[1] > 0.6 else "photo")
+    layout = OPTS["layouts"][name]
+    spec = build_spec(OPTS, name, TEXTS, "#007f3b", {"path": str(source), "focus": focus})
+    # The backdrop: the same card with no text drawn, i.e. the pixels behind the text.
+    backdrop = render.draw_card({**spec, "texts": dict.fromkeys(TEXTS, "")})
+    boxes = [e["box"] for e in layout["elements"] if e.get("measure")]
+    assert len(boxes) == 4
+    assert render.measured_contrast(backdrop, boxes) >= 4.5
+    # Outside the scrim the photo is untouched: no grey veil over the whole card.
+    scrim = next(e for e in layout["elements"] if e["kind"] == "scrim")
+    _, top, _, bottom = scrim["box"]
+    free = (0, 40, 1200, top) if top > 0 else (0, bottom, 1200, 590)
+    with Image.open(source) as photo:
+        plain = ImageOps.fit(photo.convert("RGB"), (1200, 630), centering=focus)
+    assert ImageChops.difference(plain.crop(free), backdrop.crop(free)).getbbox() is None
+    card = render.draw_card(spec)
+    assert card.size == (1200, 630)
+    assert ImageChops.difference(card, backdrop).getbbox() is not None, "the text is drawn"
+
+
+def test_scrim_is_only_as_dark_as_needed() -> None:
+    layout = OPTS["layouts"]["photo"]
+    scrim = next(e for e in layout["elements"] if e["kind"] == "scrim")
+    boxes = [e["box"] for e in layout["elements"] if e.get("measure")]
+    dark = Image.new("RGB", (1200, 630), "#202020")
+    assert render.apply_scrim(dark, scrim, boxes).getpixel((600, 500))[0] >= 0x20 * 0.5
+    white = Image.new("RGB", (1200, 630), "#ffffff")
+    shaded = render.apply_scrim(white, scrim, boxes)
+    assert render.measured_contrast(shaded, boxes) >= 4.5
+    assert render.measured_contrast(shaded, boxes) < 6, "not darker than it must be"
+    assert shaded.getpixel((600, 10)) == (255, 255, 255)
 
 
 @pytest.mark.parametrize("colour", ["#ffeb3b", "#007f3b", "#00425a", "#ffffff", "#da291c"])
@@ -136,6 +179,8 @@ def test_card_names_carry_the_hash() -> None:
         ("OG_CARDS_ACCENT", "blue"),
         ("OG_CARDS_CATEGORY_COLOURS", {"first-aid": "red"}),
         ("OG_CARDS_LAYOUT", "fancy"),
+        ("OG_CARDS_CATEGORY_LAYOUTS", {"first-aid": "fancy"}),
+        ("OG_CARDS_CATEGORY_LAYOUTS", ["photo"]),
         ("OG_CARDS_FONTS", ["Missing.ttf"]),
         ("OG_CARDS_MAX_BYTES", 5),
         ("OG_CARDS_WORKERS", -1),

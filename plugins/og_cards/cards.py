@@ -11,6 +11,7 @@ from kernel import clock, contents
 
 from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
+from og_cards.layouts import photo_variant
 from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
 logger = logging.getLogger(__name__)
@@ -140,10 +141,13 @@ def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: boo
     if own:
         alt = meta.plain(md.get("og_image_alt") or md.get("image_alt"))
         return {**card, "layout": "image", "image": {"path": own, "focus": focus}, "alt": alt}
-    layout, photo = opts["OG_CARDS_LAYOUT"], None
-    if layout == "auto":
+    # A section may choose its own layout (OG_CARDS_CATEGORY_LAYOUTS), else OG_CARDS_LAYOUT.
+    section = category.slug if category else ""
+    layout = opts["OG_CARDS_CATEGORY_LAYOUTS"].get(section, opts["OG_CARDS_LAYOUT"])
+    photo = None
+    if layout == "auto" or opts["layouts"][layout]["background"] == "image":
         photo = resolve_image(opts, md.get("image"), "" if quiet else source, "image")
-        layout = "photo" if photo else "text"
+        layout = photo_variant("photo" if layout == "auto" else layout, focus) if photo else "text"
     return {**card, "layout": layout, "image": {"path": photo, "focus": focus} if photo else None}
 
 

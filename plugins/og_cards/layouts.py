@@ -70,61 +70,105 @@ TEXT_LAYOUT: dict[str, Any] = {
     ],
 }
 
-PHOTO_LAYOUT: dict[str, Any] = {
-    "format": "jpeg",
-    "background": "image",
-    # Darken the photo until white text reaches this WCAG contrast ratio everywhere.
-    "min_contrast": 4.5,
-    "min_darken": 0.35,
-    "elements": [
-        {"kind": "rect", "box": [0, 0, 1200, 30], "fill": "accent"},
-        {
-            "kind": "text",
-            "source": "section",
-            "box": [60, 62, 1140, 112],
-            "font": "bold",
-            "max_size": 34,
-            "min_size": 24,
-            "max_lines": 1,
-            "fill": "#ffffff",
-        },
-        {
-            "kind": "text",
-            "source": "title",
-            "box": [60, 130, 1140, 480],
-            "font": "bold",
-            "max_size": 84,
-            "min_size": 44,
-            "max_lines": 4,
-            "line_height": 1.18,
-            "fill": "#ffffff",
-        },
-        {**_MARK, "fill": "#ffffff", "symbol": "accent"},
-        {
-            "kind": "text",
-            "source": "site_name",
-            "box": [126, 526, 640, 576],
-            "font": "bold",
-            "max_size": 36,
-            "min_size": 24,
-            "max_lines": 1,
-            "fill": "#ffffff",
-            "valign": "middle",
-        },
-        {
-            "kind": "text",
-            "source": "reviewed",
-            "box": [640, 526, 1140, 576],
-            "font": "regular",
-            "max_size": 28,
-            "min_size": 20,
-            "max_lines": 1,
-            "fill": "#ffffff",
-            "align": "end",
-            "valign": "middle",
-        },
-    ],
-}
+
+def _photo_layout(text_at: str) -> dict[str, Any]:
+    """Return a photo layout with its text block at the "bottom" or the "top" of the card.
+
+    The photo stays as it is except under a gradient ("scrim") behind the text block: the
+    renderer darkens the scrim just enough for white text to reach ``min_contrast`` against the
+    actual pixels of every text box (``measure``), so the rest of the photo keeps its colour.
+    """
+    bottom = text_at == "bottom"
+    # Same order in both: section, title, then the site row; the scrim's solid part covers all.
+    section_y, title_y = ([296, 340], [344, 500]) if bottom else ([62, 106], [110, 266])
+    site_y = [526, 576] if bottom else [276, 326]
+    return {
+        "format": "jpeg",
+        "background": "image",
+        "elements": [
+            # Transparent at the photo's side, solid from ``fade`` pixels on, behind the text.
+            {
+                "kind": "scrim",
+                "box": [0, 176, 1200, 630] if bottom else [0, 0, 1200, 460],
+                "from": "top" if bottom else "bottom",
+                "fade": 110,
+                "colour": "#000000",
+                "min_contrast": 4.5,
+                "min_strength": 0.45,
+            },
+            {
+                "kind": "rect",
+                "box": [0, 0, 1200, 30] if bottom else [0, 600, 1200, 630],
+                "fill": "accent",
+            },
+            {
+                "kind": "text",
+                "source": "section",
+                "box": [60, section_y[0], 1140, section_y[1]],
+                "font": "bold",
+                "max_size": 34,
+                "min_size": 24,
+                "max_lines": 1,
+                "fill": "#ffffff",
+                "measure": True,
+            },
+            {
+                "kind": "text",
+                "source": "title",
+                "box": [60, title_y[0], 1140, title_y[1]],
+                "font": "bold",
+                "max_size": 72,
+                "min_size": 40,
+                "max_lines": 3,
+                "line_height": 1.15,
+                "fill": "#ffffff",
+                "measure": True,
+            },
+            {
+                **_MARK,
+                "box": [50, site_y[0] - 6, 110, site_y[1] + 4],
+                "fill": "#ffffff",
+                "symbol": "accent",
+            },
+            {
+                "kind": "text",
+                "source": "site_name",
+                "box": [126, site_y[0], 640, site_y[1]],
+                "font": "bold",
+                "max_size": 36,
+                "min_size": 24,
+                "max_lines": 1,
+                "fill": "#ffffff",
+                "valign": "middle",
+                "measure": True,
+            },
+            {
+                "kind": "text",
+                "source": "reviewed",
+                "box": [640, site_y[0], 1140, site_y[1]],
+                "font": "regular",
+                "max_size": 28,
+                "min_size": 20,
+                "max_lines": 1,
+                "fill": "#ffffff",
+                "align": "end",
+                "valign": "middle",
+                "measure": True,
+            },
+        ],
+    }
+
+
+PHOTO_LAYOUT = _photo_layout("bottom")
+PHOTO_TOP_LAYOUT = _photo_layout("top")
+# Where the photo's focal point is low, the text goes on top so the subject stays visible.
+FOCUS_LOW = 0.6
+
+
+def photo_variant(layout: str, focus: tuple[float, float]) -> str:
+    """Return "photo-top" for a "photo" card whose focal point is in the lower part."""
+    return "photo-top" if layout == "photo" and focus[1] > FOCUS_LOW else layout
+
 
 # A writer's own og_image: only cropped and recompressed, no text drawn on it.
 IMAGE_LAYOUT: dict[str, Any] = {"format": "jpeg", "background": "image", "elements": []}
@@ -132,6 +176,7 @@ IMAGE_LAYOUT: dict[str, Any] = {"format": "jpeg", "background": "image", "elemen
 BUILTIN_LAYOUTS: dict[str, dict[str, Any]] = {
     "text": TEXT_LAYOUT,
     "photo": PHOTO_LAYOUT,
+    "photo-top": PHOTO_TOP_LAYOUT,
     "image": IMAGE_LAYOUT,
 }
 FALLBACK_LAYOUT = "text"

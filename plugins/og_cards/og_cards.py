@@ -7,6 +7,8 @@ Settings (all optional; see README.md for details):
 - OG_CARDS_OUTPUT_DIR ("og"): output folder of the cards (URL /og/<slug>-<hash8>.<ext>).
 - OG_CARDS_LAYOUT ("auto"): "auto" (photo if the article has `image`, else text) or a layout name.
 - OG_CARDS_LAYOUTS ({}): extra or replacement layouts, same shape as layouts.py.
+- OG_CARDS_CATEGORY_LAYOUTS ({}): category slug -> layout for that section's articles ("auto",
+  "text", "photo"...); a photo layout without an article image draws the text card.
 - OG_CARDS_ACCENT ("#00425a"): card colour of pages, listings and uncoloured categories.
 - OG_CARDS_CATEGORY_COLOURS ({}): category slug -> "#rrggbb".
 - OG_CARDS_BACKGROUND ("#f0f4f5"), OG_CARDS_TEXT_COLOUR ("#212b32"), OG_CARDS_MUTED_COLOUR
@@ -77,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "OG_CARDS_OUTPUT_DIR": "og",
     "OG_CARDS_LAYOUT": "auto",
     "OG_CARDS_LAYOUTS": {},
+    "OG_CARDS_CATEGORY_LAYOUTS": {},
     "OG_CARDS_ACCENT": "#00425a",
     "OG_CARDS_CATEGORY_COLOURS": {},
     "OG_CARDS_BACKGROUND": "#f0f4f5",
@@ -167,9 +170,14 @@ def _check_layouts(opts: dict[str, Any]) -> None:
         if layout.get("format") not in ("png", "jpeg") or "elements" not in layout:
             why = "needs format png|jpeg and elements"
             _fail(f"OG_CARDS_LAYOUTS[{name!r}]", layout.get("format"), why)
-    choice = opts["OG_CARDS_LAYOUT"]
-    if choice != "auto" and choice not in opts["layouts"]:
-        _fail("OG_CARDS_LAYOUT", choice, f"must be auto or one of {sorted(opts['layouts'])}")
+    choices = opts["OG_CARDS_CATEGORY_LAYOUTS"]
+    if not isinstance(choices, dict):
+        _fail("OG_CARDS_CATEGORY_LAYOUTS", choices, "must map category slugs to layout names")
+    named = [("OG_CARDS_LAYOUT", opts["OG_CARDS_LAYOUT"])]
+    named += [(f"OG_CARDS_CATEGORY_LAYOUTS[{k!r}]", v) for k, v in choices.items()]
+    for key, choice in named:
+        if choice != "auto" and choice not in opts["layouts"]:
+            _fail(key, choice, f"must be auto or one of {sorted(opts['layouts'])}")
 
 
 def _check_numbers(opts: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from og_cards import textfit
 
 # Bump when drawing changes in a way that should re-render every card.
-RENDERER_VERSION = "2"  # 2: bidi runs, ICU line breaks, more script fonts
+RENDERER_VERSION = "3"  # 2: bidi runs, ICU line breaks, more script fonts; 3: photo scrim
 CONTRAST_WHITE = 1.0
 
 
@@ -77,6 +77,50 @@ def darken_factor(image: Image.Image, min_contrast: float, min_darken: float) ->
             break
         factor -= 0.02
     return max(factor, 0.0)
+
+
+# sRGB byte -> linear light scaled to 0-255, so Image.convert("L", matrix) gives WCAG luminance.
+_LINEAR = [round(_linear(v) * 255) for v in range(256)] * 3
+_LUMINANCE = (0.2126, 0.7152, 0.0722, 0.0)
+
+
+def brightest(card: Image.Image, box: list[float]) -> float:
+    """Return the WCAG luminance (0-1) of the brightest pixel of ``card`` inside ``box``."""
+    left, top, right, bottom = (round(v) for v in box)
+    region = card.crop((left, top, right, bottom)).convert("RGB").point(_LINEAR)
+    return region.convert("L", _LUMINANCE).getextrema()[1] / 255
+
+
+def measured_contrast(card: Image.Image, boxes: list[list[float]]) -> float:
+    """Return the lowest contrast of white text against the pixels behind any of ``boxes``."""
+    return min((1.05 / (brightest(card, box) + 0.05) for box in boxes), default=21.0)
+
+
+def _scrim_mask(size: tuple[int, int], start: str, fade: float) -> Image.Image:
+    """Return an "L" mask: 0 at the ``start`` edge, full after ``fade`` pixels."""
+    width, height = size
+    fade = max(1, min(int(fade), height))
+    ramp = Image.linear_gradient("L").resize((1, fade))  # 0 at the top, 255 at the bottom
+    mask = Image.new("L", (1, height), 255)
+    mask.paste(ramp, (0, 0))
+    if start == "bottom":
+        mask = mask.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    return mask.resize((width, height))
+
+
+def apply_scrim(card: Image.Image, scrim: dict[str, Any], boxes: list[list[float]]) -> Image.Image:
+    """Darken a gradient behind the text just until white text reaches the scrim's contrast."""
+    left, top, right, bottom = (round(v) for v in scrim["box"])
+    mask = _scrim_mask((right - left, bottom - top), scrim.get("from", "top"), scrim["fade"])
+    shade = Image.new("RGB", mask.size, scrim.get("colour", "#000000"))
+    target = scrim.get("min_contrast", 4.5)
+    strength = scrim.get("min_strength", 0.3)
+    while True:
+        trial = card.copy()
+        trial.paste(shade, (left, top), mask.point(lambda v, s=strength: round(v * s)))
+        if strength >= 0.95 or measured_contrast(trial, boxes) >= target:
+            return trial
+        strength = min(0.95, strength + 0.05)
 
 
 def _colour(name: str, colours: dict[str, str]) -> str:
@@ -176,6 +220,8 @@ def _scaled(layout: dict[str, Any], size: tuple[int, int]) -> dict[str, Any]:
         for key in ("max_size", "min_size", "size"):
             if key in element:
                 scaled[key] = max(6, round(element[key] * min(sx, sy)))
+        if "fade" in element:
+            scaled["fade"] = element["fade"] * sy
         elements.append(scaled)
     return dict(layout, elements=elements)
 
@@ -193,6 +239,9 @@ def _base(spec: dict[str, Any], layout: dict[str, Any], size: tuple[int, int]) -
     """Return a fresh copy of the card's background with its static elements drawn."""
     if layout["background"] == "image":
         card = _background(spec, size)
+        boxes = [e["box"] for e in layout["elements"] if e.get("measure")]
+        for scrim in (e for e in layout["elements"] if e["kind"] == "scrim"):
+            card = apply_scrim(card, scrim, boxes)
         _draw_elements(card, spec, [e for e in layout["elements"] if _is_static(e)])
         return card
     static = [e for e in layout["elements"] if _is_static(e)]
@@ -221,6 +270,8 @@ def _draw_elements(card: Image.Image, spec: dict[str, Any], elements: list[dict[
     colours, fonts = spec["colours"], spec["fonts"]
     for element in elements:
         kind = element["kind"]
+        if kind == "scrim":
+            continue  # drawn with the photo (_base), before everything else
         if kind == "rect":
             draw.rectangle(element["box"], fill=_colour(element["fill"], colours))
         elif kind == "mark":
