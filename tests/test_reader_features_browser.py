@@ -38,7 +38,7 @@ def test_header_search_finds_an_article_by_keyboard(live, new_page):
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert url in hrefs
     assert page.locator("#search-q").input_value() == word, "the query stays in the box"
-    assert page.locator("[data-search-nojs]").is_hidden()
+    assert page.locator(".search-browse").is_hidden(), "results take the sections' place"
     assert "result" in page.locator("[data-search-status]").inner_text()
     # Keyboard only: from the search field, Tab (past the button) reaches the first result.
     page.focus("#search-q")
@@ -107,9 +107,10 @@ def test_typing_updates_results_and_the_address(live, new_page):
         "() => document.querySelector('[data-search-status]').textContent.startsWith('No results')"
     )
     assert page.locator(".search-results").is_hidden()
+    assert page.locator(".search-browse").is_visible(), "no results: the sections are offered"
     page.fill("#search-q", "")
     page.wait_for_function(
-        "() => document.querySelector('[data-search-status]').textContent === ''"
+        "() => document.querySelector('[data-search-status]').textContent.startsWith('Results')"
     )
     assert page.external_requests == []
 
@@ -127,7 +128,7 @@ def test_search_page_is_accessible_and_fits(live, new_page, width, scripts):
     if scripts:
         page.locator(".search-result__title a").first.wait_for()
     else:
-        assert page.locator("[data-search-nojs]").is_visible()
+        assert "JavaScript" in page.locator("[data-search-status]").inner_text()
         assert page.locator("form.search-form input[name=q]").is_visible()
         assert page.locator(".section-grid a").count() >= 1
     violations = run_axe(page)
@@ -187,3 +188,20 @@ def test_print_stylesheet_hides_navigation_and_sharing_and_shows_source_urls(liv
     assert href in after
     page.emulate_media(media="screen")
     assert display(".share") != "none"
+
+
+def test_results_arriving_move_nothing_on_the_screen(live, new_page):
+    """Cumulative layout shift of the search page opened with a query (what the header sends)."""
+    base_url, _ = live
+    page = new_page(width=412, height=823)
+    page.add_init_script(
+        "window.__shift = 0; new PerformanceObserver(l => l.getEntries().forEach("
+        "e => { if (!e.hadRecentInput) window.__shift += e.value; }))"
+        ".observe({type: 'layout-shift', buffered: true});"
+    )
+    for path in ("/search/?q=burns", "/search/"):
+        page.goto(base_url + path, wait_until="networkidle")
+        if "q=" in path:
+            page.locator(".search-result__title a").first.wait_for()
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.__shift") < 0.01, path

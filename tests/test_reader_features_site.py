@@ -135,13 +135,15 @@ def test_search_page_works_without_javascript(real_site):
     assert form["method"] == "get"
     assert form["action"].endswith("/search/")
     assert form.select_one("input[name=q]")
-    assert "JavaScript" in page.select_one("[data-search-nojs]").get_text()
+    assert "JavaScript" in page.select_one("[data-search-status]").get_text()
     sections = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in page.select(".section-grid a")}
     assert sections == {source.url.split("/")[0] for source in published_articles()}
     header = soup(real_site / "index.html").select_one("form.site-search")
     assert header["method"] == "get"
     assert header["action"] == form["action"]
-    assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    # Indexable (it lists every section); /search/?q=... pages share its canonical URL.
+    assert page.select_one('meta[name="robots"]') is None
+    assert page.select_one('link[rel="canonical"]')["href"].endswith("/search/")
 
 
 def feed_items(path: Path) -> list[ET.Element]:

@@ -11,7 +11,7 @@
   var input = form.querySelector("input[name=q]");
   var list = document.querySelector("[data-search-results]");
   var status = document.querySelector("[data-search-status]");
-  var nojs = document.querySelector("[data-search-nojs]");
+  var hint = status ? status.textContent : "";
   var MAX = 20;
   var engine = null;
   var latest = 0;
@@ -105,7 +105,7 @@
     if (!query) {
       list.textContent = "";
       list.hidden = true;
-      say("");
+      say(hint);
       return;
     }
     engine.search(query).then(function (search) {
@@ -132,7 +132,7 @@
     }).then(function () { return pagefind.init(); }).then(function () { return pagefind; });
   }).then(function (pagefind) {
     engine = pagefind;
-    if (nojs) { nojs.hidden = true; }
+    hint = "Results show here as you type.";
     var query = new URLSearchParams(window.location.search).get("q") || "";
     input.value = query;
     form.addEventListener("submit", function (event) {
@@ -147,5 +147,6 @@
     if (query) { run(query); } else { input.focus(); }
   }).catch(function () {
     /* No index (or an old browser): the plain form and the sections list stay as they are. */
+    say("Search is not available right now. You can browse by section below.");
   });
 }());
