@@ -352,6 +352,12 @@ def bench(c, number=3000, workdir=None, og_only=False):
     run_bench(int(number), root=ROOT, workdir=workdir, all_plugins=not og_only)
 
 
+@task(help={"runs": "Lighthouse runs per page (the table shows the median)"})
+def lighthouse(c, runs=3):
+    """Lighthouse (mobile) on home, an article and search; needs `npm ci` (docs/performance.md)."""
+    c.run(f"{PY} -m tools.lighthouse --runs {int(runs)}", env=_env(), pty=False)
+
+
 @task
 def regenerate_goldens(c):
     """Redraw the og_cards golden images after an intended change to card drawing."""

@@ -221,3 +221,29 @@ def test_header_image_is_a_phone_sized_modern_copy(served_real_site, new_page, w
     assert chosen[1] <= most, f"{chosen[1]}px wide copy for a {width}px screen at {scale}x"
     ratio = int(img.get_attribute("width")) / int(img.get_attribute("height"))
     assert abs(chosen[2] / chosen[3] - ratio) < 0.02
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_article_page_transfers_at_most_60_kb_besides_its_pictures(
+    served_real_site, new_page, width
+):
+    """Bytes on the wire for the article a reader lands on (the test server does not compress:
+    this is an upper bound; nginx's gzip roughly halves it)."""
+    base_url, _ = served_real_site
+    page = new_page(width=width)
+    sizes: dict[str, int] = {}
+
+    def finished(request) -> None:
+        size = request.sizes()
+        sizes[request.url] = size["responseBodySize"] + size["responseHeadersSize"]
+
+    page.on("requestfinished", finished)
+    with_image = next(s for s in published_articles() if "\nimage:" in s.path.read_text("utf-8"))
+    page.goto(f"{base_url}/{with_image.url}", wait_until="networkidle")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    pictures = {u: s for u, s in sizes.items() if "/images/" in u}
+    others = {u: s for u, s in sizes.items() if u not in pictures}
+    assert pictures, "the article's picture was loaded"
+    assert sum(others.values()) <= 60_000, sorted(others.items(), key=lambda i: -i[1])
+    assert page.external_requests == []
