@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from kernel.settings import SettingsError
 from og_cards import render
-from og_cards.layouts import photo_variant
+from og_cards.layouts import PHOTO_VARIANTS, photo_variant
 from og_cards.og_cards import get_settings
 from og_cards.spec import build_spec, card_name, spec_hash
 from PIL import Image, ImageChops, ImageDraw, ImageOps
@@ -233,3 +233,23 @@ def test_without_raqm_right_to_left_runs_are_reversed(monkeypatch) -> None:
 
 
 STACK_FONT_HEBREW = next(p for p in OPTS["OG_CARDS_FONTS"] if "Hebrew" in p)
+
+
+@pytest.mark.parametrize(("busy", "expected"), [("bottom", "photo-top"), ("top", "photo")])
+def test_text_goes_to_the_calmer_side_of_the_photo(
+    tmp_path: Path, busy: str, expected: str
+) -> None:
+    image = Image.new("RGB", (1200, 630), "#dfe9ef")
+    draw = ImageDraw.Draw(image)
+    rows = range(330, 630, 24) if busy == "bottom" else range(0, 300, 24)
+    for y in rows:  # stripes: lots of edges where the text would sit
+        draw.rectangle((0, y, 1200, y + 10), fill="#102030")
+    path = tmp_path / f"busy-{busy}.png"
+    image.save(path)
+    choices = {name: OPTS["layouts"][name] for name in PHOTO_VARIANTS}
+    assert render.calmer_layout(str(path), (0.5, 0.5), choices) == expected
+    # A focal point the writer gave wins over the measurement.
+    assert photo_variant("photo", (0.5, 0.9), lambda: "photo") == "photo-top"
+    assert photo_variant("photo", (0.5, 0.2), lambda: "photo-top") == "photo"
+    assert photo_variant("photo", (0.5, 0.5), lambda: expected) == expected
+    assert photo_variant("text", (0.5, 0.9), lambda: "photo-top") == "text"

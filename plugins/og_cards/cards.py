@@ -11,7 +11,8 @@ from kernel import clock, contents
 
 from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
-from og_cards.layouts import photo_variant
+from og_cards.layouts import PHOTO_VARIANTS, photo_variant
+from og_cards.render import calmer_layout
 from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,10 @@ def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: boo
     photo = None
     if layout == "auto" or opts["layouts"][layout]["background"] == "image":
         photo = resolve_image(opts, md.get("image"), "" if quiet else source, "image")
-        layout = photo_variant("photo" if layout == "auto" else layout, focus) if photo else "text"
+        name = "photo" if layout == "auto" else layout
+        choices = {v: opts["layouts"][v] for v in PHOTO_VARIANTS}
+        calmer = (lambda: calmer_layout(photo, focus, choices)) if photo else None
+        layout = photo_variant(name, focus, calmer) if photo else "text"
     return {**card, "layout": layout, "image": {"path": photo, "focus": focus} if photo else None}
 
 

@@ -165,9 +165,20 @@ PHOTO_TOP_LAYOUT = _photo_layout("top")
 FOCUS_LOW = 0.6
 
 
-def photo_variant(layout: str, focus: tuple[float, float]) -> str:
-    """Return "photo-top" for a "photo" card whose focal point is in the lower part."""
-    return "photo-top" if layout == "photo" and focus[1] > FOCUS_LOW else layout
+FOCUS_HIGH = 0.4
+PHOTO_VARIANTS = ("photo", "photo-top")
+
+
+def photo_variant(layout: str, focus: tuple[float, float], calmer=None) -> str:
+    """Return where a "photo" card puts its text: away from a focal point the writer gave
+    (``og_image_focus`` low: "photo-top"; high: "photo"), else ``calmer()``'s choice."""
+    if layout != "photo":
+        return layout
+    if focus[1] > FOCUS_LOW:
+        return "photo-top"
+    if focus[1] < FOCUS_HIGH or calmer is None:
+        return "photo"
+    return calmer()
 
 
 # A writer's own og_image: only cropped and recompressed, no text drawn on it.
