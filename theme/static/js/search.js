@@ -19,6 +19,13 @@
 
   function say(text) { status.textContent = text; }
 
+  /** The page's wording for `key` ("one", "many"...), with {query}, {count}, {shown} filled. */
+  function words(key, values) {
+    return (status.getAttribute("data-" + key) || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : all;
+    });
+  }
+
   /** Append Pagefind's excerpt HTML to `parent` as text nodes and <mark> elements only. */
   function appendExcerpt(parent, html) {
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
@@ -91,11 +98,13 @@
       list.appendChild(li);
     });
     list.hidden = items.length === 0;
+    var values = { query: query, count: total, shown: items.length };
     if (!total) {
-      say("No results for \u201c" + query + "\u201d. Try another word, or browse by section below.");
+      say(words("none", values));
+    } else if (total > items.length) {
+      say(words("some", values));
     } else {
-      say(total + (total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d" +
-        (total > items.length ? ", showing the first " + items.length : "") + ".");
+      say(words(total === 1 ? "one" : "many", values));
     }
   }
 
@@ -115,7 +124,7 @@
           if (ticket === latest) { render(items, search.results.length, query); }
         });
     }).catch(function () {
-      if (ticket === latest) { say("Search is not working right now. Browse by section below."); }
+      if (ticket === latest) { say(words("broken")); }
     });
   }
 
@@ -132,7 +141,7 @@
     }).then(function () { return pagefind.init(); }).then(function () { return pagefind; });
   }).then(function (pagefind) {
     engine = pagefind;
-    hint = "Results show here as you type.";
+    hint = words("ready");
     var query = new URLSearchParams(window.location.search).get("q") || "";
     input.value = query;
     form.addEventListener("submit", function (event) {
@@ -147,6 +156,6 @@
     if (query) { run(query); } else { input.focus(); }
   }).catch(function () {
     /* No index (or an old browser): the plain form and the sections list stay as they are. */
-    say("Search is not available right now. You can browse by section below.");
+    say(words("broken"));
   });
 }());
