@@ -15,6 +15,11 @@ DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
 # The editor's desk is a local preview tool: never publish it.
 EDITORS_DESK_ENABLED = False
+# Nothing private is published: drafts are not written at all (their cards, like the share
+# kits and the social media exports, are in the private folder next to the site:
+# <OUTPUT_PATH>-private, e.g. output-private/).
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 # Precompressed .gz files for nginx's gzip_static (Facebook's crawler wants gzip).
 PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]
 PRECOMPRESS_GZIP = True

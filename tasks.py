@@ -72,8 +72,9 @@ def _pelican_build(
 
 @task
 def clean(c):
-    """Remove the generated site and the build cache."""
-    for path in (CONFIG["deploy_path"], ROOT / ".cache"):
+    """Remove the generated site, its private folder and the build cache."""
+    private = CONFIG["deploy_path"].with_name(CONFIG["deploy_path"].name + "-private")
+    for path in (CONFIG["deploy_path"], private, ROOT / ".cache"):
         if path.is_dir():
             shutil.rmtree(path)
             print(f"removed {path.relative_to(ROOT)}/")
@@ -104,14 +105,28 @@ def regenerate(c):
 
 @task
 def serve(c):
-    """Serve output/ at http://SHAREWELL_HOST:SHAREWELL_PORT (default 127.0.0.1:8000)."""
+    """Serve output/ (and output-private/ at /_private/) at SHAREWELL_HOST:SHAREWELL_PORT."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
     class AddressReuseTCPServer(RootedHTTPServer):
         allow_reuse_address = True
 
+    private = CONFIG["deploy_path"].with_name(CONFIG["deploy_path"].name + "-private")
+
+    class Handler(ComplexHTTPRequestHandler):
+        # The build's private folder (share kits, exports: never published) at /_private/,
+        # so the editor's desk can link the kits on this local server.
+        def translate_path(self, path: str) -> str:
+            if not path.startswith("/_private/"):
+                return super().translate_path(path)
+            self.base_path = str(private)
+            try:
+                return super().translate_path(path.removeprefix("/_private"))
+            finally:
+                del self.base_path
+
     server = AddressReuseTCPServer(
-        str(CONFIG["deploy_path"]), (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
+        str(CONFIG["deploy_path"]), (CONFIG["host"], CONFIG["port"]), Handler
     )
     print(f"Serving the site at http://{CONFIG['host']}:{CONFIG['port']}/ (Ctrl-C to stop)")
     try:
@@ -391,9 +406,14 @@ def publish(c, target=None, dry_run=False, allow_removal=None):
         raise Exit(code=code)
 
 
-@task(help={"to": "release name (default: the one before current)", "target": "ssh only"})
-def rollback(c, to=None, target="ssh"):
-    """Switch the live site back to the previous release (ssh target)."""
+@task(
+    help={
+        "to": "ssh: release name; gh-pages: commit (default: the one before the live one)",
+        "target": "ssh or gh-pages (default: DEPLOY_TARGET); s3: publish an older checkout",
+    }
+)
+def rollback(c, to=None, target=None):
+    """Switch the live site back to the previous release (ssh, gh-pages), keeping every card."""
     from invoke import Exit
     from tools.deploy.cli import rollback as deploy_rollback
     from tools.deploy.cli import run as deploy_run

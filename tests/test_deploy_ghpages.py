@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.site import FIXTURE_CONFIG, add_article, copy_fixture, git_checkouts, snapshot
-from tools.deploy.cli import publish, run
+from tools.deploy.cli import publish, rollback, run
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not shutil.which("git") and not IN_CI:
@@ -140,3 +140,56 @@ def test_an_older_checkout_racing_a_newer_one_is_refused(remote, tmp_path, capsy
     assert "changed while this publish was building" in err
     assert new_url in err
     assert "first-aid/choking/index.html" in tree(remote)
+
+
+def test_rollback_is_a_new_commit_and_no_card_that_was_ever_live_is_lost(remote, content):
+    og = content / "og"
+    ever = {f"og/{p.name}" for p in og.iterdir()}
+    do(remote, content)
+    first = git(remote, "rev-parse", "gh-pages").strip()
+    for path in og.iterdir():
+        path.unlink()
+    (og / "cpr-99887766aa.png").write_bytes(b"\x89PNG new card")
+    ever.add("og/cpr-99887766aa.png")
+    article = content / "articles" / "first-aid" / "cpr.md"
+    article.write_text(article.read_text().replace("Push hard", "Press hard"), encoding="utf-8")
+    do(remote, content)
+    second = git(remote, "rev-parse", "gh-pages").strip()
+
+    env = {"DEPLOY_GH_PAGES_REMOTE": str(remote)}
+    assert rollback("gh-pages", config=FIXTURE_CONFIG, environ=env) == (second[:12], first[:12])
+    tip = git(remote, "rev-parse", "gh-pages").strip()
+    assert git(remote, "rev-parse", "gh-pages^").strip() == second  # history kept, fast-forward
+    assert "Push hard" in git(remote, "show", "gh-pages:first-aid/cpr/index.html")
+    assert ever <= tree(remote)
+
+    (og / "sleep-0123456789.png").write_bytes(b"\x89PNG third card")
+    ever.add("og/sleep-0123456789.png")
+    do(remote, content)
+    assert git(remote, "rev-parse", "gh-pages^").strip() == tip
+    assert ever <= tree(remote)
+    # Rolling back to a commit that is not on the branch is refused, naming recent commits.
+    assert run(rollback, "gh-pages", "0" * 40, config=FIXTURE_CONFIG, environ=env) == 5
+
+
+def test_following_the_gates_advice_after_a_slug_rename_gets_the_publish_through(
+    remote, content, capsys
+):
+    from rich.console import Console
+
+    do(remote, content)
+    burns = content / "articles" / "first-aid" / "burns.md"
+    burns.write_text(burns.read_text().replace("Slug: burns", "Slug: burns-and-scalds"))
+    assert run(do, remote, content, console=Console(stderr=True, width=300)) == 4
+    err = capsys.readouterr().err
+    advice = (
+        "/first-aid/burns/ (it looks like it moved to /first-aid/burns-and-scalds/: "
+        "add /first-aid/burns/ to `aliases:` in articles/first-aid/burns.md)"
+    )
+    assert advice in err
+    # Do exactly what it says: the publish goes through and the old URL redirects.
+    burns.write_text(burns.read_text().replace("Summary:", "Aliases: /first-aid/burns/\nSummary:"))
+    assert run(do, remote, content) == 0
+    assert "/first-aid/burns-and-scalds/" in git(
+        remote, "show", "gh-pages:first-aid/burns/index.html"
+    )

@@ -214,3 +214,22 @@ def test_an_older_checkout_racing_a_newer_one_is_refused(s3, tmp_path, capsys):
     assert new_url in err
     assert "first-aid/choking/index.html" in s3.objects()
     assert ".publish.lock" not in s3.objects()
+
+
+def test_no_card_that_was_ever_live_is_deleted_after_publish_rollback_and_publish(s3, tmp_path):
+    older = copy_fixture(tmp_path / "older")
+    og = s3.content / "og"
+    ever = {f"og/{p.name}" for p in og.iterdir()}
+    s3.do()
+    for path in og.iterdir():
+        path.unlink()
+    (og / "cpr-99887766aa.png").write_bytes(b"\x89PNG new card")
+    ever.add("og/cpr-99887766aa.png")
+    s3.do()
+    # On S3 a rollback is publishing an older checkout again: it must not delete newer cards.
+    result = s3.do(content=older)
+    assert not [k for k in result.plan.remove if k.startswith("og/")]
+    (og / "sleep-0123456789.png").write_bytes(b"\x89PNG third card")
+    ever.add("og/sleep-0123456789.png")
+    s3.do()
+    assert ever <= set(s3.objects())

@@ -139,3 +139,38 @@ def test_current_directory_not_made_by_publish_is_refused(site):
     before = snapshot(site.base)
     assert run(site.publish) == 5
     assert snapshot(site.base) == before
+
+
+def test_no_card_that_was_ever_live_is_lost_after_publish_rollback_and_prune(site):
+    """A card shared while any release was live is served by every later live release:
+    publish, publish (cards renamed and dropped), rollback, publish, publish + prune."""
+    og = site.content / "og"
+    ever: dict[str, bytes] = {p.name: p.read_bytes() for p in og.iterdir()}
+
+    def new_card(name: str) -> None:
+        (og / name).write_bytes(b"\x89PNG card " + name.encode())
+        ever[name] = (og / name).read_bytes()
+
+    def every_card_served() -> None:
+        for name, data in ever.items():
+            status, headers, body = site.nginx.get(f"/og/{name}")
+            assert (status, body) == (200, data), name
+            assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+    site.publish()
+    first = site.live()
+    for path in og.iterdir():  # the next build has none of the first cards
+        path.unlink()
+    new_card("cpr-99887766aa.png")
+    site.publish()
+    every_card_served()
+    assert site.rollback()[1] == first  # back to a release built before the new card
+    every_card_served()
+    new_card("sleep-0123456789.png")
+    site.publish()  # built while an older release is live: carries from every release
+    every_card_served()
+    new_card("burns-abcdef0123.png")
+    site.publish()  # prunes to DEPLOY_SSH_KEEP_RELEASES=2: the first two releases go
+    assert first not in site.releases()
+    assert len(site.releases()) == 2
+    every_card_served()

@@ -18,7 +18,13 @@ from tools.deploy.build import build_for_publish, ensure_gzip
 from tools.deploy.cli import main, report, with_link_keeper
 from tools.deploy.config import env_name, load_target
 from tools.deploy.errors import BuildError, ConfigError, GateError
-from tools.deploy.gate import check_removals, normalise, removed_urls
+from tools.deploy.gate import (
+    check_removals,
+    normalise,
+    removed_urls,
+    suggestion,
+    unlisted_removals,
+)
 from tools.deploy.plan import (
     CACHE_LONG,
     CACHE_MEDIUM,
@@ -111,11 +117,51 @@ def test_gate_refuses_with_every_url_a_suggestion_and_the_fix():
         check_removals(OLD, new)
     hints = info.value.hints
     assert info.value.message.startswith("3 published URL(s)")
-    assert "/about/ (it looks like it moved to /info/about/)" in hints
-    assert "/first-aid/burns/" in hints
+    assert (
+        "/about/ (it looks like it moved to /info/about/: "
+        "add /about/ to `aliases:` of the page at /info/about/)"
+    ) in hints
+    assert any(
+        h.startswith("/first-aid/burns/ (it looks like it moved to /first-aid/burns-and-scalds/")
+        for h in hints
+    )
     assert "/feeds/all.atom.xml" in hints
     assert any("aliases" in h for h in hints)
     assert any("--allow-removal" in h for h in hints)
+
+
+def test_after_a_slug_rename_the_hint_points_at_the_new_url_and_names_the_file():
+    old = {
+        "urls": ["/first-aid/burns/", "/first-aid/burns/cy/", "/share-kit/first-aid/burns/"],
+        "redirects": {},
+    }
+    new = {
+        "urls": ["/first-aid/burns-and-scalds/", "/first-aid/burns-and-scalds/cy/"],
+        "redirects": {"/first-aid/burns/": "/first-aid/burns-and-scalds/"},
+        "unlisted": ["share-kit/*", "drafts/*"],
+        "sources": {"/first-aid/burns-and-scalds/cy/": "articles/first-aid/burns-cy.md"},
+    }
+    with pytest.raises(GateError) as info:
+        check_removals(old, new)
+    # The old share kit is private now: it does not block. The translation's hint follows the
+    # alias to the new URL (never the old one) and names the file to add the alias to.
+    assert info.value.message.startswith("1 published URL(s)")
+    assert info.value.hints[0] == (
+        "/first-aid/burns/cy/ (it looks like it moved to /first-aid/burns-and-scalds/cy/: "
+        "add /first-aid/burns/cy/ to `aliases:` in articles/first-aid/burns-cy.md)"
+    )
+    new["redirects"]["/first-aid/burns/cy/"] = "/first-aid/burns-and-scalds/cy/"
+    assert check_removals(old, new) == []
+    assert unlisted_removals(old, new) == ["/share-kit/first-aid/burns/"]
+
+
+def test_a_renamed_page_is_suggested_by_its_new_url_not_its_alias():
+    old = {"urls": ["/first-aid/burns/", "/x/burns/"], "redirects": {}}
+    new = {"urls": ["/y/burns-new/"], "redirects": {"/first-aid/burns/": "/y/burns-new/"}}
+    assert suggestion("/x/burns/", new) == "/y/burns-new/"
+    with pytest.raises(GateError) as info:
+        check_removals(old, new)
+    assert "moved to /y/burns-new/" in info.value.hints[0]
 
 
 def test_dropping_an_alias_is_a_removal():

@@ -148,8 +148,13 @@ def test_article_page_shows_share_text_with_counts(desk_site):
     }
     assert counts["X"].endswith("/ 280 characters")
     assert counts["Bluesky"].endswith("/ 300 characters")
+    # The kit is in the private folder, which `invoke desk` serves at /_private/.
     kit = page.find("a", string="Open the share kit")
-    assert (desk_site / "_desk" / "overdue" / kit["href"] / "index.html").resolve().is_file()
+    linked = (desk_site / "_desk" / "overdue" / kit["href"] / "index.html").resolve()
+    private = desk_site.with_name(f"{desk_site.name}-private")
+    assert "_private" in linked.parts
+    rel = linked.relative_to(desk_site.resolve() / "_private")
+    assert (private / rel).is_file()
     # Drafts have no article.share: the desk computes it so writers see it before publishing.
     draft = soup(desk_site / "_desk" / "draft-plan" / "index.html")
     assert draft.select(".share-list li")

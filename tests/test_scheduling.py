@@ -58,7 +58,6 @@ def site_text(output: Path) -> dict[str, str]:
         "rss": "feeds/all.rss.xml",
         "category_feed": "feeds/first-aid.atom.xml",
         "sitemap": "sitemap.xml",
-        "snippets": "share/snippets.json",
     }
     return {key: (output / name).read_text(encoding="utf-8") for key, name in names.items()}
 
@@ -123,6 +122,10 @@ def test_before_its_day_the_article_is_nowhere_on_the_site(build_site, tmp_path,
         assert "Old news" in text or "old-news" in text, name
         assert "new-burns-advice" not in text, name
         assert "New burns advice" not in text, name
+    # The share exports (private, never on the site) wait for its day too.
+    snippets = (preview / "share" / "snippets.json").read_text(encoding="utf-8")
+    assert "old-news" in snippets
+    assert "new-burns-advice" not in snippets
     # Ready in advance, in a private folder outside the site.
     data = json.loads((preview / "scheduled.json").read_text(encoding="utf-8"))
     assert data["today"] == "2027-01-09"
@@ -142,7 +145,8 @@ def test_on_its_day_the_article_is_everywhere(build_site, tmp_path, monkeypatch)
     assert (output / "first-aid" / "new-burns-advice" / "index.html").is_file()
     for name, text in site_text(output).items():
         assert "new-burns-advice" in text, name
-    snippets = json.loads((output / "share" / "snippets.json").read_text(encoding="utf-8"))
+    private = output.with_name(f"{output.name}-private")
+    snippets = json.loads((private / "share" / "snippets.json").read_text(encoding="utf-8"))
     assert {a["slug"] for a in snippets["articles"]} == {"old-news", "new-burns-advice"}
 
 

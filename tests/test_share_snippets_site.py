@@ -30,6 +30,11 @@ LINK_NETWORKS = ["x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky",
                  "reddit", "email"]  # fmt: skip
 
 
+def private(output: Path) -> Path:
+    """The build's private folder (share kits and exports are never in the site)."""
+    return output.with_name(f"{output.name}-private")
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -96,7 +101,7 @@ def valid_as_written(network: str, text: str) -> bool:
 
 
 def test_every_exported_text_is_valid_as_written(site):
-    data = json.loads((site / "share/snippets.json").read_text(encoding="utf-8"))
+    data = json.loads((private(site) / "share/snippets.json").read_text(encoding="utf-8"))
     for article in data["articles"]:
         for key, net in article["networks"].items():
             assert valid_as_written(key, net["text"]), (article["slug"], key)
@@ -108,10 +113,10 @@ def test_every_exported_text_is_valid_as_written(site):
             span = encoded[facet["index"]["byteStart"] : facet["index"]["byteEnd"]].decode()
             feature = facet["features"][0]
             assert span == feature.get("uri", "#" + feature.get("tag", "")), span
-    with (site / "share/snippets.csv").open(encoding="utf-8", newline="") as fh:
+    with (private(site) / "share/snippets.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and all(valid_as_written(r["network"], r["text"]) for r in rows)
-    for path in (site / "share").glob("schedule-*.csv"):
+    for path in (private(site) / "share").glob("schedule-*.csv"):
         network = path.stem.removeprefix("schedule-")
         with path.open(encoding="utf-8", newline="") as fh:
             texts = [r["message_text"] for r in csv.DictReader(fh)]
@@ -123,7 +128,7 @@ def test_opted_out_article_has_no_share_section(site):
 
 
 def test_exports_and_share_kit(site):
-    data = json.loads((site / "share/snippets.json").read_text(encoding="utf-8"))
+    data = json.loads((private(site) / "share/snippets.json").read_text(encoding="utf-8"))
     by_slug = {a["slug"]: a for a in data["articles"]}
     assert set(by_slug) == {"hard-title", "no-summary", "override"}
     assert by_slug["no-summary"]["description"] == (
@@ -140,13 +145,13 @@ def test_exports_and_share_kit(site):
     for net in hard["networks"].values():
         assert net["limit"] is None or net["length"] <= net["limit"]
         assert net["url"].startswith(f"{SITEURL}/{HARD}/?utm_source=")
-    assert (site / "share/snippets.csv").exists()
+    assert (private(site) / "share/snippets.csv").exists()
     assert (
-        (site / "share/schedule-x.csv")
+        (private(site) / "share/schedule-x.csv")
         .read_text(encoding="utf-8")
         .startswith("date,time_24hr,message_text")
     )
-    kit = soup(site / f"share-kit/{HARD}/index.html")
+    kit = soup(private(site) / f"share-kit/{HARD}/index.html")
     assert kit.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
     assert kit.find("img", class_="share-kit__image")["src"] == expected_image
     areas = {t["id"]: t.get_text() for t in kit.find_all("textarea")}
@@ -267,15 +272,17 @@ def test_mastodon_server_is_remembered_and_axe_passes(served, new_page):
 def test_second_run_in_the_same_process_does_not_duplicate(build_site, tmp_path):
     out = tmp_path / "twice"
     build_site(content_path=CONTENT, settings=SETTINGS, output=out)
-    first = (out / "share/snippets.csv").read_text(encoding="utf-8")
+    first = (private(out) / "share/snippets.csv").read_text(encoding="utf-8")
     build_site(content_path=CONTENT, settings=SETTINGS, output=out)  # as autoreload does
-    assert (out / "share/snippets.csv").read_text(encoding="utf-8") == first
+    assert (private(out) / "share/snippets.csv").read_text(encoding="utf-8") == first
 
 
 @pytest.mark.browser
-def test_server_name_validation_and_kit_copy(served, new_page):
+def test_server_name_validation_and_kit_copy(served, new_page, site_server, tmp_path):
     page = new_page(permissions=["clipboard-read", "clipboard-write"])
-    page.goto(f"{served}/share-kit/{HARD}/")
+    # Kits are in the build's private folder, served on their own (as `invoke serve` does).
+    kits = site_server(private(tmp_path / "served"))
+    page.goto(f"{kits}/share-kit/{HARD}/")
     cases = {
         "mastodon.social": "mastodon.social",
         " https://Mastodon.Social/@me ": "mastodon.social",

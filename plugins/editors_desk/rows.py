@@ -107,15 +107,19 @@ def share_items(content: Any, settings: dict, enabled: bool) -> list[dict[str, A
     return items
 
 
-def share_kit(content: Any, output_path: str) -> str | None:
-    """Return the site path of the article's share kit page (share_snippets) if it was written."""
+# Where `invoke serve`/`invoke desk` serve the build's private folder (tasks.py).
+PRIVATE_URL = "_private/"
+
+
+def share_kit(content: Any, settings: dict) -> str | None:
+    """Return the local URL path of the article's share kit (in the private folder), if any."""
     share = getattr(content, "share", None)
     try:
         url, save_as = getattr(share, "kit_url", ""), getattr(share, "kit_save_as", "")
     except Exception:  # a lazily computed attribute failing must not break the desk
         return None
-    if url and save_as and (Path(output_path) / save_as).is_file():
-        return str(url)
+    if url and save_as and (contents.private_folder(settings) / save_as).is_file():
+        return PRIVATE_URL + str(url)
     return None
 
 
@@ -201,7 +205,7 @@ def build_row(
         "og": {"title": title, "description": description, "url": url},
         "previews": cards,
         "share": share_items(content, settings, share_on),
-        "share_kit": share_kit(content, settings["OUTPUT_PATH"]),
+        "share_kit": share_kit(content, settings),
         "head": head,
         "head_source": head_source,
         "built": output.is_file(),

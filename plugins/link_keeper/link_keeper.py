@@ -15,7 +15,8 @@ Settings (all optional):
 - ``LINK_KEEPER_MANIFEST_FILE`` (``"published-urls.json"``): output file name; ``""`` disables.
 - ``LINK_KEEPER_MANIFEST_INCLUDE``: glob patterns (on the output-relative path or file name)
   of public files; default HTML, feeds, sitemap, card images (``og/*``), robots.txt, favicons.
-- ``LINK_KEEPER_MANIFEST_EXCLUDE`` (``["theme/*", "drafts/*"]``): patterns never listed.
+- ``LINK_KEEPER_MANIFEST_EXCLUDE`` (``theme/* drafts/* _desk/* share-kit/* share/*``):
+  patterns never listed; the manifest records them as ``unlisted`` for the publish gate.
 - ``LINK_KEEPER_RESERVED`` (see ``RESERVED``): paths and folders (ending in ``/``) the build
   generates, which no alias may shadow; the card, search, theme and feed folders and the files
   of the other settings are added from the settings themselves.
@@ -77,7 +78,9 @@ DEFAULTS: dict[str, object] = {
         "favicon.ico",
         "favicon.svg",
     ],
-    "LINK_KEEPER_MANIFEST_EXCLUDE": ["theme/*", "drafts/*"],
+    # Never public: theme files (hashed names change), drafts, the dev-only desk, and the
+    # social media manager's share kits and exports (written to the private folder).
+    "LINK_KEEPER_MANIFEST_EXCLUDE": ["theme/*", "drafts/*", "_desk/*", "share-kit/*", "share/*"],
     "LINK_KEEPER_RESERVED": [
         "/og/",
         "/pagefind/",
@@ -136,6 +139,8 @@ class LinksRun:
 
     config: dict
     redirects: list[Redirect] = field(default_factory=list)
+    # page URL path -> source file relative to the content folder, for the gate's advice
+    sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> LinksRun:
@@ -184,6 +189,14 @@ def reserved_paths(settings: dict, config: dict) -> list[str]:
     return sorted(set(reserved))
 
 
+def _in_content(source_path: str, content: str) -> str:
+    """Name a source file relative to the content folder (the same on every checkout)."""
+    try:
+        return Path(source_path).resolve().relative_to(Path(content).resolve()).as_posix()
+    except ValueError:
+        return Path(source_path).name
+
+
 def collect_aliases(generators: list) -> None:
     """Attach ``obj.links`` to every published content object and record redirects."""
     if not generators:
@@ -197,6 +210,7 @@ def collect_aliases(generators: list) -> None:
     seen: dict[str, Redirect] = {}
     for obj in contents.published(generators):
         target = url_path(obj.url)
+        state.sources.setdefault(target, _in_content(obj.source_path, settings.get("PATH", "")))
         aliases: list[str] = []
         raw_aliases = split_aliases(obj.metadata.get(key))
         why = unsafe_path(target) if raw_aliases else None
@@ -293,7 +307,9 @@ def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
             rel = file.relative_to(output).as_posix()
             if is_public(rel, include, exclude):
                 urls.append(path_for_file(rel))
-        text = manifest_json(siteurl, urls, redirects)
+        listed = set(urls)
+        sources = {url: source for url, source in state.sources.items() if url in listed}
+        text = manifest_json(siteurl, urls, redirects, unlisted=exclude, sources=sources)
         (output / config["LINK_KEEPER_MANIFEST_FILE"]).write_text(text, encoding="utf-8")
     log.info(
         "link_keeper: %d redirect(s), %d public URL(s) in the manifest", len(redirects), len(urls)

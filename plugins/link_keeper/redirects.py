@@ -240,13 +240,27 @@ def nginx_map_lines(redirects: list[Redirect]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def manifest_json(siteurl: str, urls: list[str], redirects: list[Redirect]) -> str:
-    """Render ``published-urls.json``: deterministic (no timestamps), so unchanged sites match."""
+def manifest_json(
+    siteurl: str,
+    urls: list[str],
+    redirects: list[Redirect],
+    *,
+    unlisted: list[str] | tuple[str, ...] = (),
+    sources: dict[str, str] | None = None,
+) -> str:
+    """Render ``published-urls.json``: deterministic (no timestamps), so unchanged sites match.
+
+    ``unlisted`` are the patterns of files that are never public (drafts, share kits...): the
+    publish gate does not count their disappearance as a broken link. ``sources`` maps each
+    page's URL to the file it is written from, so the gate can say which file to edit.
+    """
     data = {
         "format": 1,
         "siteurl": siteurl,
         "urls": sorted(set(urls)),
         "redirects": {r.source: r.target for r in sorted(redirects, key=_key)},
+        "unlisted": sorted(set(unlisted)),
+        "sources": dict(sorted((sources or {}).items())),
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 

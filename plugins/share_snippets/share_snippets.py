@@ -14,7 +14,9 @@ Settings (all optional; see README.md):
     SHARE_SNIPPETS_KIT_URL           kit page URL ("share-kit/{category}/{slug}/")
     SHARE_SNIPPETS_KIT_SAVE_AS       kit page file ("share-kit/{category}/{slug}/index.html")
     SHARE_SNIPPETS_EXPORT            write share/snippets.json and CSVs (True)
-    SHARE_SNIPPETS_EXPORT_DIR        export folder under OUTPUT_PATH ("share")
+    SHARE_SNIPPETS_EXPORT_DIR        export folder in the build's private folder ("share");
+                                     kits and exports are never published (kernel
+                                     contents.private_folder: "<OUTPUT_PATH>-private")
     SHARE_SNIPPETS_SCHEDULE_START    first slot "YYYY-MM-DD HH:MM" in TIMEZONE (None: 09:00
                                      tomorrow)
     SHARE_SNIPPETS_SCHEDULE_SPACING  minutes between scheduled posts, >= 10 (60)
@@ -39,6 +41,7 @@ from kernel.problems import Problem
 from kernel.settings import SettingsError
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
+from pelican.utils import sanitised_join
 
 from .compose import fit, strip_markup
 from .data import ShareData
@@ -299,7 +302,7 @@ def attach_share_data(generators: list) -> None:
 
 
 def write_share_kits(generator: Any, writer: Any) -> None:
-    """Write one share kit page per shared article (noindex, not linked from navigation)."""
+    """Write one share kit page per shared article into the private folder (noindex)."""
     state = RUN.get(generator.settings)
     config = state.config
     if not config["SHARE_SNIPPETS_KIT"]:
@@ -309,14 +312,19 @@ def write_share_kits(generator: Any, writer: Any) -> None:
     except Exception:  # Pelican raises PelicanTemplateNotFound; theme may lack the page
         logger.warning("share_snippets: theme has no share_kit.html; no share kit pages")
         return
+    # Kits are for the social media manager, never readers: they go to the private folder.
+    # Rendered without Pelican's writer, whose content_written signal would put them in the
+    # sitemap and every other per-page hook of the public site.
+    folder = contents.private_folder(generator.settings)
     for article in state.items:
         share = article.share
-        writer.write_file(
-            share.kit_save_as, template, generator.context,
-            relative_urls=generator.settings.get("RELATIVE_URLS", False),
-            url=share.kit_url, share_article=article, share=share,
-            page_name=share.kit_url.rstrip("/"),
-        )  # fmt: skip
+        path = Path(sanitised_join(str(folder), share.kit_save_as))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        context = {
+            **generator.context, "output_file": share.kit_save_as, "url": share.kit_url,
+            "share_article": article, "share": share, "page_name": share.kit_url.rstrip("/"),
+        }  # fmt: skip
+        path.write_text(template.render(context), encoding="utf-8")
 
 
 def write_exports(pelican: Any) -> None:
@@ -335,7 +343,8 @@ def write_exports(pelican: Any) -> None:
             "articles": [a.share.record() for a in items],
         }
         start = schedule_start(config, pelican.settings)
-        directory = Path(pelican.settings["OUTPUT_PATH"]) / config["SHARE_SNIPPETS_EXPORT_DIR"]
+        folder = contents.private_folder(pelican.settings)
+        directory = folder / config["SHARE_SNIPPETS_EXPORT_DIR"]
         paths = write_all(
             directory, data, start=start,
             spacing_minutes=config["SHARE_SNIPPETS_SCHEDULE_SPACING"],

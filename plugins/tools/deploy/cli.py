@@ -15,7 +15,7 @@ from typing import Any
 from .build import build_for_publish
 from .config import TARGETS, TargetConfig, load_target, read_pelican_settings
 from .errors import DeployError
-from .gate import MANIFEST_NAME, Gate, fetch_http_text, parse_manifest
+from .gate import MANIFEST_NAME, Gate, fetch_http_text, parse_manifest, unlisted_removals
 from .plan import Plan
 
 
@@ -91,6 +91,8 @@ def publish(
     console=None,
 ) -> PublishResult:
     """Build strictly, check, compare with the live manifest, then deploy (or show the plan)."""
+    from rich.markup import escape
+
     console = _console(console)
     settings = read_pelican_settings(config, overrides)
     cfg = load_target(target, settings, environ)
@@ -120,7 +122,9 @@ def publish(
             )
             allowed = gate.check(live_text, f"{MANIFEST_NAME} on the {where}")
             for url in allowed:
-                console.print(f"[yellow]Removing on purpose:[/] {url}")
+                console.print(f"[yellow]Removing on purpose:[/] {escape(url)}")
+            for url in unlisted_removals(old, build.manifest):
+                console.print(f"No longer public (private by design): {escape(url)}")
             plan = tgt.plan(build.output)
             plan.render(console)
             result = PublishResult(cfg.target, plan, dry_run, allowed_removals=allowed)
@@ -150,7 +154,8 @@ def rollback(
     environ: Mapping[str, str] | None = None,
     console=None,
 ) -> tuple[str, str]:
-    """Switch the ssh target's ``current`` back to the previous (or given) release."""
+    """Put the previous (or given) release live again: ssh switches ``current``, gh-pages
+    commits the earlier tree anew; both keep every card image that has been live."""
     console = _console(console)
     settings = read_pelican_settings(config, overrides)
     cfg = load_target(target, settings, environ)
@@ -206,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--dry-run", action="store_true")
     pub.add_argument("--allow-removal", action="append", default=[], metavar="URL")
     pub.add_argument("--content", help="content folder (default: PATH from the settings)")
-    back = sub.add_parser("rollback", help="switch the ssh target back one release")
+    back = sub.add_parser("rollback", help="put the previous release live again (ssh, gh-pages)")
     back.add_argument("--target", choices=TARGETS)
-    back.add_argument("--to", help="release name (default: the one before current)")
+    back.add_argument("--to", help="ssh: release name; gh-pages: commit (default: previous)")
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C: temporary builds are removed, the SSH lock released.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

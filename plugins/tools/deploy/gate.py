@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import urllib.error
 import urllib.request
@@ -66,24 +67,102 @@ def _covered(manifest: dict) -> set[str]:
     return urls
 
 
+def is_unlisted(url: str, manifest: dict) -> bool:
+    """Return True when ``url`` matches one of the manifest's never-public patterns."""
+    rel = url.lstrip("/")
+    names = (rel, rel + "index.html") if rel.endswith("/") or not rel else (rel,)
+    return any(
+        fnmatch.fnmatchcase(name, pattern)
+        for pattern in manifest.get("unlisted", [])
+        for name in names
+    )
+
+
+def unlisted_removals(old: dict | None, new: dict) -> list[str]:
+    """Return old URLs the new build made private on purpose (share kits, drafts...)."""
+    if not old:
+        return []
+    return sorted(u for u in _covered(old) - _covered(new) if is_unlisted(u, new))
+
+
 def removed_urls(old: dict | None, new: dict, keep_prefixes: Iterable[str] = ("og/",)) -> list[str]:
-    """Return old URLs that the new build neither serves nor redirects (kept prefixes excepted)."""
+    """Return old URLs that the new build neither serves nor redirects.
+
+    Kept prefixes (card images, never deleted) and URLs the new build declares never public
+    (its ``unlisted`` patterns: share kits, drafts) are not removals.
+    """
     if not old:
         return []
     keep = tuple("/" + p.lstrip("/") for p in keep_prefixes)
     # Old redirects count too: dropping an alias breaks the links that used it.
     gone = _covered(old) - _covered(new)
-    return sorted(u for u in gone if not (keep and u.startswith(keep)))
+    return sorted(u for u in gone if not (keep and u.startswith(keep)) and not is_unlisted(u, new))
 
 
-def _suggestion(url: str, new: dict) -> str | None:
-    slug = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
-    if not slug:
-        return None
-    for candidate in sorted(_covered(new)):
-        if candidate.rstrip("/").rsplit("/", 1)[-1] == slug and candidate != url:
+def _same_source(url: str, new: dict, old: dict | None) -> str | None:
+    source = (old or {}).get("sources", {}).get(url)
+    for candidate, new_source in sorted(new.get("sources", {}).items()):
+        if source and new_source == source and normalise(candidate) != url:
+            return normalise(candidate)
+    return None
+
+
+def _carried_by_alias(url: str, urls: set[str], redirects: dict[str, str]) -> str | None:
+    for alias in sorted(redirects, key=len, reverse=True):
+        target = redirects[alias]
+        if alias.endswith("/") and url.startswith(alias) and url != alias:
+            candidate = target + url[len(alias) :]
+        elif url.endswith(alias) and url != alias:
+            candidate = url[: -len(alias)] + target
+        else:
+            continue
+        if candidate in urls:
             return candidate
     return None
+
+
+def _similar_slug(url: str, urls: set[str], redirects: dict[str, str]) -> str | None:
+    parent, _, slug = url.rstrip("/").rpartition("/")
+    slug = slug.removesuffix(".html")
+    similar = None
+    for candidate in sorted(urls | set(redirects)):
+        c_parent, _, c_slug = candidate.rstrip("/").rpartition("/")
+        c_slug = c_slug.removesuffix(".html")
+        if not slug or candidate == url:
+            continue
+        if c_slug == slug:
+            return redirects.get(candidate, candidate)
+        extends = c_slug.startswith(slug + "-") or slug.startswith(c_slug + "-")
+        if similar is None and c_parent == parent and extends:
+            similar = redirects.get(candidate, candidate)
+    return similar
+
+
+def suggestion(url: str, new: dict, old: dict | None = None) -> str | None:
+    """Return the URL that most likely holds ``url``'s content in the new build, or None.
+
+    In order: the new URL written from the same source file (both manifests name it); an alias
+    of the new build that carries ``url`` along (``/a/cy/`` follows ``/a/ -> /b/`` to
+    ``/b/cy/``); a page with the same last segment, or one in the same folder whose slug
+    extends the old one (``burns`` -> ``burns-and-scalds``). Redirects are followed: an alias
+    is never the answer, its target is.
+    """
+    urls = {normalise(u) for u in new.get("urls", [])}
+    redirects = {normalise(k): normalise(v) for k, v in new.get("redirects", {}).items()}
+    return (
+        _same_source(url, new, old)
+        or _carried_by_alias(url, urls, redirects)
+        or _similar_slug(url, urls, redirects)
+    )
+
+
+def _hint(url: str, new: dict, old: dict | None) -> str:
+    moved_to = suggestion(url, new, old)
+    if not moved_to:
+        return url
+    source = new.get("sources", {}).get(moved_to)
+    where = f" in {source}" if source else f" of the page at {moved_to}"
+    return f"{url} (it looks like it moved to {moved_to}: add {url} to `aliases:`{where})"
 
 
 def check_removals(
@@ -98,11 +177,7 @@ def check_removals(
     refused = [u for u in missing if u not in allowed]
     if not refused:
         return [u for u in missing if u in allowed]
-    hints: list[str] = []
-    for url in refused:
-        moved_to = _suggestion(url, new)
-        where = f" (it looks like it moved to {moved_to})" if moved_to else ""
-        hints.append(f"{url}{where}")
+    hints = [_hint(url, new, old) for url in refused]
     hints += [
         (
             "To fix: add the old URL to the `aliases:` metadata of the article or page that "

@@ -3,11 +3,13 @@
 Works in a throwaway repository: the remote branch is fetched (shallow), card images of the
 previous commit are merged into the new tree, and ghp-import commits on top of the fetched tip
 and pushes (a fast-forward: a concurrent publish makes the push fail instead of losing work).
+``rollback`` publishes an earlier commit's tree again as a new commit, keeping every card.
 Precompressed twins (.gz/.br/.zst) are left out: GitHub Pages compresses by itself.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -33,11 +35,18 @@ class GhPagesTarget:
         self.repo: Path | None = None
         self.tip: str | None = None
 
-    def _git(self, *args: str, check: bool = True, cwd: Path | None = None) -> str:
+    def _git(
+        self, *args: str, check: bool = True, cwd: Path | None = None, env: dict | None = None
+    ) -> str:
         command = ["git", *args]
         try:
             proc = subprocess.run(
-                command, cwd=cwd or self._repo(), capture_output=True, text=True, check=False
+                command,
+                cwd=cwd or self._repo(),
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
         except FileNotFoundError:
             raise TargetError("git is not installed on this machine.") from None
@@ -175,13 +184,44 @@ class GhPagesTarget:
         return self._git("rev-parse", f"refs/heads/{self.branch}").strip()
 
     def rollback(self, to: str | None = None) -> tuple[str, str]:
-        """Explain how to roll back a branch deploy (history is the release list)."""
-        raise TargetError(
-            "rollback is for the ssh target.",
-            [
-                (
-                    f"For gh-pages: git push {self.cfg['remote']} <older-commit>:{self.branch}"
-                    " --force, or publish an older checkout."
-                )
-            ],
+        """Publish an earlier commit's site again, as a new commit; return (from, to).
+
+        Rolling back is rolling forward: the branch gets a new commit (a fast-forward, so the
+        history stays and a concurrent publish is refused) whose tree is the earlier commit's,
+        plus every card image of the current tip, so no card that has been live disappears.
+        ``to`` is a commit of the branch (default: the one before the tip).
+        """
+        self._repo()
+        if self.tip is None:
+            raise TargetError(f"Nothing is published on {self.cfg['remote']} ({self.branch}).")
+        ref = f"refs/remotes/{REMOTE}/{self.branch}"
+        self._git("fetch", "-q", "--depth=200", REMOTE, f"+refs/heads/{self.branch}:{ref}")
+        wanted = to or f"{self.tip}^"
+        target = self._git("rev-parse", "--verify", "-q", f"{wanted}^{{commit}}", check=False)
+        target = target.strip()
+        ancestor = target and subprocess.run(
+            ["git", "merge-base", "--is-ancestor", target, self.tip],
+            cwd=self._repo(),
+            capture_output=True,
+            check=False,
         )
+        if not target or ancestor.returncode != 0 or target == self.tip:
+            recent = self._git("log", "--format=%h %s (%cr)", "-n", "5", self.tip).splitlines()
+            raise TargetError(
+                f"{wanted!r} is not an earlier commit of {self.branch}.",
+                ["Recent commits:", *recent],
+            )
+        # A private index: the new tree is the earlier commit's plus the tip's card images.
+        env = {**os.environ, "GIT_INDEX_FILE": str(self._repo() / "rollback.index")}
+        self._git("read-tree", target, env=env)
+        present = set(self._git("ls-files", env=env).splitlines())
+        for rel, blob in self._remote_files().items():
+            if any(rel.startswith(p) for p in self.cfg.keep_prefixes) and rel not in present:
+                self._git("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
+        tree = self._git("write-tree", env=env).strip()
+        short = target[:12]
+        message = f"{self.cfg['message']}: roll back to {short} (card images kept)"
+        commit = self._git("commit-tree", tree, "-p", self.tip, "-m", message, env=env).strip()
+        self._git("push", "-q", REMOTE, f"{commit}:refs/heads/{self.branch}")
+        previous, self.tip = self.tip, commit
+        return previous[:12], short

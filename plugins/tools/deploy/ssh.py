@@ -243,14 +243,7 @@ class SshTarget:
         name = self._new_release_name(releases)
         base = shlex.quote(self.base)
         partial = f"releases/.partial-{name}"
-        q = shlex.quote
-        carry = " ".join(
-            f"if [ -d {q(f'releases/{current}/{p}')} ]; then "
-            f"mkdir -p {q(f'{partial}/{Path(p).parent}')} && "
-            f"cp -al {q(f'releases/{current}/{p}')} {q(f'{partial}/{p}')}; fi;"
-            for p in (k.rstrip("/") for k in self.cfg.keep_prefixes)
-            if current
-        )
+        carry = self.carry_script(partial, releases)
         self.run(
             f"set -e; mkdir -p {base}/releases; cd {base}; rm -rf releases/.partial-*; "
             f"mkdir {partial}; {carry}"
@@ -272,6 +265,30 @@ class SshTarget:
             script += f"; {self.cfg['post_command']}"
         self.run(script)
         return name
+
+    def carry_script(self, partial: str, releases: list[str], skip: str = "") -> str:
+        """Return shell commands hard-linking every kept file of every release into ``partial``.
+
+        Card images are carried from *all* releases on the server, newest first, not only from
+        ``current``: after a rollback, ``current`` lacks the cards of the newer releases, and
+        pruning those would delete cards that had been live. Every release therefore holds
+        every card any release ever had, so pruning never loses one. rsync (already needed on
+        the server) hard-links (``--link-dest``) and skips names already carried.
+        """
+        q = shlex.quote
+        commands = []
+        for release in sorted(releases, reverse=True):
+            if release == skip or not RELEASE_NAME.match(release):
+                continue
+            for prefix in (k.strip("/") for k in self.cfg.keep_prefixes):
+                source = f"releases/{release}/{prefix}"
+                target = f"{partial}/{prefix}"
+                commands.append(
+                    f"if [ -d {q(source)} ]; then mkdir -p {q(target)} && "
+                    f'rsync -a --ignore-existing --link-dest="$PWD"/{q(source)} '
+                    f"{q(source + '/')} {q(target + '/')}; fi;"
+                )
+        return " ".join(commands)
 
     def switch_script(self, name: str) -> str:
         """Return shell commands (run in the base dir) pointing ``current`` at ``name``."""
@@ -307,7 +324,10 @@ class SshTarget:
             raise TargetError(
                 f"Release {to!r} is not on the server.", [f"Releases: {', '.join(releases)}"]
             )
-        script = f"set -e; cd {shlex.quote(self.base)}; {self.switch_script(to)}"
+        # The release going live gets every card of the newer ones first: posts shared while
+        # they were live keep their previews after the rollback.
+        carry = self.carry_script(f"releases/{to}", releases, skip=to)
+        script = f"set -e; cd {shlex.quote(self.base)}; {carry} {self.switch_script(to)}"
         if self.cfg["post_command"]:
             script += f"; {self.cfg['post_command']}"
         self.run(script)
