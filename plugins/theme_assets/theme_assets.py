@@ -24,6 +24,8 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kernel.runs import RunSlot, watch
+from kernel.settings import SettingsError
 from markupsafe import Markup
 from pelican import signals
 
@@ -36,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class ThemeAssetsSettingsError(ValueError):
+class ThemeAssetsSettingsError(SettingsError):
     """A bad THEME_ASSETS_* setting."""
 
 
@@ -49,18 +51,17 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
     opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     if not isinstance(opts["THEME_ASSETS_ENABLED"], bool):
         raise ThemeAssetsSettingsError(
-            f"theme_assets: THEME_ASSETS_ENABLED = {opts['THEME_ASSETS_ENABLED']!r} must be "
-            "True or False"
+            "THEME_ASSETS_ENABLED", opts["THEME_ASSETS_ENABLED"], "must be True or False"
         )
     length = opts["THEME_ASSETS_HASH_LENGTH"]
     if not (isinstance(length, int) and not isinstance(length, bool) and 8 <= length <= 64):
         raise ThemeAssetsSettingsError(
-            f"theme_assets: THEME_ASSETS_HASH_LENGTH = {length!r} must be an integer 8-64"
+            "THEME_ASSETS_HASH_LENGTH", length, "must be an integer from 8 to 64"
         )
     limit = opts["THEME_ASSETS_INLINE_MAX_BYTES"]
     if not (isinstance(limit, int) and not isinstance(limit, bool) and limit > 0):
         raise ThemeAssetsSettingsError(
-            f"theme_assets: THEME_ASSETS_INLINE_MAX_BYTES = {limit!r} must be a positive integer"
+            "THEME_ASSETS_INLINE_MAX_BYTES", limit, "must be a positive number of bytes"
         )
     return opts
 
@@ -152,36 +153,37 @@ class ThemeAssets:
         self.written += 1
 
 
-_state: dict[str, ThemeAssets] = {}
+RUN: RunSlot[ThemeAssets] = RunSlot(ThemeAssets)
 
 
 def initialized(pelican: Any) -> None:
-    """Validate settings and start this run's asset table."""
-    _state["assets"] = ThemeAssets(pelican.settings)
+    """Validate settings before any page renders (a bad value stops the build at once)."""
+    get_settings(pelican.settings)
+    RUN.drop()
 
 
 def generator_init(generator: Any) -> None:
-    """Give the generator's templates asset_url() and inline_asset()."""
+    """Give the generator's templates asset_url() and inline_asset() for this run."""
     env = getattr(generator, "env", None)
     if env is None:
         return
-    if "assets" not in _state:  # autoreload runs again without `initialized`
-        _state["assets"] = ThemeAssets(generator.settings)
-    assets = _state["assets"]
+    assets = RUN.get(generator.settings)
     env.globals["asset_url"] = assets.url
     env.globals["inline_asset"] = assets.inline
 
 
 def finalized(pelican: Any) -> None:
     """Log what was linked and written, and drop the run's state."""
-    assets = _state.pop("assets", None)
+    assets = RUN.peek()
     if assets is None:
         return
     logger.info("theme_assets: %d asset(s) linked, %d written", len(assets.used), assets.written)
+    RUN.drop()
 
 
 def register() -> None:
     """Connect theme_assets to Pelican's signals."""
+    watch()
     signals.initialized.connect(initialized)
     signals.generator_init.connect(generator_init)
     signals.finalized.connect(finalized)
