@@ -204,7 +204,7 @@ def test_settings_table_reads_checks_and_never_writes():
         settings.Setting("X_DIR", "share", "folder", settings.relative_folder),
         settings.Setting("X_NETS", ["x"], "networks", settings.strings),
     )
-    source = {"X_N": 5, "X_MODE": "B", "X_NETS": "x, bluesky", "X_ON": "no"}
+    source = {"X_N": 5, "X_MODE": "B", "X_NETS": "x, bluesky", "X_ON": False}
     read = settings.read(source, table)
     assert read == {
         "X_ON": False,
@@ -214,9 +214,9 @@ def test_settings_table_reads_checks_and_never_writes():
         "X_DIR": "share",
         "X_NETS": ["x", "bluesky"],
     }
-    assert source == {"X_N": 5, "X_MODE": "B", "X_NETS": "x, bluesky", "X_ON": "no"}
+    assert source == {"X_N": 5, "X_MODE": "B", "X_NETS": "x, bluesky", "X_ON": False}
     bad_values = [{"X_N": 11}, {"X_N": True}, {"X_MODE": "c"}, {"X_COLOUR": "red"}]
-    bad_values += [{"X_DIR": "../x"}, {"X_DIR": "/abs"}, {"X_NETS": [1]}, {"X_ON": "maybe"}]
+    bad_values += [{"X_DIR": "../x"}, {"X_DIR": "/abs"}, {"X_NETS": [1]}, {"X_ON": "yes"}]
     for bad in bad_values:
         with pytest.raises(settings.SettingsError) as caught:
             settings.read(bad, table)

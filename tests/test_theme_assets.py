@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from kernel.settings import SettingsError
 from support.servers import NGINX, NginxServer, served_copy
 from theme_assets.theme_assets import (
     ThemeAssetError,
     ThemeAssets,
-    ThemeAssetsSettingsError,
     compact_css,
     get_settings,
     hashed_name,
@@ -45,7 +45,7 @@ def test_hashed_name_follows_the_bytes():
     ],
 )
 def test_bad_settings_name_the_key(key, value):
-    with pytest.raises(ThemeAssetsSettingsError, match=key):
+    with pytest.raises(SettingsError, match=key):
         get_settings({key: value})
 
 

@@ -19,8 +19,10 @@ Settings:
 Reads, when present, the kernel contracts ``content.og``, ``.share``, ``.review`` and
 ``.schedule``, every content set (published, drafts, scheduled) and the build's problem
 store — what the strict build and the pre-commit hook report, never re-run.
-Signals: ``initialized`` validates; ``all_generators_finalized`` keeps the content;
-``finalized`` reads the written pages and writes the desk.
+Signals: ``initialized`` validates; ``all_generators_finalized`` keeps the content; the
+kernel's ``site_written`` (after every plugin's ``finalized``, so the desk sees every problem,
+card and export of the build) reads the written pages and writes the desk with Pelican's
+Writer and the plugin's own templates (``templates/desk/``).
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, problems, runs
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from kernel import clock, contents, problems, runs, settings
+from kernel.signals import site_written
 from pelican import signals
+from pelican.writers import Writer
 
 from .previews import rules_from_settings
 from .problems import group_by_file
@@ -44,6 +49,9 @@ from .rows import build_row, error_row, sort_key
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
+_DESK_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_DOMAIN = re.compile(r"[A-Za-z0-9.-]+(:\d+)?")
 DEFAULTS: dict[str, Any] = {
     "EDITORS_DESK_ENABLED": False,
     "EDITORS_DESK_PATH": "_desk",
@@ -54,34 +62,43 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Return a new dict of validated editors_desk settings; ValueError names key and value."""
-    opts = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    for key in ("EDITORS_DESK_ENABLED", "EDITORS_DESK_READABILITY"):
-        if not isinstance(opts[key], bool):
-            raise ValueError(f"editors_desk: {key} must be True or False, not {opts[key]!r}")
-    path = opts["EDITORS_DESK_PATH"]
-    if not (isinstance(path, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", path)):
-        raise ValueError(
-            f"editors_desk: EDITORS_DESK_PATH must be one folder name like '_desk', not {path!r}"
-        )
-    limit = opts["EDITORS_DESK_TITLE_MAX"]
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 10 <= limit <= 500:
-        raise ValueError(
-            f"editors_desk: EDITORS_DESK_TITLE_MAX must be a whole number 10-500, not {limit!r}"
-        )
-    domain = opts["EDITORS_DESK_DOMAIN"]
-    if domain is not None and not (
-        isinstance(domain, str) and re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", domain)
-    ):
-        raise ValueError(
-            f"editors_desk: EDITORS_DESK_DOMAIN must be None or a host like "
-            f"'sharewell.org.uk', not {domain!r}"
-        )
-    rules = opts["EDITORS_DESK_PREVIEW_RULES"]
-    if not isinstance(rules, dict):
-        raise ValueError(f"editors_desk: EDITORS_DESK_PREVIEW_RULES must be a dict, not {rules!r}")
-    opts["rules"] = rules_from_settings(rules)
+def _desk_path(value: Any) -> str:
+    if not (isinstance(value, str) and _DESK_PATH.fullmatch(value)):
+        raise ValueError("must be one folder name like '_desk'")
+    return value
+
+
+def _domain(value: Any) -> str | None:
+    if value is not None and not (isinstance(value, str) and _DOMAIN.fullmatch(value)):
+        raise ValueError("must be None or a host like 'sharewell.org.uk'")
+    return value
+
+
+SETTINGS = (
+    settings.Setting("EDITORS_DESK_ENABLED", False, "write the desk", settings.boolean),
+    settings.Setting("EDITORS_DESK_PATH", "_desk", "the desk's output folder", _desk_path),
+    settings.Setting(
+        "EDITORS_DESK_TITLE_MAX", 70, "title length the desk warns above", settings.integer(10, 500)
+    ),
+    settings.Setting(
+        "EDITORS_DESK_READABILITY", True, "show the Flesch reading ease", settings.boolean
+    ),
+    settings.Setting("EDITORS_DESK_DOMAIN", None, "the domain the mock-ups print", _domain),
+    settings.Setting(
+        "EDITORS_DESK_PREVIEW_RULES", {}, "per-network preview limit overrides", settings.mapping
+    ),
+)
+
+
+def get_settings(pelican_settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the desk's settings (SettingsError names a bad one) and its preview rules."""
+    opts = settings.read(pelican_settings, SETTINGS)
+    try:
+        opts["rules"] = rules_from_settings(opts["EDITORS_DESK_PREVIEW_RULES"])
+    except ValueError as error:
+        raise settings.SettingsError(
+            "EDITORS_DESK_PREVIEW_RULES", opts["EDITORS_DESK_PREVIEW_RULES"], str(error)
+        ) from None
     return opts
 
 
@@ -98,7 +115,6 @@ class DeskRun:
 
     config: dict[str, Any]
     contents: list[tuple[str, Any]] = field(default_factory=list)
-    env: Any = None
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> DeskRun:
@@ -120,9 +136,6 @@ def all_generators_finalized(generators: list[Any]) -> None:
     state = RUN.get(generators[0].settings)
     if not state.config["EDITORS_DESK_ENABLED"]:
         return
-    for generator in generators:
-        if state.env is None and getattr(generator, "env", None) is not None:
-            state.env = generator.env
     for content in contents.everything(generators):
         kind = "article" if contents.is_article(content) else "page"
         state.contents.append((kind, content))
@@ -149,15 +162,14 @@ def _now(settings: Mapping[str, Any]) -> dt.datetime:
     return dt.datetime.now(clock.zone(settings.get("TIMEZONE")))
 
 
-def _template(state: DeskRun, name: str):
-    env = state.env
-    if env is None:
-        return None
-    try:
-        return env.get_template(name)
-    except Exception:  # jinja2.TemplateNotFound: the theme has no desk templates
-        logger.warning("editors_desk: the theme has no %s; the desk was not written", name)
-        return None
+def _environment() -> Environment:
+    """Return the desk's own Jinja environment (its templates ship with the plugin)."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def build_rows(state: DeskRun, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -186,7 +198,10 @@ def build_rows(state: DeskRun, settings: Mapping[str, Any]) -> list[dict[str, An
 def _place_private_cards(
     rows: list[dict[str, Any]], settings: dict[str, Any], desk: Path, desk_path: str
 ) -> None:
-    """Copy cards that are not in the site yet (scheduled articles) into the desk folder."""
+    """Copy cards that are not in the site (scheduled articles, drafts) into the desk folder.
+
+    Runs at the kernel's ``site_written``: og_cards has placed every card by then.
+    """
     output = Path(settings["OUTPUT_PATH"])
     private = contents.private_folder(settings)
     for row in rows:
@@ -203,44 +218,43 @@ def _place_private_cards(
             row["image"]["path"] = None  # do not show a broken image
 
 
-def finalized(pelican: Any) -> None:
-    """Write /_desk/ (dashboard, one page per article, CSS and JS)."""
+def write_desk(pelican: Any) -> None:
+    """Write /_desk/ (dashboard, one page per article, CSS and JS) with Pelican's Writer."""
     state = RUN.peek()
     RUN.drop()
     if state is None or not state.config["EDITORS_DESK_ENABLED"]:
         return
     config = state.config
-    settings = pelican.settings
-    index, detail = _template(state, "desk/index.html"), _template(state, "desk/article.html")
-    if index is None or detail is None:
-        return
-    rows = build_rows(state, settings)
-    desk = Path(settings["OUTPUT_PATH"]) / config["EDITORS_DESK_PATH"]
+    pelican_settings = pelican.settings
+    env = _environment()
+    index, detail = env.get_template("desk/index.html"), env.get_template("desk/article.html")
+    rows = build_rows(state, pelican_settings)
+    output = Path(pelican_settings["OUTPUT_PATH"])
+    desk = output / config["EDITORS_DESK_PATH"]
     if desk.is_dir():
         shutil.rmtree(desk)  # the folder is ours alone: drop pages of deleted articles
     desk.mkdir(parents=True)
     for asset in ("desk.css", "desk.js"):
         shutil.copyfile(STATIC / asset, desk / asset)
-    _place_private_cards(rows, settings, desk, config["EDITORS_DESK_PATH"])
+    _place_private_cards(rows, pelican_settings, desk, config["EDITORS_DESK_PATH"])
     common = {
-        "SITENAME": settings.get("SITENAME", ""),
-        "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
-        "EMERGENCY_NOTICE": settings.get("EMERGENCY_NOTICE", ""),
-        "generated": _now(settings).strftime("%Y-%m-%d %H:%M"),
+        "SITENAME": pelican_settings.get("SITENAME", ""),
+        "DEFAULT_LANG": pelican_settings.get("DEFAULT_LANG", "en"),
+        "EMERGENCY_NOTICE": pelican_settings.get("EMERGENCY_NOTICE", ""),
+        "generated": _now(pelican_settings).strftime("%Y-%m-%d %H:%M"),
         "plugins": {
-            name: plugin_enabled(settings, name)
+            name: plugin_enabled(pelican_settings, name)
             for name in ("og_cards", "share_snippets", "health_review", "content_guard")
         },
     }
-    (desk / "index.html").write_text(
-        index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
-    )
+    writer = Writer(str(output), settings=pelican_settings)
+    base = config["EDITORS_DESK_PATH"]
+    writer.write_file(f"{base}/index.html", index, common, rows=rows, root="../", desk_root="")
     for row in rows:
-        folder = desk / row["slug"]
-        folder.mkdir()
-        (folder / "index.html").write_text(
-            detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
-        )
+        writer.write_file(
+            f"{base}/{row['slug']}/index.html", detail, common,
+            row=row, root="../../", desk_root="../",
+        )  # fmt: skip
     logger.info(
         "editors_desk: %d article(s) and page(s) at %s/",
         len(rows),
@@ -253,4 +267,4 @@ def register() -> None:
     runs.watch()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)
-    signals.finalized.connect(finalized)
+    site_written.connect(write_desk)

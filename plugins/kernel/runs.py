@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from pelican import signals
 
 from . import problems, sources
+from . import signals as kernel_signals
 
 T = TypeVar("T")
 
@@ -36,9 +37,20 @@ def current_run() -> int:
 
 
 def _run_started(sender: Any) -> None:
-    """Count a new run and give it a fresh problem store (unless a tool made one for it)."""
+    """Count a new run and give it a fresh problem store (unless a tool made one for it).
+
+    Also moves the kernel's ``finalized`` receiver behind every plugin's (blinker calls
+    receivers in the order they were connected), so ``site_written`` follows them all.
+    """
     _runs.number += 1
     problems.begin_run()
+    signals.finalized.disconnect(_site_written)
+    signals.finalized.connect(_site_written, weak=False)
+
+
+def _site_written(pelican: Any) -> None:
+    """Tell the kernel's listeners that every plugin has finished writing."""
+    kernel_signals.site_written.send(pelican)
 
 
 def watch() -> None:

@@ -61,14 +61,9 @@ def markdown_table(table: Iterable[Setting]) -> str:
 
 # ---- checks --------------------------------------------------------------------------
 def boolean(value: Any) -> bool:
-    """Accept True/False (and the strings `pelican -e` gives: true/false/yes/no/1/0)."""
+    """Accept True or False only (`pelican -e KEY=true` gives a real bool through JSON)."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0"):
-        return False
     raise ValueError("must be True or False")
 
 

@@ -8,6 +8,11 @@
   (content_guard, before Pelican reads the file) and the pre-commit tool both send it, so
   a rule exists once and says the same thing in both places.
 
+- ``site_written``: the moment after every plugin's ``finalized``: the site and the build's
+  private folder are complete (cards placed, feeds and exports written). Sent with the Pelican
+  object. For what reads the finished build (the editor's desk), so no plugin has to come last
+  in ``PLUGINS``.
+
 Receivers are connected in each plugin's ``register()``; ``collect()`` gathers the answers.
 """
 
@@ -26,6 +31,7 @@ from .problems import Problem
 
 metadata_keys: NamedSignal = signal("sharewell.metadata_keys")
 check_source: NamedSignal = signal("sharewell.check_source")
+site_written: NamedSignal = signal("sharewell.site_written")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ _VOID_TAGS = frozenset((
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
 ))  # fmt: skip
-_SILENT_TAGS = frozenset(("script", "style", "template", "noscript", "iframe", "object"))
+_SILENT_TAGS = frozenset(("script", "style", "template", "noscript", "iframe", "object", "svg"))
 
 
 class _TextParser(HTMLParser):

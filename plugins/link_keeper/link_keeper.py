@@ -37,7 +37,7 @@ from kernel import contents, problems, runs
 from kernel.contracts import Links
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
-from kernel.signals import MetadataKey, metadata_keys
+from kernel.signals import MetadataKey, metadata_keys, site_written
 from pelican import signals
 
 from .redirects import (
@@ -321,4 +321,5 @@ def register() -> None:
     runs.watch()
     metadata_keys.connect(declare_keys)
     signals.all_generators_finalized.connect(collect_aliases)
-    signals.finalized.connect(write_outputs)
+    # After every plugin's finalized: the manifest lists the finished site (cards included).
+    site_written.connect(write_outputs)

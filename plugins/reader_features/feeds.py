@@ -16,6 +16,7 @@ What the W3C Feed Validator requires and Pelican leaves out:
 
 from __future__ import annotations
 
+import gzip
 import html
 import mimetypes
 import re
@@ -215,4 +216,7 @@ def fix_enclosure_lengths(output: Path, siteurl: str, feed_paths: list[Path]) ->
         new = _ENCLOSURE.sub(size, text)
         if new != text:
             feed.write_text(new, encoding="utf-8")
+            twin = feed.with_name(feed.name + ".gz")
+            if twin.is_file():  # precompressed already (publishconf): keep the twin identical
+                twin.write_bytes(gzip.compress(new.encode("utf-8"), compresslevel=9, mtime=0))
     return fixed

@@ -33,6 +33,7 @@ from typing import Any
 
 from kernel import contents, runs
 from kernel.settings import SettingsError
+from kernel.signals import site_written
 from pelican import signals
 
 from reader_features import feeds, reading, related, search, sitemap_dates
@@ -196,8 +197,7 @@ def _pagefind_state(settings: dict[str, Any]) -> Path | None:
 
 def finalized(pelican: Any) -> None:
     """Run Pagefind on the output (unless READER_FEATURES_SEARCH is off) and report it."""
-    state = RUN.peek()
-    RUN.drop()
+    state = RUN.peek()  # dropped at site_written, after the feeds get their enclosure sizes
     if state is None:
         return
     opts = state.opts
@@ -221,12 +221,6 @@ def finalized(pelican: Any) -> None:
                 "reader_features: search index of %d pages, %d words: %d files, %.0f KB in %.2f s",
                 stats.pages, stats.words, stats.files, stats.bytes / 1024, stats.seconds,
             )  # fmt: skip
-    if opts["READER_FEATURES_FEED_MEDIA"]:
-        feeds.fix_enclosure_lengths(
-            Path(pelican.settings["OUTPUT_PATH"]),
-            str(pelican.settings.get("FEED_DOMAIN") or pelican.settings.get("SITEURL", "")),
-            feeds.feed_files(pelican.settings),
-        )
     cache = pelican.settings.get("CACHE_PATH")
     if cache:
         report = Path(cache) / "reader_features" / SEARCH_REPORT
@@ -234,6 +228,24 @@ def finalized(pelican: Any) -> None:
         data = dataclasses.asdict(stats) if stats is not None else None
         report.write_text(json.dumps(data) + "\n", encoding="utf-8")
     logger.info("reader_features: %d feeds carry card images", state.feeds)
+
+
+def write_enclosure_lengths(pelican: Any) -> None:
+    """Write each card's real byte size into the feeds' enclosures (kernel ``site_written``).
+
+    The cards exist only once og_cards has placed them, which the kernel's ``site_written``
+    guarantees whatever the plugin order; a feed's precompressed twin is rewritten with it.
+    """
+    state = RUN.peek()
+    RUN.drop()
+    if state is None or not state.opts["READER_FEATURES_FEED_MEDIA"]:
+        return
+    settings = pelican.settings
+    feeds.fix_enclosure_lengths(
+        Path(settings["OUTPUT_PATH"]),
+        str(settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")),
+        feeds.feed_files(settings),
+    )
 
 
 def last_search(cache_path: str | os.PathLike) -> search.IndexStats | None:
@@ -250,3 +262,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(sitemap_dates.pin_sitemap_clock)
     signals.feed_generated.connect(feed_generated)
     signals.finalized.connect(finalized)
+    site_written.connect(write_enclosure_lengths)

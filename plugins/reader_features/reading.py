@@ -5,43 +5,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from kernel.text import html_to_text
 
 # Words are runs of letters/digits, joined by inner hyphens or apostrophes
 # ("A&E", "don't", "well-being" count once each; "999" counts).
 WORD = re.compile(r"[^\W_]+(?:[-'’.&][^\W_]+)*")
-SKIP_TAGS = {"script", "style", "template", "svg"}
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in SKIP_TAGS:
-            self._skip += 1
-        else:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP_TAGS and self._skip:
-            self._skip -= 1
-        else:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
 
 
 def html_text(html: str) -> str:
-    """Return the visible text of an HTML fragment (tags become spaces)."""
-    parser = _TextExtractor()
-    parser.feed(html or "")
-    parser.close()
-    return "".join(parser.parts)
+    """Return the visible text of an HTML fragment (the kernel's one HTML-to-text rule)."""
+    return html_to_text(html)
 
 
 def count_words(html: str) -> int:

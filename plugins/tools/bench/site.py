@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import shutil
 import statistics
@@ -26,7 +27,6 @@ SITEURL = "http://127.0.0.1:8000"
 RUNNER = """
 import json, logging, resource, sys, time
 args = json.loads(sys.argv[1])
-sys.path[:0] = args["path"]
 from pelican import Pelican
 from pelican.log import init
 from pelican.settings import read_settings
@@ -74,11 +74,13 @@ def _build(
         "override": override,
     }
     started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(args["path"])}
     proc = subprocess.run(
         [sys.executable, "-c", RUNNER, json.dumps(args)],
         capture_output=True,
         text=True,
         cwd=root,
+        env=env,
         check=False,
     )
     if proc.returncode != 0:
