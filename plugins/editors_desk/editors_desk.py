@@ -21,8 +21,8 @@ Reads, when present, the kernel contracts ``content.og``, ``.share``, ``.review`
 store — what the strict build and the pre-commit hook report, never re-run.
 Signals: ``initialized`` validates; ``all_generators_finalized`` keeps the content; the
 kernel's ``site_written`` (after every plugin's ``finalized``, so the desk sees every problem,
-card and export of the build) reads the written pages and writes the desk with Pelican's
-Writer and the plugin's own templates (``templates/desk/``).
+card and export of the build) reads the written pages and renders the desk from the plugin's
+own templates (``templates/desk/``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kernel import clock, contents, problems, runs, settings
 from kernel.signals import site_written
 from pelican import signals
-from pelican.writers import Writer
 
 from .previews import rules_from_settings
 from .problems import group_by_file
@@ -219,7 +218,7 @@ def _place_private_cards(
 
 
 def write_desk(pelican: Any) -> None:
-    """Write /_desk/ (dashboard, one page per article, CSS and JS) with Pelican's Writer."""
+    """Write /_desk/ (dashboard, one page per article, CSS and JS) from the plugin's templates."""
     state = RUN.peek()
     RUN.drop()
     if state is None or not state.config["EDITORS_DESK_ENABLED"]:
@@ -247,14 +246,17 @@ def write_desk(pelican: Any) -> None:
             for name in ("og_cards", "share_snippets", "health_review", "content_guard")
         },
     }
-    writer = Writer(str(output), settings=pelican_settings)
-    base = config["EDITORS_DESK_PATH"]
-    writer.write_file(f"{base}/index.html", index, common, rows=rows, root="../", desk_root="")
+    # Not Pelican's Writer: the site is finished, and its content_written signal would queue
+    # these pages into pelican-sitemap's next run (it resets its queue only when it writes).
+    (desk / "index.html").write_text(
+        index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
+    )
     for row in rows:
-        writer.write_file(
-            f"{base}/{row['slug']}/index.html", detail, common,
-            row=row, root="../../", desk_root="../",
-        )  # fmt: skip
+        folder = desk / row["slug"]
+        folder.mkdir()
+        (folder / "index.html").write_text(
+            detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
+        )
     logger.info(
         "editors_desk: %d article(s) and page(s) at %s/",
         len(rows),

@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
+from kernel import urls
+
 # ASCII allowed in a path segment: RFC 3986 unreserved characters and the sub-delimiters that
 # mean nothing to nginx, Netlify/Cloudflare `_redirects` or S3. Not allowed: quotes, `$`, `;`,
 # braces, backslash, `*` and `:` (Netlify wildcards/placeholders), `%` (after decoding), spaces.
@@ -162,33 +164,15 @@ def shadowed(path: str, reserved: list[str]) -> str | None:
     return None
 
 
-def url_path(url: str) -> str:
-    """Return Pelican's ``article.url`` (``first-aid/cpr/``) as a path (``/first-aid/cpr/``)."""
-    url = url or ""
-    if "://" in url:
-        url = urlsplit(url).path
-    return "/" + url.lstrip("/")
-
-
-def save_as_for(path: str) -> str:
-    """Return the output file for a URL path: ``/a/b/`` -> ``a/b/index.html``."""
-    rel = path.lstrip("/")
-    return rel + "index.html" if rel.endswith("/") or not rel else rel
-
-
-def path_for_file(rel_file: str) -> str:
-    """Return the public URL path of an output file: ``a/b/index.html`` -> ``/a/b/``."""
-    rel = rel_file.replace("\\", "/").lstrip("/")
-    if rel == "index.html":
-        return "/"
-    if rel.endswith("/index.html"):
-        return "/" + rel[: -len("index.html")]
-    return "/" + rel
+# The kernel's URL rules (one place): Pelican's url -> path, path <-> output file, absolute.
+url_path = urls.url_path
+save_as_for = urls.output_file
+path_for_file = urls.path_of_file
 
 
 def absolute(siteurl: str, path: str) -> str:
-    """Join SITEURL and a site-relative path (path stays relative when SITEURL is empty)."""
-    return siteurl.rstrip("/") + path if siteurl else path
+    """Return the absolute URL of a site path (the kernel's rule; relative without SITEURL)."""
+    return urls.absolute(siteurl, path) if siteurl else path
 
 
 def render_page(target_url: str, title: str, lang: str = "en") -> str:
