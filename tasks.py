@@ -370,7 +370,8 @@ def bench(c, number=3000, workdir=None, og_only=False):
 @task(help={"runs": "Lighthouse runs per page (the table shows the median)"})
 def lighthouse(c, runs=3):
     """Lighthouse (mobile) on home, an article and search; needs `npm ci` (docs/performance.md)."""
-    c.run(f"{PY} -m tools.lighthouse --runs {int(runs)}", env=_env(), pty=False)
+    root = shlex.quote(str(ROOT))
+    c.run(f"{PY} -m tools.lighthouse --runs {int(runs)} --root {root}", env=_env(), pty=False)
 
 
 @task

@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlsplit
 from tools.build import run_build
 from tools.deploy.plan import cache_control, content_type
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
     "home": "/",
     "advice article": "/first-aid/how-to-do-cpr/",
@@ -90,17 +89,17 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def build(site: Path, siteurl: str) -> None:
-    """Build with publishconf.py for ``siteurl`` into ``site`` (a failing build stops here)."""
-    override = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl, "CACHE_PATH": str(ROOT / ".cache")}
-    result = run_build(ROOT / "publishconf.py", output=site, override=override, quiet=True)
+def build(root: Path, site: Path, siteurl: str) -> None:
+    """Build root's publishconf.py for ``siteurl`` into ``site`` (a failing build stops here)."""
+    override = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl, "CACHE_PATH": str(root / ".cache")}
+    result = run_build(root / "publishconf.py", output=site, override=override, quiet=True)
     if result.code:
         sys.exit(f"lighthouse: the build failed ({len(result.problems)} problem(s))")
 
 
-def lighthouse(url: str, report: Path) -> dict:
-    """Run one mobile Lighthouse pass and return its JSON report."""
-    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+def lighthouse(root: Path, url: str, report: Path) -> dict:
+    """Run one mobile Lighthouse pass (root's node_modules) and return its JSON report."""
+    binary = root / "node_modules" / ".bin" / "lighthouse"
     if not binary.is_file():
         sys.exit("lighthouse: run `npm ci` first (package.json pins lighthouse)")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
@@ -117,14 +116,15 @@ def lighthouse(url: str, report: Path) -> dict:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def measure(base_url: str, runs: int, work: Path) -> dict[str, dict]:
+def measure(root: Path, base_url: str, runs: int, work: Path) -> dict[str, dict]:
     """Return, per page, the median category scores and metrics over ``runs`` runs."""
     results: dict[str, dict] = {}
     for name, path in PAGES.items():
         scores: dict[str, list[float]] = {c: [] for c in CATEGORIES}
         metrics: dict[str, list[float]] = {m: [] for m in METRICS}
         for run in range(runs):
-            report = lighthouse(base_url + path, work / f"{name.replace(' ', '-')}-{run}.json")
+            name_ = name.replace(" ", "-")
+            report = lighthouse(root, base_url + path, work / f"{name_}-{run}.json")
             for category in CATEGORIES:
                 scores[category].append(report["categories"][category]["score"])
             for metric in METRICS:
@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
     parser.add_argument("--json", type=Path, help="also write every score to this file")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project (default: .)")
     args = parser.parse_args(argv)
     if not shutil.which(os.environ.get("CHROME_PATH", "/usr/bin/chromium")):
         sys.exit("lighthouse: no Chromium at $CHROME_PATH (run `invoke test-setup`)")
@@ -169,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         site.mkdir()
         server, base_url = serve(site)
         try:
-            build(site, base_url)
-            results = measure(base_url, args.runs, Path(tmp))
+            build(args.root.resolve(), site, base_url)
+            results = measure(args.root.resolve(), base_url, args.runs, Path(tmp))
         finally:
             server.shutdown()
             server.server_close()

@@ -1,4 +1,4 @@
-"""Measure content_images on the real content: `cd plugins && python -m content_images.bench`.
+"""Measure content_images on the real content: `python -m tools.bench.images [avif webp]`.
 
 Plans every image under content/images/, encodes all copies into an empty cache (cold), then
 again with that cache (warm), and prints a Markdown table for docs/performance.md.
@@ -13,15 +13,13 @@ from pathlib import Path
 
 from content_images.content_images import ImageRun, get_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def main(argv: list[str]) -> int:
-    """Print cold and warm costs and the bytes a phone downloads per image."""
+def main(argv: list[str], root: Path) -> int:
+    """Print cold and warm costs and the bytes a phone downloads per image of ``root``."""
     formats = argv or ["webp"]
     with tempfile.TemporaryDirectory() as tmp:
         settings = {
-            "PATH": str(ROOT / "content"),
+            "PATH": str(root / "content"),
             "OUTPUT_PATH": str(Path(tmp) / "out"),
             "CACHE_PATH": str(Path(tmp) / "cache"),
             "CONTENT_IMAGES_FORMATS": formats,
@@ -30,7 +28,7 @@ def main(argv: list[str]) -> int:
         rows = []
         for label in ("cold", "warm"):
             run = ImageRun(settings)
-            for path in sorted((ROOT / "content" / "images").glob("*")):
+            for path in sorted((root / "content" / "images").glob("*")):
                 run.plan(path)
             started = time.perf_counter()
             stats = run.publish()
@@ -58,4 +56,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], Path.cwd()))
