@@ -10,6 +10,8 @@ through these shapes, never by importing the plugin that wrote them:
 | ``content.review`` | health_review   | ``Review``       | theme, og_cards, desk, review report  |
 | ``content.schedule`` | scheduling    | ``Schedule``     | og_cards, share_snippets, desk        |
 | ``content.links``  | link_keeper     | ``Links``        | theme, desk                           |
+| ``content.images`` | content_images  | (theme markup)   | theme                                 |
+| ``content.reading``, ``.related`` | reader_features | word count, articles | theme           |
 
 An attribute may be missing (its plugin is not installed) or ``None`` (the plugin has
 nothing for this content); readers use ``attribute(content, NAME)``.
@@ -112,13 +114,19 @@ class ShareData(Protocol):
 
 @runtime_checkable
 class Review(Protocol):
-    """``content.review``: clinical review dates and sign-off."""
+    """``content.review``: clinical review dates, sign-off, and what the page shows first.
+
+    ``readability`` is the Flesch reading ease health_review measured (None: not scored);
+    ``first_card`` the emergency (else urgent) care card the theme summarises first.
+    """
 
     content_type: str
     last_reviewed: dt.date | None
     next_review: dt.date | None
     status: str
     is_health_advice: bool
+    readability: float | None
+    first_card: Any
 
 
 @dataclass(frozen=True)
