@@ -9,6 +9,7 @@ Precompressed twins (.gz/.br/.zst) are left out: GitHub Pages compresses by itse
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .config import TargetConfig
-from .errors import TargetError
+from .errors import ConfigError, TargetError
 from .gate import RACE_HINT, Gate
 from .plan import COMPRESSED_SUFFIXES, Plan, git_blob_sha
 
@@ -30,6 +31,11 @@ class GhPagesTarget:
     name = "gh-pages"
 
     def __init__(self, cfg: TargetConfig) -> None:
+        if importlib.util.find_spec("ghp_import") is None:  # before the build, not after it
+            raise ConfigError(
+                "The gh-pages target needs ghp-import, which the `deploy` extra installs.",
+                ["pip install -e '.[deploy]'  (from the project folder, in its environment)"],
+            )
         self.cfg = cfg
         self.branch = cfg["branch"]
         self.repo: Path | None = None

@@ -16,6 +16,7 @@ A lock left by a killed publish is taken over after ``LOCK_STALE_SECONDS``.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import socket
@@ -43,6 +44,11 @@ class S3Target:
     name = "s3"
 
     def __init__(self, cfg: TargetConfig) -> None:
+        if importlib.util.find_spec("boto3") is None:  # before the build, not after it
+            raise ConfigError(
+                "The s3 target needs boto3, which the `deploy` extra installs.",
+                ["pip install -e '.[deploy]'  (from the project folder, in its environment)"],
+            )
         self.cfg = cfg
         self.bucket = cfg["bucket"]
         self.prefix = cfg["prefix"].strip("/") + "/" if cfg["prefix"].strip("/") else ""
