@@ -1,8 +1,9 @@
 """Invoke tasks for Sharewell: `invoke --list` is the map of the project.
 
-Host and port for the local server come from SHAREWELL_HOST and SHAREWELL_PORT
-(default 127.0.0.1:8000). Every build goes through `tools.build`, which prints all
-content problems as one table instead of a traceback. Tasks are thin: each calls a tool.
+Serving tasks take --host and --port (default SHAREWELL_HOST and SHAREWELL_PORT, else
+127.0.0.1:8000). Every build goes through `tools.build`, which prints one line per phase and
+all content problems as one table instead of a traceback. Tasks are thin: each calls a tool,
+with this environment's Python (no activation needed: `.venv/bin/invoke build` works).
 """
 
 from __future__ import annotations
@@ -24,9 +25,14 @@ CONFIG = {
     "settings_base": ROOT / "pelicanconf.py",
     "settings_publish": ROOT / "publishconf.py",
     "deploy_path": ROOT / "output",
+    # `invoke preview`: the live-site build, served locally; never output/ (the dev build).
+    "preview_path": ROOT / "preview",
     "content": ROOT / "content",
-    "host": os.environ.get("SHAREWELL_HOST", "127.0.0.1"),
-    "port": int(os.environ.get("SHAREWELL_PORT", "8000")),
+}
+SERVE_HELP = {
+    "host": "address to listen on (default $SHAREWELL_HOST, else 127.0.0.1; "
+    "0.0.0.0: other devices on your network too)",
+    "port": "port to listen on (default $SHAREWELL_PORT, else 8000; 0: any free port)",
 }
 # System packages the test suite drives for real (browser, deploy targets).
 TEST_APT_PACKAGES = [
@@ -43,10 +49,14 @@ PY = shlex.quote(sys.executable)
 
 
 def _env() -> dict[str, str]:
+    """Return the environment for commands: this checkout's plugins, this Python's scripts."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "plugins"), env.get("PYTHONPATH")])
     )
+    # Commands a tool starts by name (ruff, pagefind, pre-commit) come from this environment
+    # even when it was never activated.
+    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
     return env
 
 
@@ -70,11 +80,30 @@ def _pelican_build(
     return c.run(cmd, env=_env(), warn=warn, pty=False)
 
 
+def _private(output: Path) -> Path:
+    from kernel.contents import private_folder
+
+    return private_folder({"OUTPUT_PATH": str(output)})
+
+
+def _server(root: Path, host, port, *, private: bool = True):
+    """Bind the local server for ``root`` now, so a port in use is known before any build."""
+    from tools.devserver import ServeError, Site, check_port, make_server
+
+    host = host or os.environ.get("SHAREWELL_HOST") or "127.0.0.1"
+    try:
+        number = check_port(port if port is not None else os.environ.get("SHAREWELL_PORT", "8000"))
+        site = Site(root, private=_private(root) if private else None)
+        return make_server(site, host, number)
+    except (ValueError, ServeError) as error:
+        sys.exit(str(error))
+
+
 @task
 def clean(c):
-    """Remove the generated site, its private folder and the build cache."""
-    private = CONFIG["deploy_path"].with_name(CONFIG["deploy_path"].name + "-private")
-    for path in (CONFIG["deploy_path"], private, ROOT / ".cache"):
+    """Remove the generated site, its private folder, the preview and the build cache."""
+    output, preview = CONFIG["deploy_path"], CONFIG["preview_path"]
+    for path in (output, _private(output), preview, _private(preview), ROOT / ".cache"):
         if path.is_dir():
             shutil.rmtree(path)
             print(f"removed {path.relative_to(ROOT)}/")
@@ -103,98 +132,67 @@ def regenerate(c):
     c.run(f"{PY} -m pelican -r -s {shlex.quote(str(CONFIG['settings_base']))}", env=_env())
 
 
-@task
-def serve(c):
-    """Serve output/ (and output-private/ at /_private/) at SHAREWELL_HOST:SHAREWELL_PORT."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+@task(help=SERVE_HELP)
+def serve(c, host=None, port=None):
+    """Serve output/ locally (--host, --port); unknown addresses get the site's 404 page."""
+    from tools.devserver import run
 
-    class AddressReuseTCPServer(RootedHTTPServer):
-        allow_reuse_address = True
-
-    private = CONFIG["deploy_path"].with_name(CONFIG["deploy_path"].name + "-private")
-
-    class Handler(ComplexHTTPRequestHandler):
-        # The build's private folder (share kits, exports: never published) at /_private/,
-        # so the editor's desk can link the kits on this local server.
-        def translate_path(self, path: str) -> str:
-            if not path.startswith("/_private/"):
-                return super().translate_path(path)
-            self.base_path = str(private)
-            try:
-                return super().translate_path(path.removeprefix("/_private"))
-            finally:
-                del self.base_path
-
-    server = AddressReuseTCPServer(
-        str(CONFIG["deploy_path"]), (CONFIG["host"], CONFIG["port"]), Handler
-    )
-    print(f"Serving the site at http://{CONFIG['host']}:{CONFIG['port']}/ (Ctrl-C to stop)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.server_close()
+    server = _server(CONFIG["deploy_path"], host, port)
+    if not (CONFIG["deploy_path"] / "index.html").is_file():
+        sys.exit("serve: output/ has no site yet: run `invoke build` first (or `invoke reserve`)")
+    run(server, "the site")
 
 
-@task(pre=[build], post=[serve])
-def reserve(c):
-    """Build, then serve."""
+@task(help=SERVE_HELP)
+def reserve(c, host=None, port=None):
+    """Build, then serve (--host, --port)."""
+    from tools.devserver import run
+
+    server = _server(CONFIG["deploy_path"], host, port)  # a port in use stops us before building
+    _pelican_build(c, CONFIG["settings_base"], warn=True)  # a problem leaves one file out
+    run(server, "the site")
 
 
-@task
-def preview(c):
-    """Build with the live-site settings (publishconf.py) into output/."""
-    _pelican_build(c, CONFIG["settings_publish"])
+@task(help=SERVE_HELP)
+def preview(c, host=None, port=None):
+    """Build the live site (publishconf.py) into preview/ and serve it here, offline."""
+    from tools.devserver import run
+
+    server = _server(CONFIG["preview_path"], host, port, private=False)
+    if _pelican_build(
+        c, CONFIG["settings_publish"], output=CONFIG["preview_path"], warn=True
+    ).exited:
+        sys.exit("preview: the live-site build failed (problems above): it would not be published")
+    run(server, "the live site's build (publishconf.py, in preview/)")
 
 
-@task
-def livereload(c):
-    """Serve with live reload, rebuilding when content, theme/ or plugins/ change."""
-    from livereload import Server
+@task(help=SERVE_HELP)
+def livereload(c, host=None, port=None):
+    """Serve, rebuild when content/, theme/ or plugins/ change, and reload the page."""
+    from tools.livereload import run_live
 
-    def rebuild_site():
-        _pelican_build(c, CONFIG["settings_base"], warn=True)
-
-    rebuild_site()
-    server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild_site)
-    server.serve(
-        host=CONFIG["host"],
-        port=CONFIG["port"],
-        root=str(CONFIG["deploy_path"]),
-        open_url_delay=None,
-    )
+    server = _server(CONFIG["deploy_path"], host, port)
+    watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
+    run_live(server, lambda: _pelican_build(c, CONFIG["settings_base"], warn=True), watched)
 
 
-def _has_gui_browser() -> bool:
-    """Return whether webbrowser can open a graphical browser (not a terminal one)."""
-    import webbrowser
-
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return False  # only terminal browsers would start, and they would take over the shell
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return True
-
-
-@task(help={"no_open": "only print the desk's address, never open a browser"})
-def desk(c, no_open=False):
+@task(help={"no_open": "only print the desk's address, never open a browser", **SERVE_HELP})
+def desk(c, no_open=False, host=None, port=None):
     """Build with the dev settings and open the editor's desk (/_desk/) while serving."""
     import threading
     import webbrowser
 
+    from tools.devserver import address, has_gui_browser, run
+
+    server = _server(CONFIG["deploy_path"], host, port)
     _pelican_build(c, CONFIG["settings_base"], warn=True)  # the desk lists the problems
-    url = f"http://{CONFIG['host']}:{CONFIG['port']}/_desk/"
     if not (CONFIG["deploy_path"] / "_desk" / "index.html").is_file():
         sys.exit("desk: no _desk/ was written: is editors_desk in PLUGINS and enabled?")
+    url = f"{address(server)}/_desk/"
     print(f"Editor's desk: {url}")
-    if not no_open and _has_gui_browser():
+    if not no_open and has_gui_browser():
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    serve(c)
+    run(server, "the site and the editor's desk", "_desk/")
 
 
 def _git_author() -> str | None:
@@ -269,32 +267,25 @@ def test(c, k="", browser=True, args=""):
     c.run(cmd, env=_env(), pty=False)
 
 
-@task
-def test_setup(c):
+@task(
+    help={
+        "lock_timeout": "seconds to wait while another program uses apt "
+        "(default SHAREWELL_APT_LOCK_TIMEOUT, else 300)",
+    }
+)
+def test_setup(c, lock_timeout=None):
     """Install what the tests need beyond pip: Chromium, rsync, sshd, nginx (apt, as root)."""
-    missing = [p for p in TEST_APT_PACKAGES if not _dpkg_installed(p)]
-    if not missing:
-        print("test-setup: system packages present: " + ", ".join(TEST_APT_PACKAGES))
-        return
-    if os.geteuid() != 0:
-        sys.exit(
-            "test-setup: these system packages are missing: "
-            + " ".join(missing)
-            + "\nInstall them as root, then run this again:\n"
-            "  sudo apt-get update && sudo apt-get install -y " + " ".join(missing)
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    c.run("apt-get update -qq", env=env)
-    c.run("apt-get install -y -qq --no-install-recommends " + " ".join(missing), env=env)
+    from tools.system_packages import DEFAULT_LOCK_TIMEOUT, AptBusyError, InstallError, ensure
 
-
-def _dpkg_installed(package: str) -> bool:
-    if shutil.which("dpkg-query") is None:
-        return False
-    result = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
-    )
-    return "install ok installed" in result.stdout
+    raw = lock_timeout or os.environ.get("SHAREWELL_APT_LOCK_TIMEOUT") or DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        sys.exit(f"test-setup: --lock-timeout {raw!r} is not a number of seconds (e.g. 600)")
+    try:
+        ensure(TEST_APT_PACKAGES, lock_timeout=seconds, say=lambda line: print(line, flush=True))
+    except (AptBusyError, InstallError) as error:
+        sys.exit(str(error))
 
 
 @task(help={"fast": "skip the test suite (lint and strict builds only)"})

@@ -23,9 +23,13 @@ def tasks(monkeypatch, tmp_path):
         (tmp_path / "_desk").mkdir(exist_ok=True)
         (tmp_path / "_desk" / "index.html").write_text("desk", encoding="utf-8")
 
+    def fake_run(server, what, path=""):  # the real server is bound; it is not started
+        calls["serve"].append((server.server_address, path))
+        server.server_close()
+
     monkeypatch.setitem(module.CONFIG, "deploy_path", tmp_path)
     monkeypatch.setattr(module, "_pelican_build", fake_build)
-    monkeypatch.setattr(module, "serve", calls["serve"].append)
+    monkeypatch.setattr("tools.devserver.run", fake_run)
     monkeypatch.setattr("webbrowser.open", calls["open"].append)
     monkeypatch.setattr("threading.Timer", _ImmediateTimer)
     return module, calls
@@ -41,34 +45,35 @@ class _ImmediateTimer:
 
 def test_desk_builds_with_dev_settings_prints_url_and_serves(tasks, capsys, monkeypatch):
     module, calls = tasks
-    monkeypatch.setattr(module, "_has_gui_browser", lambda: False)
-    module.desk.body(object())
+    monkeypatch.setattr("tools.devserver.has_gui_browser", lambda: False)
+    module.desk.body(object(), port=0)
     settings, options = calls["build"][0]
     assert settings == module.CONFIG["settings_base"]
     assert options.get("warn") is True
-    url = f"http://{module.CONFIG['host']}:{module.CONFIG['port']}/_desk/"
-    assert url in capsys.readouterr().out
+    [((host, port), path)] = calls["serve"]
+    assert (host, path) == ("127.0.0.1", "_desk/")
+    assert f"Editor's desk: http://127.0.0.1:{port}/_desk/" in capsys.readouterr().out
     assert calls["open"] == []
-    assert len(calls["serve"]) == 1
 
 
 def test_desk_opens_a_browser_when_there_is_one(tasks, monkeypatch):
     module, calls = tasks
-    monkeypatch.setattr(module, "_has_gui_browser", lambda: True)
-    module.desk.body(object())
-    assert calls["open"] == [f"http://{module.CONFIG['host']}:{module.CONFIG['port']}/_desk/"]
+    monkeypatch.setattr("tools.devserver.has_gui_browser", lambda: True)
+    module.desk.body(object(), port=0)
+    [((_, port), _)] = calls["serve"]
+    assert calls["open"] == [f"http://127.0.0.1:{port}/_desk/"]
     calls["open"].clear()
-    module.desk.body(object(), no_open=True)
+    module.desk.body(object(), no_open=True, port=0)
     assert calls["open"] == []
 
 
 def test_no_browser_without_a_display(monkeypatch):
-    import tasks as module
+    from tools.devserver import has_gui_browser
 
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    assert module._has_gui_browser() is False
+    assert has_gui_browser() is False
 
 
 def test_desk_is_listed():

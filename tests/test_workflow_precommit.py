@@ -72,7 +72,7 @@ def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     folder = repo / "content" / "articles" / "first-aid"
     folder.mkdir(parents=True)
-    for name in ("plugins", "theme"):
+    for name in ("plugins", "theme", "bin"):
         (repo / name).symlink_to(ROOT / name)
     for name in ("pelicanconf.py", "publishconf.py"):  # copies: they find content/ beside them
         shutil.copy(ROOT / name, repo / name)
@@ -96,9 +96,9 @@ def staged(repo: Path) -> list[str]:
 
 
 def hook_entry() -> list[str]:
+    """The content hook's command, run from the repository as pre-commit runs it."""
     hooks = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["repos"][0]["hooks"]
-    entry = next(h for h in hooks if h["id"] == "sharewell-content")["entry"].split()
-    return [sys.executable if entry[0] == "python" else entry[0], *entry[1:]]
+    return next(h for h in hooks if h["id"] == "sharewell-content")["entry"].split()
 
 
 def test_every_hook_is_local_and_uses_installed_tools():
@@ -107,8 +107,10 @@ def test_every_hook_is_local_and_uses_installed_tools():
     hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
     assert set(hooks) == {"ruff-lint", "ruff-format", "sharewell-content"}
     assert all(h["language"] == "system" for h in hooks.values())
-    assert hooks["ruff-lint"]["entry"].startswith("python -m ruff check")
-    assert hooks["ruff-format"]["entry"].startswith("python -m ruff format")
+    # The project's Python, found without activation (bin/sharewell-python), never `python`.
+    assert hooks["ruff-lint"]["entry"].startswith("bin/sharewell-python -m ruff check")
+    assert hooks["ruff-format"]["entry"].startswith("bin/sharewell-python -m ruff format")
+    assert hooks["sharewell-content"]["entry"] == "bin/sharewell-python -m tools.precommit"
     assert "content/" in hooks["sharewell-content"]["files"]
 
 

@@ -134,6 +134,7 @@ def run_build(
     final_output: Path | None = output.resolve() if output else None
     build_dir = final_output
     explicit_private = False
+    pelican_settings: dict[str, Any] = {}
     try:
         try:
             pelican_settings = read_settings(str(settings_file), override=override or {})
@@ -171,11 +172,31 @@ def run_build(
                 shutil.rmtree(new, ignore_errors=True)
             elif new.exists():
                 _swap_in(new, final)
+    if pelican_settings and final_output and not (atomic and failed) and final_output.is_dir():
+        _record(pelican_settings, final_output)
     if found and show_table:
         console.print_problems(found, title="Build problems")
     result = BuildResult(1 if failed else 0, found, final_output, time.perf_counter() - started)
     _summary(result, settings_file, atomic=bool(atomic))
     return result
+
+
+def _record(settings: dict[str, Any], output: Path) -> None:
+    """Write which origins this build baked in, for the local server (tools.devserver)."""
+    from tools.devserver import BUILD_INFO
+
+    origins = [
+        str(settings.get(key) or "").rstrip("/")
+        for key in ("SITEURL", "FEED_DOMAIN")
+        if str(settings.get(key) or "").startswith(("http://", "https://"))
+    ]
+    private = contents.private_folder({**settings, "OUTPUT_PATH": str(output)})
+    try:
+        private.mkdir(parents=True, exist_ok=True)
+        record = {"output": str(output), "origins": sorted(set(origins))}
+        (private / BUILD_INFO).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # the local server then reads the home page's canonical link instead
 
 
 def _summary(result: BuildResult, settings_file: Path, *, atomic: bool) -> None:
