@@ -81,6 +81,17 @@ SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"
 TEMPLATE_PAGES: dict[str, str] = {}
 
+# The Content-Security-Policy every page carries in a <meta> element (theme/templates/base.html),
+# so readers are protected on every host. deploy/sharewell-site.conf sends the same policy as
+# a header, plus frame-ancestors 'none' (which only works as a header); a test keeps them equal.
+# No inline or third-party scripts; 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly
+# (no eval()); inline styles because Markdown tables write style="text-align: ...".
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self' https:"
+)
+
 # Titles may contain quotes, `<script>` or right-to-left text: escape everything
 # by default; templates mark trusted HTML (rendered Markdown) with `|safe`.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

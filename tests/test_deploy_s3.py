@@ -233,3 +233,15 @@ def test_no_card_that_was_ever_live_is_deleted_after_publish_rollback_and_publis
     ever.add("og/sleep-0123456789.png")
     s3.do()
     assert ever <= set(s3.objects())
+
+
+def test_republishing_an_unchanged_site_with_search_uploads_and_deletes_nothing(s3, tmp_path):
+    # Pagefind on, and a fresh cache per publish as on a new CI runner.
+    plugins = ["link_keeper", "reader_features", "pelican.plugins.precompress"]
+    s3.do(overrides={"PLUGINS": plugins, "CACHE_PATH": str(tmp_path / "cache-1")})
+    assert "pagefind/index-source.json" in s3.objects()
+    before = {k: (o["ETag"], o["LastModified"]) for k, o in s3.objects().items()}
+    result = s3.do(overrides={"PLUGINS": plugins, "CACHE_PATH": str(tmp_path / "cache-2")})
+    assert (result.plan.upload, result.plan.change, result.plan.remove) == ([], [], [])
+    assert {k: (o["ETag"], o["LastModified"]) for k, o in s3.objects().items()} == before
+    assert s3.invalidations() == []

@@ -18,6 +18,7 @@ accounts, srv_root, sshd, site = ssh_site.accounts, ssh_site.srv_root, ssh_site.
 ARTICLE = "first-aid/cpr/index.html"
 OLD_CARD = "og/cpr-1a2b3c4d5e.png"
 NEW_CARD = "og/cpr-99887766aa.png"
+SEARCH_PLUGINS = ["link_keeper", "reader_features", "pelican.plugins.precompress"]
 
 
 def change_article(content: Path, text: str) -> None:
@@ -174,3 +175,17 @@ def test_no_card_that_was_ever_live_is_lost_after_publish_rollback_and_prune(sit
     assert first not in site.releases()
     assert len(site.releases()) == 2
     every_card_served()
+
+
+def test_republishing_an_unchanged_site_with_search_changes_nothing(site, tmp_path):
+    """No upload, no new release: Pagefind's new hashes are not a change (search_index.py)."""
+    site.overrides.update({"PLUGINS": SEARCH_PLUGINS, "CACHE_PATH": str(tmp_path / "c1")})
+    site.publish()
+    assert any(p.name == "pagefind" for p in (site.base / "current").iterdir())
+    before, releases = snapshot(site.base), site.releases()
+    site.overrides["CACHE_PATH"] = str(tmp_path / "c2")  # a new CI runner: no cache
+    result = site.publish()
+    assert result.plan.empty, result.plan.summary()
+    assert (result.plan.upload, result.plan.change, result.plan.remove) == ([], [], [])
+    assert site.releases() == releases
+    assert snapshot(site.base) == before

@@ -349,3 +349,14 @@ def test_the_property_strategy_reaches_accepted_paths():
     # The property above must see accepted input too, not only refusals.
     raw = find(PATHLIKE, _accepted, settings=settings(max_examples=2000, database=None))
     assert unsafe_path(normalise_alias(raw, SITE)) is None
+
+
+def test_redirect_pages_carry_the_sites_content_security_policy():
+    policy = "default-src 'self'; script-src 'self'"
+    page = render_page("https://x.example/new/", "New", "en", policy)
+    assert (
+        '<meta http-equiv="Content-Security-Policy" '
+        'content="default-src &#x27;self&#x27;; script-src &#x27;self&#x27;">'
+    ) in page
+    assert page.index("Content-Security-Policy") < page.index("<title>")
+    assert "Content-Security-Policy" not in render_page("https://x.example/new/", "New")

@@ -292,7 +292,8 @@ def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
         if config["LINK_KEEPER_REDIRECT_PAGES"]:
             path.parent.mkdir(parents=True, exist_ok=True)
             target = absolute(siteurl, quoted_path(redirect.target))
-            path.write_text(render_page(target, redirect.title, lang), encoding="utf-8")
+            csp = str(settings.get("CONTENT_SECURITY_POLICY") or "")
+            path.write_text(render_page(target, redirect.title, lang, csp), encoding="utf-8")
     if config["LINK_KEEPER_NETLIFY_FILE"]:
         text = netlify_lines(redirects, config["LINK_KEEPER_STATUS"])
         (output / config["LINK_KEEPER_NETLIFY_FILE"]).write_text(text, encoding="utf-8")

@@ -175,15 +175,24 @@ def absolute(siteurl: str, path: str) -> str:
     return urls.absolute(siteurl, path) if siteurl else path
 
 
-def render_page(target_url: str, title: str, lang: str = "en") -> str:
-    """Render a tiny redirect page: meta refresh, canonical link and a visible link."""
+def render_page(target_url: str, title: str, lang: str = "en", csp: str = "") -> str:
+    """Render a tiny redirect page: meta refresh, canonical link and a visible link.
+
+    ``csp`` is the site's Content-Security-Policy, carried like every other page's.
+    """
     url = html.escape(target_url, quote=True)
     text = html.escape(title or target_url)
+    policy = (
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=True)}">\n'
+        if csp
+        else ""
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang, quote=True)}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
+        f"{policy}"
         f"<title>Moved: {text}</title>\n"
         f'<link rel="canonical" href="{url}">\n'
         '<meta name="robots" content="noindex">\n'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -62,27 +63,55 @@ def bundle_size(bundle: Path) -> tuple[int, int]:
 
 
 BODY_MARK = b"data-pagefind-body"
+# Written into the bundle: what the index was built from. Pagefind's own file names change on
+# every run, even for the same pages, so a publish compares this file with the live site's and
+# keeps the live index when they match (tools/deploy); builds reuse a cached copy likewise.
+SOURCE_FILE = "index-source.json"
 
 
-def index_fingerprint(site: Path, bundle_dir: str, command: list[str]) -> str:
-    """Return a hash of what Pagefind would index: the pages it reads and its options.
+@functools.lru_cache(maxsize=8)
+def pagefind_version(binary: Path) -> str:
+    """Return ``pagefind --version`` (part of what an index depends on)."""
+    try:
+        done = subprocess.run(
+            [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def index_fingerprint(site: Path, bundle_dir: str, options: list[str], version: str = "") -> str:
+    """Return a hash of what Pagefind would index: the pages it reads, its options and version.
 
     When any page is marked ``data-pagefind-body`` Pagefind indexes only those, so only
-    they count (the dev-only desk, which changes every build, then does not).
+    they count (the dev-only desk, which changes every build, then does not). No absolute
+    path goes in, so the same pages give the same fingerprint on every machine.
     """
     pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != bundle_dir)
     contents = [(p, p.read_bytes()) for p in pages]
     marked = [(p, data) for p, data in contents if BODY_MARK in data]
-    digest = hashlib.sha256("\0".join(command).encode("utf-8"))
+    digest = hashlib.sha256("\0".join([version, *options]).encode("utf-8"))
     for path, data in marked or contents:
         digest.update(path.relative_to(site).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
+def _bundle_fingerprint(bundle: Path) -> str | None:
+    try:
+        return json.loads((bundle / SOURCE_FILE).read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _reuse_previous(state_file: Path | None, bundle: Path, fingerprint: str) -> IndexStats | None:
-    """Return the stats of an identical earlier run whose bundle is still in place."""
-    if state_file is None or not (bundle / "pagefind-entry.json").is_file():
+    """Return the stats of an identical earlier run, with its bundle in place.
+
+    The bundle is the one already in the output, or else the copy kept next to the state file
+    (a build into a fresh folder then gets byte-identical search files).
+    """
+    if state_file is None:
         return None
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -90,6 +119,12 @@ def _reuse_previous(state_file: Path | None, bundle: Path, fingerprint: str) -> 
         return None
     if state.get("fingerprint") != fingerprint:
         return None
+    if _bundle_fingerprint(bundle) != fingerprint:
+        cached = state_file.with_name("pagefind-bundle")
+        if _bundle_fingerprint(cached) != fingerprint:
+            return None
+        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.copytree(cached, bundle)
     files, size = bundle_size(bundle)
     return IndexStats(state.get("pages", 0), state.get("words", 0), files, size, 0.0)
 
@@ -106,15 +141,18 @@ def run_pagefind(
 ) -> IndexStats:
     """Index ``site`` into ``site/bundle_dir`` and return what was indexed.
 
-    With ``state_file``, an unchanged site whose bundle is still in place is not re-indexed.
+    With ``state_file``, an unchanged site is not re-indexed: the bundle still in place, or the
+    copy kept beside the state file, is used (so two builds of the same pages are identical).
+    The bundle always gets ``SOURCE_FILE`` with the fingerprint of what it indexed.
     """
     bundle = site / bundle_dir
-    command = [str(binary), "--site", str(site), "--output-subdir", bundle_dir]
+    options = ["--output-subdir", bundle_dir]
     for selector in exclude_selectors:
-        command += ["--exclude-selectors", selector]
+        options += ["--exclude-selectors", selector]
     if force_language:
-        command += ["--force-language", force_language]
-    fingerprint = index_fingerprint(site, bundle_dir, command) if state_file else ""
+        options += ["--force-language", force_language]
+    command = [str(binary), "--site", str(site), *options]
+    fingerprint = index_fingerprint(site, bundle_dir, options, pagefind_version(binary))
     reused = _reuse_previous(state_file, bundle, fingerprint)
     if reused is not None:
         return reused
@@ -133,6 +171,9 @@ def run_pagefind(
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise SearchError(f"pagefind exited {done.returncode}: {' | '.join(tail)}")
+    (bundle / SOURCE_FILE).write_text(
+        json.dumps({"fingerprint": fingerprint}) + "\n", encoding="utf-8"
+    )
     files, size = bundle_size(bundle)
     stats = IndexStats(
         pages=_count(r"Indexed (\d+) pages?", done.stdout),
@@ -143,6 +184,9 @@ def run_pagefind(
     )
     if state_file is not None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
+        cached = state_file.with_name("pagefind-bundle")
+        shutil.rmtree(cached, ignore_errors=True)
+        shutil.copytree(bundle, cached)
         state = {"fingerprint": fingerprint, "pages": stats.pages, "words": stats.words}
         state_file.write_text(json.dumps(state), encoding="utf-8")
     return stats

@@ -6,14 +6,13 @@ import gzip
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import children
 from .config import read_pelican_settings
 from .errors import BuildError
 from .gate import MANIFEST_NAME, parse_manifest
@@ -91,7 +90,8 @@ def build_for_publish(
     built site; it fails by raising (any exception, or ``SystemExit``/invoke ``Exit`` with a
     non-zero code) or by returning ``False``.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="sharewell-publish-"))
+    children.sweep()  # scratch folders of publishes killed with SIGKILL
+    workdir = children.scratch("sharewell-publish-")
     output = workdir / "output"
     settings = {**(overrides or {})}
     if content:
@@ -103,9 +103,7 @@ def build_for_publish(
     paths = [str(Path(p).resolve()) for p in plugin_paths]
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [*paths, env.get("PYTHONPATH")]))
     try:
-        proc = subprocess.run(
-            command, capture_output=True, text=True, cwd=cwd, env=env, check=False
-        )
+        proc = children.run(command, cwd=cwd, env=env)
         if proc.returncode != 0:
             # The runner's table says what to fix: show it whole.
             sys.stderr.write(proc.stdout + proc.stderr)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .build import build_for_publish
 from .config import TARGETS, TargetConfig, load_target, read_pelican_settings
-from .errors import DeployError
+from .errors import DeployError, InterruptError
 from .gate import MANIFEST_NAME, Gate, fetch_http_text, parse_manifest, unlisted_removals
 from .plan import Plan
+from .search_index import keep_live_search_index
 
 
 @dataclass
@@ -114,6 +117,8 @@ def publish(
             plugin_paths=settings.get("PLUGIN_PATHS") or (),
         )
         try:
+            bundle_dir = str(settings.get("READER_FEATURES_SEARCH_BUNDLE_DIR") or "pagefind")
+            keep_live_search_index(build.output, tgt, bundle_dir, console)
             gate = Gate(
                 build.manifest,
                 lambda: live_manifest_text(cfg, tgt)[0],
@@ -181,15 +186,61 @@ def report(error: DeployError, console=None) -> int:
     return error.exit_code
 
 
+UNCHANGED_UNLESS_PRINTED = (
+    "If 'Published' or 'Rolled back' was not printed, the live site is unchanged (a partial "
+    "upload is removed by the next publish)."
+)
+
+
+class Signalled(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived: unwind so every ``finally`` cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def signals_unwind() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM/SIGHUP into an exception; ignore repeats while cleaning up.
+
+    Unwinding stops every child's process group (tools.deploy.children), releases the
+    server's lock and removes the temporary build and the SSH socket folder.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    watched = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def handler(signum: int, frame: object) -> None:
+        for sig in watched:  # a second Ctrl-C must not cut the cleanup short
+            signal.signal(sig, signal.SIG_IGN)
+        raise Signalled(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in watched}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def run(func: Callable[..., object], *args: Any, **kwargs: Any) -> int:
     """Call ``func``; return 0, or print a DeployError and return its exit code."""
     try:
-        func(*args, **kwargs)
+        with signals_unwind():
+            func(*args, **kwargs)
     except DeployError as error:
         return report(error, kwargs.get("console"))
-    except KeyboardInterrupt:
-        _console(kwargs.get("console")).print("[red]Interrupted[/]: the live site is unchanged.")
-        return 130
+    except KeyboardInterrupt as interrupt:
+        signum = getattr(interrupt, "signum", signal.SIGINT)
+        error = InterruptError(
+            f"{signal.Signals(signum).name} stopped it; its child processes (build, ssh, "
+            "rsync, git) are stopped and its temporary files removed.",
+            [UNCHANGED_UNLESS_PRINTED],
+        )
+        error.exit_code = 128 + signum
+        return report(error, kwargs.get("console"))
     return 0
 
 
@@ -215,8 +266,6 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--target", choices=TARGETS)
     back.add_argument("--to", help="ssh: release name; gh-pages: commit (default: previous)")
     args = parser.parse_args(argv)
-    # SIGTERM unwinds like Ctrl-C: temporary builds are removed, the SSH lock released.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     overrides = {}
     for pair in args.extra_settings:
         key, _, raw = pair.partition("=")

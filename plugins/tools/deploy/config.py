@@ -47,6 +47,9 @@ FIELDS: dict[str, list[Field]] = {
         Field("rsync", "rsync", str, "local rsync program"),
         Field("rsync_options", "", str, "extra rsync options, e.g. '--bwlimit=500'"),
         Field("post_command", "", str, "remote command after the switch, e.g. an nginx reload"),
+        Field("connect_timeout", 20, int, "seconds to wait for the server's SSH answer"),
+        Field("alive_interval", 15, int, "seconds between keep-alive checks of a connection"),
+        Field("alive_count", 4, int, "unanswered keep-alive checks before the connection is lost"),
     ],
     "gh-pages": [
         Field("remote", None, str, "git remote URL or path (e.g. git@github.com:org/site.git)"),
@@ -158,6 +161,10 @@ def load_target(
         raise ConfigError(f"DEPLOY_MANIFEST must be 'target' or 'http', got {common['manifest']!r}")
     if target == "ssh" and values["keep_releases"] < 2:
         raise ConfigError("DEPLOY_SSH_KEEP_RELEASES must be at least 2 (rollback needs one).")
+    if target == "ssh":
+        for name in ("connect_timeout", "alive_interval", "alive_count"):
+            if values[name] < 1:
+                raise ConfigError(f"{env_name('ssh', name)} must be at least 1, got {values[name]}")
     if target == "ssh" and not values["path"].startswith("/"):
         raise ConfigError(f"DEPLOY_SSH_PATH must be absolute, got {values['path']!r}")
     return TargetConfig(

@@ -41,3 +41,17 @@ class TargetError(DeployError):
 
     exit_code = 5
     title = "Target error"
+
+
+class PostCommandError(DeployError):
+    """The new release is live, but the command run after the switch failed."""
+
+    exit_code = 6
+    title = "Published, but the post-command failed"
+
+
+class InterruptError(DeployError):
+    """SIGINT or SIGTERM stopped the publish; children and temporary files are gone."""
+
+    exit_code = 130
+    title = "Interrupted"

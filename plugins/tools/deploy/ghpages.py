@@ -12,11 +12,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from . import children
 from .config import TargetConfig
 from .errors import ConfigError, TargetError
 from .gate import RACE_HINT, Gate
@@ -46,14 +45,7 @@ class GhPagesTarget:
     ) -> str:
         command = ["git", *args]
         try:
-            proc = subprocess.run(
-                command,
-                cwd=cwd or self._repo(),
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            proc = children.run(command, cwd=cwd or self._repo(), env=env)
         except FileNotFoundError:
             raise TargetError("git is not installed on this machine.") from None
         if check and proc.returncode != 0:
@@ -67,7 +59,7 @@ class GhPagesTarget:
         """Create (once) the throwaway repository and fetch the remote branch tip."""
         if self.repo is not None:
             return self.repo
-        self.repo = Path(tempfile.mkdtemp(prefix="sharewell-ghpages-"))
+        self.repo = children.scratch("sharewell-ghpages-")
         self._git("init", "-q", cwd=self.repo)
         self._git("remote", "add", REMOTE, self.cfg["remote"])
         self._fetch_tip()
@@ -110,6 +102,20 @@ class GhPagesTarget:
                 files[path] = meta.split()[2]
         return files
 
+    def _blob(self, blob: str, rel: str) -> bytes:
+        proc = children.run(["git", "cat-file", "blob", blob], cwd=self._repo(), text=False)
+        if proc.returncode != 0:
+            raise TargetError(f"Could not read {rel} from the published branch.")
+        return proc.stdout
+
+    def fetch_tree(self, prefix: str, dest: Path) -> None:
+        """Write the branch tip's files under ``prefix`` into ``dest`` (for reuse)."""
+        for rel, blob in self._remote_files().items():
+            if rel.startswith(prefix):
+                path = dest / rel[len(prefix) :]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(self._blob(blob, rel))
+
     def stage(self, output: Path) -> Path:
         """Return a copy of the site to commit: no compressed twins, old card images merged."""
         stage = self._repo() / "stage"
@@ -127,15 +133,7 @@ class GhPagesTarget:
                 and not (stage / rel).exists()
             ):
                 (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-                blob = subprocess.run(
-                    ["git", "cat-file", "blob", remote[rel]],
-                    cwd=self._repo(),
-                    capture_output=True,
-                    check=False,
-                )
-                if blob.returncode != 0:
-                    raise TargetError(f"Could not read {rel} from the published branch.")
-                (stage / rel).write_bytes(blob.stdout)
+                (stage / rel).write_bytes(self._blob(remote[rel], rel))
         return stage
 
     def plan(self, output: Path) -> Plan:
@@ -176,9 +174,7 @@ class GhPagesTarget:
         stage = self._repo() / "stage"
         command = [sys.executable, "-m", "ghp_import", "-m", self.cfg["message"]]
         command += ["-b", self.branch, "-r", REMOTE, "-p", str(stage)]
-        proc = subprocess.run(
-            command, cwd=self._repo(), capture_output=True, text=True, check=False
-        )
+        proc = children.run(command, cwd=self._repo())
         if proc.returncode != 0:
             raise TargetError(
                 f"ghp-import could not publish to {self.cfg['remote']} ({self.branch}):",
@@ -205,11 +201,8 @@ class GhPagesTarget:
         wanted = to or f"{self.tip}^"
         target = self._git("rev-parse", "--verify", "-q", f"{wanted}^{{commit}}", check=False)
         target = target.strip()
-        ancestor = target and subprocess.run(
-            ["git", "merge-base", "--is-ancestor", target, self.tip],
-            cwd=self._repo(),
-            capture_output=True,
-            check=False,
+        ancestor = target and children.run(
+            ["git", "merge-base", "--is-ancestor", target, self.tip], cwd=self._repo()
         )
         if not target or ancestor.returncode != 0 or target == self.tip:
             recent = self._git("log", "--format=%h %s (%cr)", "-n", "5", self.tip).splitlines()

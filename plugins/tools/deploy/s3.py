@@ -173,6 +173,21 @@ class S3Target:
         with contextlib.suppress(TargetError):
             self.unlock()
 
+    def fetch_tree(self, prefix: str, dest: Path) -> None:
+        """Download every object under ``prefix`` into ``dest`` (the live search index)."""
+
+        def fetch() -> None:
+            pages = self.client().get_paginator("list_objects_v2")
+            for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for item in page.get("Contents", []):
+                    rel = item["Key"][len(self.prefix + prefix) :]
+                    path = dest / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    body = self.client().get_object(Bucket=self.bucket, Key=item["Key"])["Body"]
+                    path.write_bytes(body.read())
+
+        self._call(f"download of {prefix}", fetch)
+
     def remote_etags(self) -> dict[str, str]:
         """Return ``{path: md5}`` for every object under the prefix."""
         paginator = self.client().get_paginator("list_objects_v2")

@@ -18,26 +18,20 @@ import re
 import shlex
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
+from . import children
 from .config import TargetConfig
-from .errors import TargetError
+from .errors import PostCommandError, TargetError
 from .gate import Gate
 from .plan import Plan, is_kept
+from .ssh_errors import connection_error
 
 RELEASE_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d{2})?$")
-
-
-def _control_dir() -> Path:
-    """Return a fresh private directory for the ControlMaster socket.
-
-    Unix socket paths are limited to about 100 bytes: a long TMPDIR falls back to /tmp.
-    """
-    base = tempfile.gettempdir()
-    if len(base) > 60 and Path("/tmp").is_dir():  # noqa: S108
-        base = "/tmp"  # noqa: S108
-    return Path(tempfile.mkdtemp(prefix="sharewell-ssh-", dir=base))
+POST_COMMAND_HINT = (
+    "Readers get the new release; what the command does (e.g. reloading nginx's redirects) "
+    "has not happened. Fix it and run it by hand, or invoke rollback."
+)
 
 
 class SshTarget:
@@ -51,7 +45,7 @@ class SshTarget:
         self.login = f"{cfg['user']}@{cfg['host']}"
         # One SSH connection for the whole publish (about ten commands): a private
         # ControlMaster socket, closed by close().
-        self._control = _control_dir()
+        self._control = children.scratch("sharewell-ssh-")
         self._lock: subprocess.Popen | None = None
 
     def lock(self) -> None:
@@ -67,16 +61,26 @@ class SshTarget:
             f"umask 022; mkdir -p {shlex.quote(self.base)} && if command -v flock >/dev/null; "
             f"then exec flock -n {lockfile} sh -c {hold}; else sh -c {hold}; fi"
         )
-        self._lock = subprocess.Popen(
-            [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        try:
+            self._lock = children.popen(
+                [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except FileNotFoundError:
+            raise TargetError("ssh is not installed on this machine.") from None
         if self._lock.stdout.readline().strip() != "locked":
-            self.unlock()
-            raise TargetError(
+            lock, self._lock = self._lock, None
+            lock.stdin.close()
+            try:
+                lock.wait(timeout=15)
+                stderr = lock.stderr.read()
+            finally:
+                children.stop(lock)
+            failure = connection_error(stderr, self.cfg) if lock.returncode == 255 else None
+            raise failure or TargetError(
                 f"Another publish or rollback to {self.login}:{self.base} is running.",
                 [f"Wait for it to finish ({self.base}/.publish.lock), then try again."],
             )
@@ -88,8 +92,7 @@ class SshTarget:
             try:
                 self._lock.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self._lock.kill()
-                self._lock.wait()
+                children.stop(self._lock)
             self._lock.stdout.close()
             self._lock.stderr.close()
             self._lock = None
@@ -97,10 +100,10 @@ class SshTarget:
     def close(self) -> None:
         """Release the lock and close the shared SSH connection."""
         self.unlock()
-        subprocess.run(
-            [*self.ssh_command(), "-O", "exit", self.login], capture_output=True, check=False
-        )
-        shutil.rmtree(self._control, ignore_errors=True)
+        try:
+            children.run([*self.ssh_command(), "-O", "exit", self.login])
+        finally:
+            shutil.rmtree(self._control, ignore_errors=True)
 
     # -- plumbing -------------------------------------------------------------------------
     def ssh_command(self) -> list[str]:
@@ -108,6 +111,11 @@ class SshTarget:
         command = ["ssh", "-p", str(self.cfg["port"]), "-o", "BatchMode=yes"]
         command += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self._control}/cm"]
         command += ["-o", "ControlPersist=60"]
+        # Bounded waits: a server that accepts TCP but never answers, or stops answering
+        # mid-upload, is a clear error after these, never a silent hang.
+        command += ["-o", f"ConnectTimeout={self.cfg['connect_timeout']}"]
+        command += ["-o", f"ServerAliveInterval={self.cfg['alive_interval']}"]
+        command += ["-o", f"ServerAliveCountMax={self.cfg['alive_count']}"]
         if self.cfg["key"]:
             command += ["-i", self.cfg["key"], "-o", "IdentitiesOnly=yes"]
         return command + shlex.split(self.cfg["options"])
@@ -117,9 +125,13 @@ class SshTarget:
         script = f"umask 022; {script}"
         command = [*self.ssh_command(), self.login, f"sh -c {shlex.quote(script)}"]
         try:
-            proc = subprocess.run(command, capture_output=True, text=True, check=False)
+            proc = children.run(command)
         except FileNotFoundError:
             raise TargetError("ssh is not installed on this machine.") from None
+        if proc.returncode == 255:
+            failure = connection_error(proc.stderr, self.cfg)
+            if failure is not None:
+                raise failure
         if check and proc.returncode != 0:
             raise TargetError(
                 f"Command on {self.login} failed (exit {proc.returncode}):",
@@ -173,6 +185,15 @@ class SshTarget:
             )
         return proc.stdout
 
+    def fetch_tree(self, prefix: str, dest: Path) -> None:
+        """Download ``current/<prefix>`` into ``dest`` (the live search index, for reuse)."""
+        dest.mkdir(parents=True, exist_ok=True)
+        source = f"{self.login}:{self.base}/current/{prefix.strip('/')}/"
+        command = [self.cfg["rsync"], "-rlc", "-e", shlex.join(self.ssh_command()), source]
+        proc = children.run([*command, f"{dest}/"])
+        if proc.returncode != 0:
+            raise TargetError(f"rsync from {self.login} failed:", proc.stderr.splitlines()[-5:])
+
     def _rsync(
         self, source: Path, dest: str, extra: list[str], protect: bool = True
     ) -> subprocess.CompletedProcess:
@@ -190,9 +211,13 @@ class SshTarget:
             f"{self.login}:{dest}/",
         ]
         try:
-            return subprocess.run(command, capture_output=True, text=True, check=False)
+            proc = children.run(command)
         except FileNotFoundError:
             raise TargetError(f"{self.cfg['rsync']} is not installed on this machine.") from None
+        failure = connection_error(proc.stderr, self.cfg) if proc.returncode else None
+        if failure is not None:
+            raise failure
+        return proc
 
     # -- plan / deploy / rollback ---------------------------------------------------------
     def plan(self, output: Path) -> Plan:
@@ -261,10 +286,24 @@ class SshTarget:
         script = f"set -e; cd {base}; mv -T {partial} releases/{name}; {self.switch_script(name)}"
         if doomed:
             script += "; rm -rf " + " ".join(f"releases/{r}" for r in doomed)
-        if self.cfg["post_command"]:
-            script += f"; {self.cfg['post_command']}"
         self.run(script)
+        self.post_command(name)
         return name
+
+    def post_command(self, live: str) -> None:
+        """Run DEPLOY_SSH_POST_COMMAND after a switch; its failure is not a failed switch."""
+        if not self.cfg["post_command"]:
+            return
+        proc = self.run(f"cd {shlex.quote(self.base)}; {self.cfg['post_command']}", check=False)
+        if proc.returncode != 0:
+            raise PostCommandError(
+                f"Release {live} is live on {self.login}:{self.base}, but "
+                f"DEPLOY_SSH_POST_COMMAND failed (exit {proc.returncode}):",
+                [
+                    *[line for line in proc.stderr.strip().splitlines()[-8:] if line],
+                    POST_COMMAND_HINT,
+                ],
+            )
 
     def carry_script(self, partial: str, releases: list[str], skip: str = "") -> str:
         """Return shell commands hard-linking every kept file of every release into ``partial``.
@@ -328,7 +367,6 @@ class SshTarget:
         # they were live keep their previews after the rollback.
         carry = self.carry_script(f"releases/{to}", releases, skip=to)
         script = f"set -e; cd {shlex.quote(self.base)}; {carry} {self.switch_script(to)}"
-        if self.cfg["post_command"]:
-            script += f"; {self.cfg['post_command']}"
         self.run(script)
+        self.post_command(to)
         return current, to
