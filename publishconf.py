@@ -12,7 +12,9 @@ SITEURL = os.environ.get("SHAREWELL_PUBLIC_URL", "https://www.sharewell.org.uk")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# A release is read from scratch, and never overwrites the development content cache.
 LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
 # The editor's desk is a local preview tool: never publish it.
 EDITORS_DESK_ENABLED = False
 # Nothing private is published: drafts are not written at all (their cards, like the share

@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from kernel import cache
 from kernel.problems import Problem, Severity, report
 from kernel.runs import RunSlot, watch
 from kernel.settings import SettingsError
@@ -249,13 +250,24 @@ class ImageRun:
 
 
 RUN: RunSlot[ImageRun] = RunSlot(ImageRun)
+CACHE_INPUTS = "content_images"  # how the kernel's content cache files this plugin's inputs
 _enabled_for: dict[str, Any] = {}  # the settings the Markdown extension was added for
 
 
 def picture_for(src: str) -> dict[str, Any] | None:
-    """Return the picture data of a content image for this build (None: leave the <img>)."""
+    """Return the picture data of a content image for this build (None: leave the <img>).
+
+    Called by the Markdown extension while Pelican reads a file: the content cache keeps the
+    HTML, so the kernel is told which image the file uses (a changed image re-reads it).
+    """
     settings = _enabled_for.get("settings")
-    return RUN.get(settings).picture_for(src) if settings is not None else None
+    if settings is None:
+        return None
+    run = RUN.get(settings)
+    path = run.resolve(src)
+    if path is not None:
+        cache.reading_uses(path, by=CACHE_INPUTS)
+    return run.picture_for(src)
 
 
 def initialized(pelican: Any) -> None:
@@ -297,6 +309,11 @@ def all_generators_finalized(generators: list[Any]) -> None:
             "draft_pages",
         ):
             for content in getattr(generator, name, []) or []:
+                # Content from Pelican's cache was not rendered by Markdown in this build:
+                # plan the body images its cached HTML shows, so their copies are published.
+                for used in cache.reading_inputs(content.source_path, by=CACHE_INPUTS):
+                    if Path(used).is_file():
+                        run.plan(Path(used))
                 header = content.metadata.get("image")
                 data = run.picture_for(header) if header else None
                 content.images = {"header": data}

@@ -25,6 +25,7 @@ computes status, days left and JSON-LD for every published page and checks reada
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -186,7 +187,10 @@ def _publisher(settings: Mapping[str, Any], config: dict) -> dict:
     )
 
 
-def _jsonld(content: Any, review: Review, settings: Mapping[str, Any], config: dict) -> LazyJsonLd:
+def _article_jsonld(
+    content: Any, review: Review, settings: Mapping[str, Any], config: dict
+) -> dict[str, Any]:
+    """Return an article's JSON-LD graph (called on first render, when content.og is set)."""
     siteurl = settings.get("SITEURL", "")
     url = absolute_url(siteurl, content.url)
     crumbs = [("Home", absolute_url(siteurl, ""))]
@@ -198,24 +202,27 @@ def _jsonld(content: Any, review: Review, settings: Mapping[str, Any], config: d
         (str(a), absolute_url(siteurl, a.url) if getattr(a, "url", None) else None)
         for a in getattr(content, "authors", []) or []
     ]
-    logo = config["HEALTH_REVIEW_PUBLISHER_LOGO"]
-    # Built on first render: og_cards sets content.og (the card) later in the same signal.
-    return LazyJsonLd(
-        lambda: article_graph(
-            review=review,
-            title=plain_text(content.title),
-            description=plain_text(content.metadata.get("summary") or ""),
-            url=url,
-            siteurl=siteurl,
-            language=config["HEALTH_REVIEW_LANGUAGE"],
-            published=getattr(content, "date", None),
-            modified=getattr(content, "modified", None),
-            authors=authors,
-            publisher=_publisher(settings, config),
-            crumbs=crumbs,
-            image=content_image(content, siteurl, logo),
-        )
+    return article_graph(
+        review=review,
+        title=plain_text(content.title),
+        description=plain_text(content.metadata.get("summary") or ""),
+        url=url,
+        siteurl=siteurl,
+        language=config["HEALTH_REVIEW_LANGUAGE"],
+        published=getattr(content, "date", None),
+        modified=getattr(content, "modified", None),
+        authors=authors,
+        publisher=_publisher(settings, config),
+        crumbs=crumbs,
+        image=content_image(content, siteurl, config["HEALTH_REVIEW_PUBLISHER_LOGO"]),
     )
+
+
+def _jsonld(content: Any, review: Review, settings: Mapping[str, Any], config: dict) -> LazyJsonLd:
+    # Built on first render: og_cards sets content.og (the card) later in the same signal.
+    # A partial of a module function, not a lambda: content objects may be pickled (the
+    # content cache), and everything on them must pickle.
+    return LazyJsonLd(functools.partial(_article_jsonld, content, review, settings, config))
 
 
 def _finish(content: Any, settings: Mapping[str, Any], state: ReviewRun) -> list[Problem]:

@@ -37,13 +37,17 @@ def current_run() -> int:
 
 
 def _run_started(sender: Any) -> None:
-    """Count a new run and give it a fresh problem store (unless a tool made one for it).
+    """Count a new run and give it a fresh problem store (unless a tool made one for it);
+    discard content cache files that must not be loaded (before any generator loads them).
 
     Also moves the kernel's ``finalized`` receiver behind every plugin's (blinker calls
     receivers in the order they were connected), so ``site_written`` follows them all.
     """
+    from . import cache  # noqa: PLC0415 - cache keeps its run state in a RunSlot (below)
+
     _runs.number += 1
     problems.begin_run()
+    cache.guard(sender)
     signals.finalized.disconnect(_site_written)
     signals.finalized.connect(_site_written, weak=False)
 
@@ -58,11 +62,19 @@ def watch() -> None:
 
     The kernel counts runs (``get_generators``) and asks every plugin's ``check_source``
     about each writer's file before Pelican reads it (``*_generator_init``). Connecting
-    the same receiver again is a no-op, so every plugin may call this.
+    the same receiver again is a no-op, so every plugin may call this. It also keeps Pelican's
+    content cache safe for the plugins (``kernel.cache``).
     """
+    from . import cache  # noqa: PLC0415 - cache keeps its run state in a RunSlot (below)
+
     signals.get_generators.connect(_run_started, weak=False)
     signals.article_generator_init.connect(sources.check_articles, weak=False)
     signals.page_generator_init.connect(sources.check_pages, weak=False)
+    signals.article_generator_init.connect(cache.prepare_generator, weak=False)
+    signals.page_generator_init.connect(cache.prepare_generator, weak=False)
+    signals.article_generator_finalized.connect(cache.generator_finalized, weak=False)
+    signals.page_generator_finalized.connect(cache.generator_finalized, weak=False)
+    signals.finalized.connect(cache.finish, weak=False)
 
 
 class RunSlot(Generic[T]):
