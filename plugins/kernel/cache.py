@@ -223,7 +223,9 @@ RUN = RunSlot(CacheRun.start)
 
 def guard(pelican: Any) -> None:
     """Discard cache files that must not be loaded, before Pelican's generators load them."""
-    settings = pelican.settings
+    settings = getattr(pelican, "settings", None)
+    if settings is None:
+        return  # a run started without a Pelican object (tools, tests): no cache to guard
     state = RUN.get(settings)
     state.on = enabled(settings)
     if not state.on:
