@@ -113,12 +113,13 @@ def clean(c):
     help={
         "strict": "fail on any warning (like `pelican --fatal warnings`), with a table",
         "publish": "build with publishconf.py (live-site settings)",
+        "verbose": "also show Pelican's log (a line per file written)",
     }
 )
-def build(c, strict=False, publish=False):
-    """Build the site into output/ (`--strict` fails on any warning)."""
+def build(c, strict=False, publish=False, verbose=False):
+    """Build the site into output/: a line per phase and a summary (`--strict`, `-v`)."""
     settings = CONFIG["settings_publish"] if publish else CONFIG["settings_base"]
-    _pelican_build(c, settings, strict=strict)
+    _pelican_build(c, settings, strict=strict, extra="-v" if verbose else "")
 
 
 @task(pre=[clean], post=[build])

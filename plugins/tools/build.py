@@ -6,6 +6,10 @@ problem store (every plugin reports there), turns anything else Pelican logs int
 naming a file, prints one table and exits non-zero when the build is not clean (``--strict``:
 any warning; otherwise: any error).
 
+It is quiet: one line per phase (reading, writing, cards, search), the table, and a summary
+with the counts and where the site is (``tools.build_progress``). ``-v`` adds Pelican's own
+log (a line per file written); ``-q`` leaves out the phase lines.
+
 With ``--atomic`` (the default for configs that delete their output, like publishconf.py)
 the site is built into a sibling folder and swapped in only when the build succeeded, so a
 failed publish build never destroys the last good output.
@@ -14,12 +18,14 @@ failed publish build never destroys the last good output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,8 @@ from kernel import console, contents, problems
 from kernel.clock import DateError
 from kernel.problems import Problem, ProblemStore, Severity
 from kernel.settings import SettingsError
+
+from tools.build_progress import BuildStats, Progress, summary_lines
 
 
 class StrayRecords(logging.Handler):
@@ -83,6 +91,7 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     output: Path | None = None
     seconds: float = 0.0
+    stats: BuildStats | None = None  # counts per phase (None: the build did not start)
 
     @property
     def excluded(self) -> list[str]:
@@ -119,14 +128,21 @@ def run_build(
     atomic: bool | None = None,
     override: dict | None = None,
     quiet: bool = False,
+    verbose: bool = False,
     show_table: bool = True,
 ) -> BuildResult:
-    """Build once and return the result; never raises for content or settings problems."""
+    """Build once and return the result; never raises for content or settings problems.
+
+    Prints a line per phase (not with ``quiet``), the problem table and a summary to stderr;
+    ``verbose`` adds Pelican's log.
+    """
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
-    init_logging(level=logging.WARNING if quiet else logging.INFO, fatal="")
+    init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="")
+    progress = Progress(None if quiet else _say)
+    stats: BuildStats | None = None
     store = problems.new_run()
     handler = StrayRecords(store, settings_file)
     logging.getLogger().addHandler(handler)
@@ -150,7 +166,9 @@ def run_build(
                     tempfile.mkdtemp(prefix=f".{final_output.name}.new-", dir=final_output.parent)
                 )
             pelican_settings["OUTPUT_PATH"] = str(build_dir)
-            Pelican(pelican_settings).run()
+            with _quiet_pelican(not verbose), progress.watching() as stats:
+                Pelican(pelican_settings).run()
+            progress.after_run(pelican_settings)
         except Exception as error:  # every crash becomes a row, never a traceback
             store.add(_settings_problem(settings_file, error), log=False)
     finally:
@@ -158,27 +176,68 @@ def run_build(
     found = store.sorted()
     failed = bool(store.failing(strict=strict))
     if atomic and build_dir is not None and final_output is not None:
-        pairs = [(build_dir, final_output)]
-        if not explicit_private:
-            # The private folder follows the output (a sibling), so it is swapped in with it.
-            pairs.append(
-                (
-                    contents.private_folder({"OUTPUT_PATH": build_dir}),
-                    contents.private_folder({"OUTPUT_PATH": final_output}),
-                )
-            )
-        for new, final in pairs:
-            if failed:
-                shutil.rmtree(new, ignore_errors=True)
-            elif new.exists():
-                _swap_in(new, final)
+        _settle(build_dir, final_output, keep=not failed, with_private=not explicit_private)
     if pelican_settings and final_output and not (atomic and failed) and final_output.is_dir():
         _record(pelican_settings, final_output)
-    if found and show_table:
-        console.print_problems(found, title="Build problems")
-    result = BuildResult(1 if failed else 0, found, final_output, time.perf_counter() - started)
-    _summary(result, settings_file, atomic=bool(atomic))
+    result = BuildResult(
+        1 if failed else 0, found, final_output, time.perf_counter() - started, stats
+    )
+    _print_end(result, settings_file, atomic=bool(atomic), show_table=show_table)
     return result
+
+
+def _settle(build_dir: Path, final: Path, *, keep: bool, with_private: bool) -> None:
+    """Swap an atomic build in (``keep``) or throw it away, with its private folder."""
+    pairs = [(build_dir, final)]
+    if with_private:
+        # The private folder follows the output (a sibling), so it is swapped in with it.
+        pairs.append(
+            (
+                contents.private_folder({"OUTPUT_PATH": build_dir}),
+                contents.private_folder({"OUTPUT_PATH": final}),
+            )
+        )
+    for new, old in pairs:
+        if not keep:
+            shutil.rmtree(new, ignore_errors=True)
+        elif new.exists():
+            _swap_in(new, old)
+
+
+def _print_end(result: BuildResult, settings_file: Path, *, atomic: bool, show_table: bool) -> None:
+    """Print the problem table and the summary (the result's data is printed, never parsed)."""
+    if result.problems and show_table:
+        console.print_problems(result.problems, title="Build problems")
+    lines = summary_lines(
+        ok=not result.code, settings_name=settings_file.name, output=result.output,
+        seconds=result.seconds, problems=result.problems, excluded=result.excluded,
+        stats=result.stats, kept_previous=bool(result.code and atomic),
+    )  # fmt: skip
+    for line in lines:
+        _say(line)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _quiet_pelican(quiet: bool) -> Iterator[None]:
+    """Without -v: no log lines (every warning is in the table) and no "Done: Processed"."""
+    from pelican.log import DEFAULT_LOG_HANDLER
+    from pelican.log import console as pelican_console
+
+    if not quiet:
+        yield
+        return
+    level, was_quiet = DEFAULT_LOG_HANDLER.level, pelican_console.quiet
+    DEFAULT_LOG_HANDLER.setLevel(logging.CRITICAL + 1)
+    pelican_console.quiet = True
+    try:
+        yield
+    finally:
+        DEFAULT_LOG_HANDLER.setLevel(level)
+        pelican_console.quiet = was_quiet
 
 
 def _record(settings: dict[str, Any], output: Path) -> None:
@@ -197,22 +256,6 @@ def _record(settings: dict[str, Any], output: Path) -> None:
         (private / BUILD_INFO).write_text(json.dumps(record) + "\n", encoding="utf-8")
     except OSError:
         pass  # the local server then reads the home page's canonical link instead
-
-
-def _summary(result: BuildResult, settings_file: Path, *, atomic: bool) -> None:
-    verdict = "FAILED" if result.code else "ok"
-    print(
-        f"build {verdict}: {settings_file.name} -> {result.output} in {result.seconds:.1f} s "
-        f"({console.count_line(result.problems)})",
-        file=sys.stderr,
-    )
-    if result.excluded:
-        print(
-            f"Left out of this build ({len(result.excluded)}): " + ", ".join(result.excluded),
-            file=sys.stderr,
-        )
-    if result.code and atomic:
-        print(f"The previous output in {result.output} was left untouched.", file=sys.stderr)
 
 
 def _swap_in(new: Path, final: Path) -> None:
@@ -245,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path)
     parser.add_argument("--strict", action="store_true", help="fail on any warning")
     parser.add_argument("--atomic", action=argparse.BooleanOptionalAction, default=None)
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no line per phase")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="Pelican's log too (a line per file)"
+    )
     parser.add_argument(
         "-e", "--extra-settings", nargs="*", default=[], metavar="KEY=VALUE",
         help="override settings (values parsed as JSON when possible)",
@@ -256,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = run_build(
         args.settings, output=args.output, strict=args.strict, atomic=args.atomic,
-        override=parse_override(args.extra_settings), quiet=args.quiet,
+        override=parse_override(args.extra_settings), quiet=args.quiet, verbose=args.verbose,
     )  # fmt: skip
     return result.code
 
