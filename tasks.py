@@ -34,17 +34,6 @@ SERVE_HELP = {
     "0.0.0.0: other devices on your network too)",
     "port": "port to listen on (default $SHAREWELL_PORT, else 8000; 0: any free port)",
 }
-# System packages the test suite drives for real (browser, deploy targets).
-TEST_APT_PACKAGES = [
-    "chromium",
-    "fonts-liberation",  # metric-stable fonts, so page layout in the browser tests is repeatable
-    "rsync",
-    "openssh-server",
-    "openssh-client",
-    "nginx",
-    "openssl",
-    "git",
-]
 PY = shlex.quote(sys.executable)
 
 
@@ -88,14 +77,11 @@ def _private(output: Path) -> Path:
 
 def _server(root: Path, host, port, *, private: bool = True):
     """Bind the local server for ``root`` now, so a port in use is known before any build."""
-    from tools.devserver import ServeError, Site, check_port, make_server
+    from tools.devserver import ServeError, bind
 
-    host = host or os.environ.get("SHAREWELL_HOST") or "127.0.0.1"
     try:
-        number = check_port(port if port is not None else os.environ.get("SHAREWELL_PORT", "8000"))
-        site = Site(root, private=_private(root) if private else None)
-        return make_server(site, host, number)
-    except (ValueError, ServeError) as error:
+        return bind(root, host, port, private=private)
+    except ServeError as error:
         sys.exit(str(error))
 
 
@@ -129,8 +115,39 @@ def rebuild(c):
 
 @task
 def regenerate(c):
-    """Rebuild automatically whenever content changes (Pelican's autoreload)."""
-    c.run(f"{PY} -m pelican -r -s {shlex.quote(str(CONFIG['settings_base']))}", env=_env())
+    """Build, then rebuild whenever content/, theme/ or plugins/ change (no server)."""
+    from tools.devserver import stop_on_terminate
+    from tools.livereload import watch
+
+    def listening() -> None:
+        print("regenerate: watching content/, theme/ and plugins/ (Ctrl-C to stop)", flush=True)
+
+    stop_on_terminate()
+    try:
+        _watcher_build()
+    except KeyboardInterrupt:
+        return
+    watch(_watcher_build, _watched(), ready=listening, who="regenerate")
+
+
+def _watched() -> list[Path]:
+    return [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
+
+
+def _watcher_build() -> None:
+    """One dev build for the watching tasks; stopping them mid-build stops the build too.
+
+    Not ``c.run``: on SIGTERM invoke only forwards Ctrl-C to the build's stdin (which a
+    build without a terminal never reads) and keeps waiting.
+    """
+    cmd = [sys.executable, "-m", "tools.build", "-s", str(CONFIG["settings_base"])]
+    build = subprocess.Popen(cmd, env=_env())
+    try:
+        build.wait()
+    except KeyboardInterrupt:
+        build.terminate()
+        build.wait()
+        raise
 
 
 @task(help=SERVE_HELP)
@@ -173,8 +190,7 @@ def livereload(c, host=None, port=None):
     from tools.livereload import run_live
 
     server = _server(CONFIG["deploy_path"], host, port)
-    watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
-    run_live(server, lambda: _pelican_build(c, CONFIG["settings_base"], warn=True), watched)
+    run_live(server, _watcher_build, _watched())
 
 
 @task(help={"no_open": "only print the desk's address, never open a browser", **SERVE_HELP})
@@ -276,16 +292,11 @@ def test(c, k="", browser=True, args=""):
 )
 def test_setup(c, lock_timeout=None):
     """Install what the tests need beyond pip: Chromium, rsync, sshd, nginx (apt, as root)."""
-    from tools.system_packages import DEFAULT_LOCK_TIMEOUT, AptBusyError, InstallError, ensure
+    from tools.system_packages import InstallError, install_test_packages
 
-    raw = lock_timeout or os.environ.get("SHAREWELL_APT_LOCK_TIMEOUT") or DEFAULT_LOCK_TIMEOUT
     try:
-        seconds = float(raw)
-    except ValueError:
-        sys.exit(f"test-setup: --lock-timeout {raw!r} is not a number of seconds (e.g. 600)")
-    try:
-        ensure(TEST_APT_PACKAGES, lock_timeout=seconds, say=lambda line: print(line, flush=True))
-    except (AptBusyError, InstallError) as error:
+        install_test_packages(lock_timeout)
+    except InstallError as error:  # one line (or the sudo command to run): no traceback
         sys.exit(str(error))
 
 

@@ -67,11 +67,15 @@ def project(tmp_path_factory) -> Path:
 class Served:
     """A running `invoke ...` server process and its address."""
 
-    def __init__(self, project: Path, *args: str, port: int, timeout: float = 600) -> None:
+    def __init__(
+        self, project: Path, *args: str, port: int | None, ready: str = "Serving ",
+        timeout: float = 600,
+    ) -> None:  # fmt: skip
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
+        options = ["--port", str(port)] if port is not None else []
         self.proc = subprocess.Popen(
-            [*INVOKE, *args, "--port", str(port)], cwd=project, env=environment(),
+            [*INVOKE, *args, *options], cwd=project, env=environment(),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.lines: list[str] = []
@@ -81,7 +85,7 @@ class Served:
             if not line and self.proc.poll() is not None:
                 pytest.fail("the server stopped:\n" + "".join(self.lines))
             self.lines.append(line)
-            if line.startswith("Serving "):
+            if line.startswith(ready):
                 return
         self.stop()
         pytest.fail("the server did not start:\n" + "".join(self.lines))
@@ -167,7 +171,7 @@ def test_serve_on_any_port_loads_every_asset_and_answers_404s(served):
     assert server.get("/_private/")[0] == 404  # no listing
     out = server.stop()
     assert "serve: 404 /no-such-page/" in out
-    assert "Traceback" not in out
+    assert "Traceback" not in out, out
     assert "serve: stopped." in out
 
 
@@ -274,8 +278,59 @@ def test_preview_serves_the_live_build_from_its_own_folder_offline(project, serv
     assert server.get("/no-such-page/")[0] == 404
 
 
+def builds_running(project: Path) -> list[str]:
+    """The command lines of `tools.build` processes building ``project`` now."""
+    settings = str(project / "pelicanconf.py")
+    running = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:  # the process ended while we looked
+            continue
+        line = " ".join(word.decode(errors="replace") for word in words)
+        if "tools.build" in line and settings in line:
+            running.append(line)
+    return running
+
+
+def test_regenerate_rebuilds_on_a_change_and_stops_cleanly_mid_build(project):
+    watcher = Served(project, "regenerate", port=None, ready="regenerate: watching")
+    about = project / "content" / "pages" / "about.md"
+    original = about.read_text(encoding="utf-8")
+    built = project / "output" / "about" / "index.html"
+    try:
+        about.write_text(original + "\nA sentence added while watching.\n", encoding="utf-8")
+        deadline = time.monotonic() + 600
+        while "A sentence added while watching." not in built.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "no rebuild after a content change"
+            assert watcher.proc.poll() is None, "".join(watcher.lines)
+            time.sleep(0.5)
+    finally:
+        about.write_text(original, encoding="utf-8")
+    # The restore starts another rebuild: stopping now (SIGTERM, as a process manager does)
+    # must end that build too, quietly.
+    while sum("changed; rebuilding" in line for line in watcher.lines) < 2:
+        assert watcher.proc.poll() is None, "".join(watcher.lines)
+        watcher.next_line()
+    deadline = time.monotonic() + 10
+    while not builds_running(project):  # the line is printed just before the build starts
+        assert time.monotonic() < deadline, "the second rebuild did not start"
+        time.sleep(0.1)
+    out = watcher.stop()
+    assert watcher.proc.returncode == 0, out
+    assert out.count("regenerate: about.md changed; rebuilding") == 2, out
+    assert out.count("reading  ") >= 2  # the first build and the rebuild, each one line
+    assert "Traceback" not in out, out
+    deadline = time.monotonic() + 10
+    while builds_running(project):
+        assert time.monotonic() < deadline, builds_running(project)
+        time.sleep(0.2)
+
+
 def test_livereload_rebuilds_and_tells_the_page(project, served):
     server = served("livereload")
+    while not server.next_line().startswith("livereload: watching"):
+        assert server.proc.poll() is None, "".join(server.lines)
     status, html, _ = server.get("/about/")
     assert status == 200
     assert b'<script src="/_dev/reload.js" defer></script>' in html
@@ -294,4 +349,4 @@ def test_livereload_rebuilds_and_tells_the_page(project, served):
         about.write_text(original, encoding="utf-8")
     out = server.stop()
     assert "about.md changed; rebuilding" in out
-    assert "Traceback" not in out
+    assert "Traceback" not in out, out

@@ -313,6 +313,25 @@ def _why(error: OSError, host: str, port: int) -> str:
     return f"serve: cannot listen on {host}:{port}: {error.strerror or error}"
 
 
+def bind(root: Path, host: str | None = None, port: object = None, *, private: bool = True):
+    """Bind a server for the site in ``root``: host and port from the arguments, else
+    SHAREWELL_HOST / SHAREWELL_PORT, else 127.0.0.1:8000; the private folder at /_private/.
+
+    Raise ServeError (one line) for a bad or busy address.
+    """
+    import os
+
+    from kernel.contents import private_folder
+
+    host = host or os.environ.get("SHAREWELL_HOST") or "127.0.0.1"
+    try:
+        number = check_port(port if port is not None else os.environ.get("SHAREWELL_PORT", "8000"))
+    except ValueError as error:
+        raise ServeError(str(error)) from None
+    folder = private_folder({"OUTPUT_PATH": str(root)}) if private else None
+    return make_server(Site(root, private=folder), host, number)
+
+
 def check_port(value: object) -> int:
     """Return ``value`` as a port number, or raise ValueError with a one-line reason."""
     try:

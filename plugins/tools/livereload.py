@@ -32,6 +32,10 @@ RELOAD_JS = """(() => {
 """.replace("STATE", RELOAD_STATE)
 
 
+def _nothing() -> None:
+    return
+
+
 class Live:
     """The build number pages compare, and the addresses that serve it."""
 
@@ -49,31 +53,67 @@ def with_reload_script(page: bytes) -> bytes:
     return page[:end] + tag + page[end:] if end >= 0 else page + tag
 
 
-def run_live(server: DevServer, rebuild: Callable[[], object], watched: Iterable[Path]) -> None:
-    """Build, serve, and rebuild whenever a watched file changes; pages reload themselves."""
+def watch(
+    rebuild: Callable[[], object],
+    watched: Iterable[Path],
+    after: Callable[[], object] = _nothing,
+    ready: Callable[[], object] = _nothing,
+    who: str = "livereload",
+) -> None:
+    """Rebuild whenever a watched file changes (``after`` each rebuild), until Ctrl-C.
+
+    ``ready`` is called once the watcher is listening, so nothing changed before it is missed.
+    """
     import watchfiles  # Pelican's own autoreload library
 
-    site: Site = server.RequestHandlerClass.site  # type: ignore[attr-defined]
-    live = Live(site)
-    rebuild()
-    site.refresh()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    stop_on_terminate()
-    announce(server, "the site with live reload")
     stop = threading.Event()
+    listening = False
     try:
-        for changes in watchfiles.watch(*watched, stop_event=stop, raise_interrupt=False):
+        for changes in watchfiles.watch(
+            *watched, stop_event=stop, raise_interrupt=False, yield_on_timeout=True,
+            rust_timeout=500,
+        ):  # fmt: skip
+            if not listening:
+                listening = True
+                ready()
+            if not changes:
+                continue  # the watcher's heartbeat: nothing changed
             names = sorted({Path(name).name for _, name in changes})
-            print(f"livereload: {', '.join(names[:3])}{' ...' if len(names) > 3 else ''} "
-                  "changed; rebuilding", flush=True)  # fmt: skip
+            more = " ..." if len(names) > 3 else ""
+            print(f"{who}: {', '.join(names[:3])}{more} changed; rebuilding", flush=True)
             rebuild()
-            site.refresh()
-            live.build += 1
+            after()
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+
+
+def run_live(server: DevServer, rebuild: Callable[[], object], watched: Iterable[Path]) -> None:
+    """Build, serve, and rebuild whenever a watched file changes; pages reload themselves."""
+    site: Site = server.RequestHandlerClass.site  # type: ignore[attr-defined]
+    live = Live(site)
+    stop_on_terminate()
+    try:
+        rebuild()
+    except KeyboardInterrupt:  # stopped during the first build: nothing was served yet
+        server.server_close()
+        print("\nserve: stopped.")
+        return
+    site.refresh()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    announce(server, "the site with live reload")
+
+    def rebuilt() -> None:
+        site.refresh()
+        live.build += 1
+
+    def listening() -> None:
+        print("livereload: watching content/, theme/ and plugins/", flush=True)
+
+    try:
+        watch(rebuild, watched, rebuilt, listening)
+    finally:
         print("\nserve: stopped.")
         server.shutdown()
         server.server_close()

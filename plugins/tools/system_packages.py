@@ -29,17 +29,28 @@ APT_LOCKS = (
     "/var/lib/apt/lists/lock",
     "/var/cache/apt/archives/lock",
 )
+# System packages the test suite drives for real (browser, deploy targets).
+TEST_PACKAGES = [
+    "chromium",
+    "fonts-liberation",  # metric-stable fonts, so page layout in the browser tests is repeatable
+    "rsync",
+    "openssh-server",
+    "openssh-client",
+    "nginx",
+    "openssl",
+    "git",
+]
 DEFAULT_LOCK_TIMEOUT = 300  # seconds: boot-time package runs usually finish well within this
 REMIND_EVERY = 15  # seconds between "still waiting" lines
 LOCK_REFUSALS = ("Could not get lock", "Unable to acquire the dpkg frontend lock", "Unable to lock")
 
 
-class AptBusyError(Exception):
-    """apt's locks stayed held past the timeout."""
-
-
 class InstallError(Exception):
     """apt-get ran and failed (or cannot run here); the message says what to do."""
+
+
+class AptBusyError(InstallError):
+    """apt's locks stayed held past the timeout."""
 
 
 @dataclass(frozen=True)
@@ -205,3 +216,15 @@ def ensure(
     _apt_get(prefix, ["update", "-qq"], deadline, say)
     _apt_get(prefix, ["install", "-y", "-qq", "--no-install-recommends", *absent], deadline, say)
     return absent
+
+
+def install_test_packages(lock_timeout: object = None) -> list[str]:
+    """Install what the test suite drives (``invoke test-setup``); raise InstallError."""
+    raw = lock_timeout or os.environ.get("SHAREWELL_APT_LOCK_TIMEOUT") or DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(str(raw))
+    except ValueError:
+        raise InstallError(
+            f"test-setup: --lock-timeout {raw!r} is not a number of seconds (e.g. 600)"
+        ) from None
+    return ensure(TEST_PACKAGES, lock_timeout=seconds, say=lambda line: print(line, flush=True))
