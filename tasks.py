@@ -8,6 +8,7 @@ with this environment's Python (no activation needed: `.venv/bin/invoke build` w
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -134,13 +135,16 @@ def _watched() -> list[Path]:
     return [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
 
 
-def _watcher_build() -> None:
+def _watcher_build(preview=()) -> None:
     """One dev build for the watching tasks; stopping them mid-build stops the build too.
 
     Not ``c.run``: on SIGTERM invoke only forwards Ctrl-C to the build's stdin (which a
-    build without a terminal never reads) and keeps waiting.
+    build without a terminal never reads) and keeps waiting. With ``preview`` (saved files,
+    from livereload) only their pages are written (kernel.preview); a full build follows.
     """
     cmd = [sys.executable, "-m", "tools.build", "-s", str(CONFIG["settings_base"])]
+    if preview:
+        cmd += ["-e", "SHAREWELL_PREVIEW=" + json.dumps([str(path) for path in preview])]
     build = subprocess.Popen(cmd, env=_env())
     try:
         build.wait()
@@ -186,11 +190,14 @@ def preview(c, host=None, port=None):
 
 @task(help=SERVE_HELP)
 def livereload(c, host=None, port=None):
-    """Serve, rebuild when content/, theme/ or plugins/ change, and reload the page."""
+    """Serve, rebuild when content/, theme/ or plugins/ change, and reload the page.
+
+    A saved article is shown first (only its page is written), then the whole site is rebuilt.
+    """
     from tools.livereload import run_live
 
     server = _server(CONFIG["deploy_path"], host, port)
-    run_live(server, _watcher_build, _watched())
+    run_live(server, _watcher_build, _watched(), content=CONFIG["content"])
 
 
 @task(help={"no_open": "only print the desk's address, never open a browser", **SERVE_HELP})

@@ -8,6 +8,7 @@ settings. Only the desk's "built at" minute may differ.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT, build
 from kernel import cache
+from og_cards.og_cards import last_build_stats
 from pelican.settings import read_settings
 from PIL import Image
 
@@ -86,6 +88,12 @@ def assert_same_site(warm: Path, cold: Path) -> None:
     assert [name for name in want if got[name] != want[name]] == []
 
 
+def _counts(cache_path: Path) -> dict[str, int]:
+    """Cards rendered and readability texts scored by the last build into ``cache_path``."""
+    scores = json.loads((cache_path / "health_review" / "last-build.json").read_text("utf-8"))
+    return {"rendered": last_build_stats(cache_path)["rendered"], "scored": scores["scored"]}
+
+
 def _build(tmp: Path, name: str, corpus: Path, **settings: object) -> Path:
     options = {**QUICK, **settings}
     return build(tmp / name, content_path=corpus, settings=options, cache=tmp / f"{name}-cache")
@@ -110,6 +118,7 @@ def test_a_warm_build_writes_what_a_cold_build_writes(
     assert cache.last_build(tmp_path / "warm-cache")["read"] == len(ARTICLES) + 1 + 6
     warm = _warm(tmp_path, corpus, CONTENT_CACHING_LAYER=layer)
     assert cache.last_build(tmp_path / "warm-cache")["read"] == 0  # every file from the cache
+    assert _counts(tmp_path / "warm-cache") == {"rendered": 0, "scored": 0}
     assert_same_site(warm, cold)
     # The picture's copies are published although Markdown did not run in the warm build.
     assert list((warm / "images" / "sized").glob("first-aid-kit-*"))
@@ -133,11 +142,14 @@ def test_a_changed_setting_a_changed_image_and_an_edit_are_seen(
     warm = _warm(tmp_path, corpus, "warm-image", **changed)
     assert cache.last_build(tmp_path / "warm-cache")["read"] == 1
     assert_same_site(warm, _build(tmp_path, "cold-image", corpus, **changed))
-    # One edited title: exactly one file is read again.
+    # One edited title and paragraph: exactly one file is read again, one card rendered and
+    # one text scored (everything else comes from the plugins' caches).
     article = corpus / "articles" / "first-aid" / "recovery-position.md"
-    article.write_text(article.read_text("utf-8").replace("Title: ", "Title: Edited: ", 1), "utf-8")
+    text = article.read_text("utf-8").replace("Title: ", "Title: Edited: ", 1)
+    article.write_text(text + "\nThis paragraph was added while editing.\n", "utf-8")
     warm = _warm(tmp_path, corpus, "warm-edit", **changed)
     assert cache.last_build(tmp_path / "warm-cache")["read"] == 1
+    assert _counts(tmp_path / "warm-cache") == {"rendered": 1, "scored": 1}
     assert_same_site(warm, _build(tmp_path, "cold-edit", corpus, **changed))
 
 

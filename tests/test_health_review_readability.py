@@ -1,11 +1,14 @@
-"""Readability is scored once per distinct text and the scores survive between builds."""
+"""Readability: scored once per page, early if there are workers, kept between builds."""
 
 from __future__ import annotations
 
 import textstat
 from health_review import readability
+from kernel import workers
 
 TEXT = "Call 999 if someone is not breathing. Start chest compressions. Push hard and fast. " * 20
+PAGE = "<h2>What to do</h2>" + "".join(f"<p>{s.strip()}.</p>" for s in TEXT.split(".") if s)
+SHORT = "<p>Call 999.</p>"
 
 
 def test_scores_match_textstat_and_are_memoised(monkeypatch):
@@ -20,16 +23,35 @@ def test_scores_match_textstat_and_are_memoised(monkeypatch):
     assert readability.scores(TEXT) == (ease, per_sentence)
 
 
-def test_scores_are_saved_and_loaded(tmp_path, monkeypatch):
+def test_page_scores_are_kept_between_builds_and_counted(tmp_path, monkeypatch):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
     readability.load(tmp_path)
-    expected = readability.scores(TEXT + " Extra.")
-    readability.save(tmp_path)
+    expected = readability.page_scores(settings, PAGE)
+    assert expected == readability.scores(readability.readability_text(PAGE))
+    assert readability.page_scores(settings, SHORT) is None  # too short to score
+    assert readability.save() == {"scored": 1, "reused": 0}  # the short page is not scored
     assert readability.cache_file(tmp_path).is_file()
 
-    monkeypatch.setattr(readability, "_scores", {})
-    monkeypatch.setattr(textstat, "flesch_reading_ease", lambda _t: 0.0)
+    monkeypatch.setattr(readability, "_textstat", lambda _t: [0.0, 0.0])
     readability.load(tmp_path)
-    assert readability.scores(TEXT + " Extra.") == expected
+    assert readability.page_scores(settings, PAGE) == expected
+    assert readability.page_scores(settings, SHORT) is None
+    assert readability.save() == {"scored": 0, "reused": 2}
+
+
+def test_a_page_scored_by_a_worker_gives_the_same_scores(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 1}
+    readability.load(tmp_path)
+    try:
+        readability.prefetch(settings, PAGE)
+        future = next(iter(readability.RUN.peek().pending.values()))
+        future.result(timeout=120)  # the test waits; a build never does
+        assert readability.page_scores(settings, PAGE) == readability.scores(
+            readability.readability_text(PAGE)
+        )
+        assert readability.save()["scored"] == 1
+    finally:
+        workers.stop()
 
 
 def test_a_damaged_cache_is_ignored(tmp_path):
@@ -37,4 +59,5 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
     readability.load(tmp_path)  # no exception
-    assert readability.scores(TEXT)[0] > 0
+    assert readability.page_scores({"CACHE_PATH": str(tmp_path)}, PAGE)[0] > 0
+    readability.save()

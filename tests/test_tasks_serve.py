@@ -344,9 +344,16 @@ def test_livereload_rebuilds_and_tells_the_page(project, served):
             assert time.monotonic() < deadline, "no rebuild after a content change"
             assert server.proc.poll() is None, "".join(server.lines)
             time.sleep(0.5)
+        # The saved page is shown first (a preview build), then the whole site is rebuilt.
+        assert b"A sentence added while serving." in server.get("/about/")[1]
+        while not server.next_line().startswith("livereload: site up to date in "):
+            assert time.monotonic() < deadline, "".join(server.lines)
+            assert server.proc.poll() is None, "".join(server.lines)
+        assert int(server.get("/_dev/build")[1]) >= 2  # the page reloads again after the full build
         assert b"A sentence added while serving." in server.get("/about/")[1]
     finally:
         about.write_text(original, encoding="utf-8")
     out = server.stop()
-    assert "about.md changed; rebuilding" in out
+    assert "about.md changed; rebuilding (the saved page first)" in out
+    assert "livereload: preview of about.md ready in " in out
     assert "Traceback" not in out, out

@@ -37,10 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from kernel import clock, contents, problems, runs, settings
+from kernel import clock, contents, preview, problems, runs, settings
 from kernel.signals import site_written
 from pelican import signals
 
+from .memo import DeskMemo, folder_digest
 from .previews import rules_from_settings
 from .problems import group_by_file
 from .rows import build_row, error_row, sort_key
@@ -171,7 +172,9 @@ def _environment() -> Environment:
     )
 
 
-def build_rows(state: DeskRun, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+def build_rows(
+    state: DeskRun, settings: Mapping[str, Any], memo: DeskMemo | None = None
+) -> list[dict[str, Any]]:
     """Return one row per collected article and page, worst problems first."""
     config = state.config
     items = state.contents
@@ -186,6 +189,7 @@ def build_rows(state: DeskRun, settings: Mapping[str, Any]) -> list[dict[str, An
                 problems=grouped.get(contents.source_display(content, settings), []),
                 guard_on=plugin_enabled(settings, "content_guard"),
                 share_on=plugin_enabled(settings, "share_snippets"),
+                read_head=memo.head if memo is not None else None,
             )  # fmt: skip
         except Exception as error:  # a desk bug must never hide the other articles
             logger.debug("editors_desk: %s", content.source_path, exc_info=True)
@@ -217,22 +221,33 @@ def _place_private_cards(
             row["image"]["path"] = None  # do not show a broken image
 
 
+def _remove_stale(desk: Path, slugs: set[str]) -> None:
+    """Remove what an earlier build wrote and this one will not (deleted articles, old cards)."""
+    for path in desk.iterdir():
+        if path.is_dir() and path.name not in slugs:
+            shutil.rmtree(path)  # the folder is ours alone
+        elif path.is_file() and path.name not in ("index.html", "desk.css", "desk.js"):
+            path.unlink()
+
+
 def write_desk(pelican: Any) -> None:
     """Write /_desk/ (dashboard, one page per article, CSS and JS) from the plugin's templates."""
     state = RUN.peek()
     RUN.drop()
     if state is None or not state.config["EDITORS_DESK_ENABLED"]:
         return
+    if preview.is_preview(pelican.settings):
+        return  # a preview writes the saved pages only; the full build after it, the desk
     config = state.config
     pelican_settings = pelican.settings
     env = _environment()
     index, detail = env.get_template("desk/index.html"), env.get_template("desk/article.html")
-    rows = build_rows(state, pelican_settings)
+    memo = DeskMemo(pelican_settings.get("CACHE_PATH"), folder_digest(TEMPLATES, STATIC))
+    rows = build_rows(state, pelican_settings, memo)
     output = Path(pelican_settings["OUTPUT_PATH"])
     desk = output / config["EDITORS_DESK_PATH"]
-    if desk.is_dir():
-        shutil.rmtree(desk)  # the folder is ours alone: drop pages of deleted articles
-    desk.mkdir(parents=True)
+    desk.mkdir(parents=True, exist_ok=True)
+    _remove_stale(desk, {row["slug"] for row in rows})
     for asset in ("desk.css", "desk.js"):
         shutil.copyfile(STATIC / asset, desk / asset)
     _place_private_cards(rows, pelican_settings, desk, config["EDITORS_DESK_PATH"])
@@ -251,16 +266,23 @@ def write_desk(pelican: Any) -> None:
     (desk / "index.html").write_text(
         index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
     )
+    rendered = 0
     for row in rows:
-        folder = desk / row["slug"]
-        folder.mkdir()
-        (folder / "index.html").write_text(
+        page = desk / row["slug"] / "index.html"
+        shown = {"row": row, **{k: v for k, v in common.items() if k != "generated"}}
+        if memo.unchanged(row["slug"], shown, page):
+            continue  # the page already shows this row (it keeps its build time)
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(
             detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
         )
+        rendered += 1
+    memo.save()
     logger.info(
-        "editors_desk: %d article(s) and page(s) at %s/",
+        "editors_desk: %d article(s) and page(s) at %s/ (%d page(s) changed)",
         len(rows),
         config["EDITORS_DESK_PATH"],
+        rendered,
     )
 
 

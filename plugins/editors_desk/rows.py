@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -135,6 +136,13 @@ def og_fallback(content: Any) -> dict[str, Any]:
     return {k: getattr(og, k) for k in dir(og) if not k.startswith("_")}
 
 
+def _read_head(page: Path) -> list[crawl.Tag]:
+    try:
+        return crawl.read_head(page.read_text(encoding="utf-8")) if page.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
 def build_row(
     content: Any,
     *,
@@ -147,14 +155,15 @@ def build_row(
     now: dt.datetime,
     guard_on: bool,
     share_on: bool,
+    read_head: Callable[[Path], list[crawl.Tag]] | None = None,
 ) -> dict[str, Any]:
-    """Return everything the desk shows about one article or page."""
+    """Return everything the desk shows about one article or page.
+
+    ``read_head(page)`` returns a written page's head tags (the desk's memo passes its own).
+    """
     siteurl = settings.get("SITEURL", "")
     output = Path(settings["OUTPUT_PATH"]) / (getattr(content, "save_as", "") or "")
-    try:
-        head = crawl.read_head(output.read_text(encoding="utf-8")) if output.is_file() else []
-    except (OSError, UnicodeDecodeError):
-        head = []
+    head = (read_head or _read_head)(output)
     og = og_fallback(content)
     head_source = "page"
     if not head and og:

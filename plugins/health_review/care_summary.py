@@ -125,6 +125,8 @@ def care_cards(html: str) -> list[CareCard]:
 
 def first_card(html: str) -> CareCard | None:
     """Return the card a first-screen summary shows: the first emergency, else the first urgent."""
+    if CARD_CLASS not in (html or ""):
+        return None  # most pages have no care card: no need to parse them
     cards = [card for card in care_cards(html) if card.id and card.title]
     for level in SUMMARISED:
         for card in cards:

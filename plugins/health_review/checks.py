@@ -22,6 +22,7 @@ from . import readability
 from .care_cards import normalise_level
 from .dates import STATUS_DUE_SOON, STATUS_OVERDUE, review_status
 from .metadata import Review
+from .readability import readability_text
 
 LineMap = Mapping[str, list[tuple[int, str]]]
 REVIEW_FIX = (
@@ -254,15 +255,6 @@ def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
     return problems
 
 
-def readability_text(body_html: str) -> str:
-    """Return the readable text of a page, one sentence-ending per block element."""
-    text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", body_html or "", flags=re.S | re.I)
-    text = re.sub(r"</(p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)>", ".\n", text, flags=re.I)
-    text = plain_text(text)
-    text = re.sub(r"([.!?:;])\s*\.(\s|$)", r"\1\2", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def readability_scores(text: str) -> tuple[float, float]:
     """Return (Flesch reading ease, words per sentence), scored once per distinct text."""
     return readability.scores(text)
@@ -292,17 +284,33 @@ def check_readability(
     if len(text.split()) < min_words:
         return []  # scores are noise on very short pages
     try:
-        ease, per_sentence = readability_scores(text)
+        scored = readability_scores(text)
     except Exception as error:
-        return [
-            Problem(
-                display_path,
-                "readability",
-                f"readability not measured ({error.__class__.__name__})",
-                "install textstat 0.7.8 (ships its dictionary: no download at build time)",
-                "warning",
-            )
-        ]
+        return [not_measured(display_path, error)]
+    return readability_problems(scored, display_path, flesch_min, sentence_max)
+
+
+def not_measured(display_path: str, error: Exception) -> Problem:
+    """Return the warning for a page textstat could not score."""
+    return Problem(
+        display_path,
+        "readability",
+        f"readability not measured ({error.__class__.__name__})",
+        "install textstat 0.7.8 (ships its dictionary: no download at build time)",
+        "warning",
+    )
+
+
+def readability_problems(
+    scored: tuple[float, float] | None,
+    display_path: str,
+    flesch_min: float = 60.0,
+    sentence_max: float = 20.0,
+) -> list[Problem]:
+    """Return the warnings for a page's (ease, words per sentence); None: too short, none."""
+    if scored is None:
+        return []
+    ease, per_sentence = scored
     problems: list[Problem] = []
     if ease < flesch_min:
         problems.append(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, problems, runs
+from kernel import clock, contents, preview, problems, runs
 from kernel.problems import Problem, Severity
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
@@ -43,10 +43,10 @@ from .care_summary import first_card
 from .checks import (
     check_care_cards,
     check_links,
-    check_readability,
     check_review_dates,
+    not_measured,
     plain_text,
-    readability_of,
+    readability_problems,
 )
 from .config import get_settings
 from .dates import review_status
@@ -129,9 +129,8 @@ def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
 
 
 def initialized(pelican: Any) -> None:
-    """Validate settings, load the readability cache and add the care-card extension."""
+    """Validate settings and add the care-card extension."""
     config = get_settings(pelican.settings)
-    readability.load(pelican.settings.get("CACHE_PATH"))
     if not config["HEALTH_REVIEW_MARKDOWN"]:
         return
     markdown = dict(pelican.settings.get("MARKDOWN") or {})
@@ -167,6 +166,19 @@ def _parse_early(generator: Any, metadata: dict, *, is_article: bool) -> None:
     except Exception:  # check_source has already named what is wrong with this file
         logger.debug("health_review: early parse failed", exc_info=True)
         metadata["review"] = Review()
+
+
+def content_read(content: Any) -> None:
+    """Start scoring a health page's readability on another core as soon as it is read."""
+    review = getattr(content, "review", None)
+    if not isinstance(review, Review) or not review.is_health_advice:
+        return
+    settings = content.settings
+    if not RUN.get(settings).config["HEALTH_REVIEW_READABILITY"]:
+        return
+    raw = getattr(content, "_content", None)
+    if raw:
+        readability.prefetch(settings, raw)
 
 
 def article_context(generator: Any, metadata: dict) -> None:
@@ -243,14 +255,22 @@ def _finish(content: Any, settings: Mapping[str, Any], state: ReviewRun) -> list
         review.first_card = first_card(body)
         content.review = review
         if review.is_health_advice and config["HEALTH_REVIEW_READABILITY"]:
-            review.readability = readability_of(body)
-            found += check_readability(
-                body,
+            # Scored from the HTML as read (links not resolved; the same text), so the score
+            # a worker started while Pelican read (content_read) or a kept one is found.
+            raw = getattr(content, "_content", None) or body
+            try:
+                scored = readability.page_scores(settings, raw)
+            except Exception as error:  # textstat missing or broken: say so, score nothing
+                scored = None
+                found.append(not_measured(display, error))
+            review.readability = scored[0] if scored else None
+            found += readability_problems(
+                scored,
                 display,
                 flesch_min=config["HEALTH_REVIEW_FLESCH_MIN"],
                 sentence_max=config["HEALTH_REVIEW_SENTENCE_MAX"],
             )
-    if config["HEALTH_REVIEW_CHECK_LINKS"]:
+    if config["HEALTH_REVIEW_CHECK_LINKS"] and preview.wants(settings, content.source_path):
         try:
             text = Path(content.source_path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -322,7 +342,7 @@ def output_exists(output_path: str, path: str) -> bool:
 
 def finalized(pelican: Any) -> None:
     """Check internal links against the files Pelican wrote; keep readability scores."""
-    readability.save(pelican.settings.get("CACHE_PATH"))
+    readability.save()
     state = RUN.peek()
     RUN.drop()
     if state is None or not state.config["HEALTH_REVIEW_CHECK_LINKS"]:
@@ -347,5 +367,6 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_context.connect(article_context)
     signals.page_generator_context.connect(page_context)
+    signals.content_object_init.connect(content_read)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)

@@ -41,20 +41,24 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
+from .problems import Problem
 from .runs import RunSlot
 
 logger = logging.getLogger(__name__)
 
 SEAL_VERSION = 1
 SEAL_FILE = Path("kernel") / "content-cache.json"
+CHECKS_FILE = Path("kernel") / "checks.json"
 # Libraries whose objects are inside Pelican's pickles (or shape the HTML that is cached).
 PICKLED_LIBRARIES = ("pelican", "markdown", "markupsafe", "pygments", "jinja2")
 GZIP_LEVEL = 1  # the cache is read back within minutes: speed over size (Pelican uses 9)
 # Settings that decide where and whether a build writes, never what it reads: a check build
-# into a temporary folder (`invoke check`) must not throw the development cache away.
+# into a temporary folder (`invoke check`) or a preview (kernel.preview) must not throw the
+# development cache away.
 OUTPUT_ONLY = frozenset(
     {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "WRITE_SELECTED",
-     "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "SHAREWELL_PRIVATE_PATH", "PORT", "BIND"}
+     "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "SHAREWELL_PRIVATE_PATH", "SHAREWELL_PREVIEW",
+     "PORT", "BIND"}
 )  # fmt: skip
 
 
@@ -212,6 +216,7 @@ class CacheRun:
     failures: dict[str, str] = field(default_factory=dict)  # cache file -> why it was not saved
     seal: dict[str, Any] = field(default_factory=dict)  # the last build's, if still valid
     changed: set[int] = field(default_factory=set)  # id() of each cacher given new data
+    checks: CheckMemo | None = None
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> CacheRun:
@@ -246,6 +251,73 @@ def guard(pelican: Any) -> None:
                 continue
             logger.info("content cache: not using %s: %s; reading every file again", path, why)
             path.unlink(missing_ok=True)
+
+
+class CheckMemo:
+    """Every plugin's answer to ``check_source`` per file, kept between builds.
+
+    The answer depends on the file's bytes, where it really is (a link may leave the content
+    folder), its kind, "today" and everything the fingerprint covers (settings, plugin code).
+    """
+
+    def __init__(self, cache_path: str | os.PathLike, fingerprint: str) -> None:
+        self.file = Path(cache_path) / CHECKS_FILE
+        self.fingerprint = fingerprint
+        self.kept: dict[str, list[dict[str, Any]]] = {}
+        self.used: dict[str, list[dict[str, Any]]] = {}
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            files = data.get("files") if isinstance(data, dict) else None
+            if isinstance(files, dict) and data.get("fingerprint") == fingerprint:
+                self.kept = files
+
+    def key(self, path: Path, kind: str, today: Any) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None  # the check itself names an unreadable file
+        where = os.path.realpath(path)
+        head = f"{where}\0{os.path.abspath(path)}\0{kind}\0{today}\0".encode()  # noqa: PTH100
+        return hashlib.blake2b(head + data, digest_size=16).hexdigest()
+
+    def get(self, key: str | None) -> list[Problem] | None:
+        """Return the problems kept for this key, or None."""
+        if key is None or key not in self.kept:
+            return None
+        found = self.kept[key]
+        try:
+            kept = [Problem(**problem) for problem in found]
+        except (TypeError, ValueError):
+            return None  # a damaged entry: check the file again
+        self.used[key] = found
+        return kept
+
+    def put(self, key: str | None, found: list[Problem]) -> None:
+        """Keep the problems found for this key."""
+        if key is not None:
+            self.used[key] = [problem.as_dict() for problem in found]
+
+    def save(self) -> None:
+        """Keep this build's answers (only if they changed)."""
+        if self.used.keys() == self.kept.keys():
+            return
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".checks-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"fingerprint": self.fingerprint, "files": self.used}, handle)
+            Path(tmp).replace(self.file)
+        self.kept = dict(self.used)
+
+
+def check_memo(settings: Mapping[str, Any]) -> CheckMemo | None:
+    """Return this build's kept answers to ``check_source`` (None: no content cache)."""
+    state = RUN.peek()
+    if state is None or not state.on or not state.settings.get("CACHE_CONTENT"):
+        return None
+    if state.checks is None:
+        state.checks = CheckMemo(settings.get("CACHE_PATH") or "cache", state.fingerprint)
+    return state.checks
 
 
 def _sealed(path: Path, state: CacheRun) -> bool:
@@ -413,6 +485,8 @@ def generator_finalized(generator: Any) -> None:
     data["inputs"] = inputs
     data["last_build"] = {"read": len(state.read)}
     _write_seal(cache_path, data)
+    if state.checks is not None:
+        state.checks.save()
 
 
 def last_build(cache_path: str | os.PathLike) -> dict[str, Any]:

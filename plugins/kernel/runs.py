@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pelican import signals
 
-from . import problems, sources
+from . import problems
 from . import signals as kernel_signals
 
 T = TypeVar("T")
@@ -43,8 +43,9 @@ def _run_started(sender: Any) -> None:
     Also moves the kernel's ``finalized`` receiver behind every plugin's (blinker calls
     receivers in the order they were connected), so ``site_written`` follows them all.
     """
-    from . import cache  # noqa: PLC0415 - cache keeps its run state in a RunSlot (below)
+    from . import cache, workers  # noqa: PLC0415 - they keep their run state in RunSlots
 
+    workers.stop()  # a pool left by a run that stopped half-way
     _runs.number += 1
     problems.begin_run()
     cache.guard(sender)
@@ -63,9 +64,11 @@ def watch() -> None:
     The kernel counts runs (``get_generators``) and asks every plugin's ``check_source``
     about each writer's file before Pelican reads it (``*_generator_init``). Connecting
     the same receiver again is a no-op, so every plugin may call this. It also keeps Pelican's
-    content cache safe for the plugins (``kernel.cache``).
+    content cache safe for the plugins (``kernel.cache``) and stops the shared worker pool
+    (``kernel.workers``) once the site is written.
     """
-    from . import cache  # noqa: PLC0415 - cache keeps its run state in a RunSlot (below)
+    # Imported here: these modules keep their run state in RunSlots (defined below).
+    from . import cache, preview, sources, workers  # noqa: PLC0415
 
     signals.get_generators.connect(_run_started, weak=False)
     signals.article_generator_init.connect(sources.check_articles, weak=False)
@@ -75,6 +78,9 @@ def watch() -> None:
     signals.article_generator_finalized.connect(cache.generator_finalized, weak=False)
     signals.page_generator_finalized.connect(cache.generator_finalized, weak=False)
     signals.finalized.connect(cache.finish, weak=False)
+    kernel_signals.site_written.connect(workers.stop, weak=False)
+    signals.all_generators_finalized.connect(preview.narrow_outputs, weak=False)
+    kernel_signals.site_written.connect(preview.restore_site_files, weak=False)
 
 
 class RunSlot(Generic[T]):

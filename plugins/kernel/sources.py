@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import clock, contents, problems
+from . import cache, clock, contents, preview, problems
 from .header import read_header
 from .problems import Problem
 from .signals import SourceFile, check_source, collect, declared_keys
@@ -133,9 +133,18 @@ def _check_generator(generator: Any, kind: str) -> None:
         extensions=MARKDOWN_EXTENSIONS,
     )  # fmt: skip
     keys, today = known_keys(settings), clock.today(settings)
+    memo = cache.check_memo(settings)  # the answers of the last build, per file and "today"
     for relative in sorted(files):
         path = Path(generator.path) / relative
-        problems.report_all(check_file(path, settings, kind=kind, keys=keys, today=today))
+        if not preview.wants(settings, path):
+            continue  # a preview checks only the saved files; the full build after it, all
+        key = memo.key(path, kind, today) if memo is not None else None
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = check_file(path, settings, kind=kind, keys=keys, today=today)
+            if memo is not None:
+                memo.put(key, found)
+        problems.report_all(found)
 
 
 def check_articles(generator: Any) -> None:

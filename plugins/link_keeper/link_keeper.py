@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import contents, problems, runs
+from kernel import contents, preview, problems, runs
 from kernel.contracts import Links
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
@@ -265,7 +265,8 @@ def write_outputs(pelican) -> None:
     """Write redirect pages, redirect files and the URL manifest."""
     state = RUN.peek()
     RUN.drop()
-    if state is not None:
+    # A preview writes the saved pages only: redirects and the manifest stay as they were.
+    if state is not None and not preview.is_preview(pelican.settings):
         _write_outputs(pelican.settings, state)
 
 

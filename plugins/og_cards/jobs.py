@@ -59,8 +59,16 @@ class CardJobs:
     """Collect wanted cards, render the missing ones in a pool, then place all in the output."""
 
     def __init__(
-        self, cache_dir: Path, workers: int, start_method: str | None = None, nice: int = 10
+        self,
+        cache_dir: Path,
+        workers: int,
+        start_method: str | None = None,
+        nice: int = 10,
+        executor: Any = None,
     ) -> None:
+        """``executor``: a shared pool (``submit(fn, *args)`` -> Future or None) to use
+        instead of starting one of our own (the build passes the kernel's)."""
+        self.executor = executor
         self.cache_dir = cache_dir
         self.nice = nice
         self.cards_dir = cache_dir / "cards"
@@ -117,9 +125,12 @@ class CardJobs:
             return
         self.pending[digest] = job
         if self.workers > 0:
-            job.future = self._pool().submit(
-                render_card, spec, str(self.cached_path(digest, spec["format"]))
-            )
+            path = str(self.cached_path(digest, spec["format"]))
+            if self.executor is not None:
+                self.cards_dir.mkdir(parents=True, exist_ok=True)
+                job.future = self.executor.submit(render_card, spec, path)
+            else:
+                job.future = self._pool().submit(render_card, spec, path)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kernel import contents, problems, runs
+from kernel import contents, problems, runs, workers
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
@@ -252,6 +252,9 @@ class CardsRun:
                 opts["workers"],
                 opts["OG_CARDS_START_METHOD"],
                 opts["OG_CARDS_WORKER_NICE"],
+                # The kernel's pool, shared with readability scores and share texts: one
+                # pool for the machine's cores, not one per plugin.
+                executor=workers.pool(settings) if opts["workers"] else None,
             )
         return run
 

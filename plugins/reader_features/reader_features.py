@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import contents, runs
+from kernel import contents, preview, runs
 from kernel.settings import SettingsError
 from kernel.signals import site_written
 from pelican import signals
@@ -202,7 +202,8 @@ def finalized(pelican: Any) -> None:
         return
     opts = state.opts
     stats = None
-    if opts["READER_FEATURES_SEARCH"]:
+    # A preview writes a few pages: the index the last full build made stays (kernel.preview).
+    if opts["READER_FEATURES_SEARCH"] and not preview.is_preview(pelican.settings):
         output = Path(pelican.settings["OUTPUT_PATH"])
         try:
             binary = search.find_binary(opts["READER_FEATURES_PAGEFIND_BINARY"])
@@ -240,6 +241,8 @@ def write_enclosure_lengths(pelican: Any) -> None:
     RUN.drop()
     if state is None or not state.opts["READER_FEATURES_FEED_MEDIA"]:
         return
+    if preview.is_preview(pelican.settings):
+        return  # a preview writes no feeds
     settings = pelican.settings
     feeds.fix_enclosure_lengths(
         Path(settings["OUTPUT_PATH"]),

@@ -13,7 +13,8 @@ from typing import Any
 
 from kernel import urls
 
-from .compose import Rule, clean, first_sentence, fit, hashtags_from, strip_markup
+from . import fitting
+from .compose import Rule, clean, first_sentence, hashtags_from, strip_markup
 from .counting import bluesky_facets, mastodon_length
 from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
 
@@ -72,10 +73,13 @@ def split_list(value: Any) -> list[str]:
 class ShareData:
     """Share links and fitted texts for one article, exposed to templates as article.share."""
 
-    def __init__(self, article: Any, settings: dict, siteurl: str) -> None:
+    def __init__(self, article: Any, settings: dict, siteurl: str, *, early: bool = False) -> None:
         self._article = article
         self._settings = settings
         self._siteurl = siteurl
+        # While Pelican is still reading (fitting.prefetch): the body's links are not resolved
+        # yet and `article.content` would remember them unresolved, so read the raw HTML.
+        self._body = "_content" if early else "content"
 
     # ---- inputs -----------------------------------------------------------------------
     @property
@@ -105,7 +109,7 @@ class ShareData:
             # Pelican renders the summary to HTML; og_cards settles the same plain text.
             return clean(_og_value(og, "description") or strip_markup(self._meta["summary"]))
         # No summary: og's fallback is a truncated excerpt; a whole first sentence reads better.
-        return first_sentence(getattr(self._article, "content", "") or "")
+        return first_sentence(getattr(self._article, self._body, "") or "")
 
     @cached_property
     def image_url(self) -> str | None:
@@ -181,7 +185,8 @@ class ShareData:
             net = replace(net, rule=Rule(mastodon_length, limit))
         return net
 
-    def _snippet(self, key: str) -> Snippet:
+    def fit_job(self, key: str) -> fitting.Job:
+        """Return what one network's post is fitted from: title, summary, tags, URL, rule."""
         s = self._settings
         net = self._network(key)
         url = self.tracked_url(key)
@@ -194,23 +199,33 @@ class ShareData:
         override = self._meta.get(f"share_text_{key}") or self._meta.get("share_text")
         if override:
             text = clean(str(override))
-            post = fit(text, "", () if "#" in text else tags, fit_url, net.rule)
-            if post.trimmed and post.title != text:  # check_file has named it
-                logger.debug(
-                    "share_snippets: %s: share text for %s was shortened to fit (%s)",
-                    getattr(self._article, "source_path", "?"),
-                    key,
-                    net.rule.limit,
-                )
-        else:
-            post = fit(self.title, self.description, tags, fit_url, net.rule)
+            return (text, "", () if "#" in text else tags, fit_url, net.rule)
+        return (self.title, self.description, tags, fit_url, net.rule)
+
+    def _snippet(self, key: str) -> Snippet:
+        s = self._settings
+        net = self._network(key)
+        url = self.tracked_url(key)
+        via = s["SHARE_SNIPPETS_X_VIA"] if key == "x" else ""
+        job = self.fit_job(key)
+        post, length = fitting.fitted(job)
+        if job[1] == "" and post.trimmed and post.title != job[0] and self._override(key):
+            logger.debug(  # check_file has named it
+                "share_snippets: %s: share text for %s was shortened to fit (%s)",
+                getattr(self._article, "source_path", "?"),
+                key,
+                net.rule.limit,
+            )
         prepared = Prepared(post=post, url=url, title=self.title, via=via)
         href = build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
         return Snippet(
             key=key, label=net.label, name=net.name, kind=net.kind, text=post.text,
-            body=post.body, url=url, href=href, length=net.rule.counter(post.text),
+            body=post.body, url=url, href=href, length=length,
             limit=net.rule.limit, trimmed=post.trimmed,
         )  # fmt: skip
+
+    def _override(self, key: str) -> bool:
+        return bool(self._meta.get(f"share_text_{key}") or self._meta.get("share_text"))
 
     @cached_property
     def networks(self) -> dict[str, Snippet]:

@@ -36,13 +36,14 @@ from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, runs, urls
+from kernel import clock, contents, preview, runs, urls
 from kernel.problems import Problem
 from kernel.settings import SettingsError
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
 from pelican.utils import sanitised_join
 
+from . import fitting
 from .compose import fit, strip_markup
 from .data import ShareData
 from .export import MAX_SCHEDULER_ROWS, MIN_SPACING_MINUTES, write_all
@@ -301,6 +302,25 @@ def attach_share_data(generators: list) -> None:
     logger.debug("share_snippets: attached share data to %d articles", len(state.items))
 
 
+def prefetch_share_texts(content: Any) -> None:
+    """Start fitting an article's share texts on another core while Pelican reads on.
+
+    The inputs are guessed from the article as read (``article.og`` is not there yet); the
+    template's request later finds the result only if its inputs are the same.
+    """
+    if not contents.is_article(content) or not _sharable(content):
+        return
+    settings = content.settings
+    config = RUN.get(settings).config
+    early = ShareData(content, config, settings.get("SITEURL", ""), early=True)
+    try:
+        jobs = [early.fit_job(key) for key in config["SHARE_SNIPPETS_NETWORKS"]]
+    except Exception:  # a guess that fails costs nothing: the real request reports problems
+        logger.debug("share_snippets: no early fitting for %s", content.source_path, exc_info=True)
+        return
+    fitting.RUN.get(settings).prefetch(jobs)
+
+
 def write_share_kits(generator: Any, writer: Any) -> None:
     """Write one share kit page per shared article into the private folder (noindex)."""
     state = RUN.get(generator.settings)
@@ -335,7 +355,8 @@ def write_exports(pelican: Any) -> None:
         return
     config = state.config
     items = sorted(state.items, key=lambda a: (a.date, a.url), reverse=True)
-    if config["SHARE_SNIPPETS_EXPORT"]:
+    # A preview writes the saved pages only; the full build after it writes the exports.
+    if config["SHARE_SNIPPETS_EXPORT"] and not preview.is_preview(pelican.settings):
         data = {
             "version": 1,
             "site_url": pelican.settings.get("SITEURL", ""),
@@ -357,12 +378,24 @@ def write_exports(pelican: Any) -> None:
         )  # fmt: skip
 
 
+def save_fitted_texts(pelican: Any) -> None:
+    """Keep this build's fitted share texts for the next build (after the exports used them)."""
+    fits = fitting.RUN.peek()
+    fitting.RUN.drop()
+    if fits is not None:
+        counts = fits.save()
+        logger.debug("share_snippets: %d share texts fitted, %d kept", counts["fitted"],
+                     counts["reused"])  # fmt: skip
+
+
 def register() -> None:
     """Connect the share_snippets receivers to Pelican's and the kernel's signals."""
     runs.watch()
     metadata_keys.connect(declare_keys)
     check_source.connect(check_file)
     signals.initialized.connect(validate_settings)
+    signals.content_object_init.connect(prefetch_share_texts)
     signals.all_generators_finalized.connect(attach_share_data)
     signals.article_writer_finalized.connect(write_share_kits)
     signals.finalized.connect(write_exports)
+    signals.finalized.connect(save_fitted_texts)  # after write_exports: connection order

@@ -1,0 +1,115 @@
+"""One pool of worker processes per build, shared by every plugin that has CPU work to hand off.
+
+Pelican works on one core. Cards (og_cards), readability scores (health_review) and fitted
+share texts (share_snippets) are pure functions of plain data, so they run in worker processes
+on the other cores while Pelican reads and writes. One pool for all of them, not one per plugin:
+two pools on a two-core machine would fight each other and Pelican for the same cores.
+
+    future = workers.submit(settings, score, text)   # None: no pool, call it yourself
+    result = workers.result(future, score, text)      # waits; computes inline if no future
+
+The pool starts on first use (a build that needs nothing never forks), its workers run at a
+lower priority (``SHAREWELL_WORKER_NICE``) so Pelican keeps its core, and it is shut down when
+the site is written (``site_written``) or when the next run starts. Functions and arguments
+must pickle (module-level functions, plain data).
+
+Settings:
+    SHAREWELL_WORKERS (None = one per core; 0 = no pool, everything runs in Pelican's process)
+    SHAREWELL_WORKER_NICE (10): how much lower the workers' priority is (0-19)
+    SHAREWELL_START_METHOD (None = the platform's default; fork, forkserver or spawn)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from . import settings as kernel_settings
+from .runs import RunSlot
+
+T = TypeVar("T")
+
+SETTINGS = (
+    kernel_settings.Setting(
+        "SHAREWELL_WORKERS", None, "worker processes (None: one per core; 0: none)",
+        kernel_settings.optional(kernel_settings.integer(0, 256)),
+    ),
+    kernel_settings.Setting(
+        "SHAREWELL_WORKER_NICE", 10, "how much lower the workers' priority is",
+        kernel_settings.integer(0, 19),
+    ),
+    kernel_settings.Setting(
+        "SHAREWELL_START_METHOD", None, "how worker processes start",
+        kernel_settings.optional(kernel_settings.one_of("fork", "forkserver", "spawn")),
+    ),
+)  # fmt: skip
+
+
+def _lower_priority(nice: int) -> None:
+    """Run in each worker first: Pelican's process keeps its core, the work uses the rest."""
+    if nice > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+
+
+class WorkerPool:
+    """A lazily started process pool (or none, when SHAREWELL_WORKERS is 0)."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        config = kernel_settings.read(settings, SETTINGS)
+        count = config["SHAREWELL_WORKERS"]
+        self.size: int = (os.cpu_count() or 1) if count is None else count
+        self.nice: int = config["SHAREWELL_WORKER_NICE"]
+        self.start_method: str | None = config["SHAREWELL_START_METHOD"]
+        self._pool: ProcessPoolExecutor | None = None
+        self.submitted = 0
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Start ``fn(*args)`` in a worker; return None when there is no pool."""
+        if self.size <= 0:
+            return None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.size,
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_lower_priority,
+                initargs=(self.nice,),
+            )
+        self.submitted += 1
+        return self._pool.submit(fn, *args)
+
+    def shutdown(self) -> None:
+        """Stop the workers (idempotent); unfinished work is cancelled."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+POOL = RunSlot(WorkerPool)
+
+
+def pool(settings: Mapping[str, Any]) -> WorkerPool:
+    """Return this run's pool (made on first use in the run)."""
+    return POOL.get(settings)
+
+
+def submit(settings: Mapping[str, Any], fn: Callable[..., T], *args: Any) -> Future[T] | None:
+    """Start ``fn(*args)`` in this run's pool; None when the build runs without workers."""
+    return pool(settings).submit(fn, *args)
+
+
+def result(future: Future[T] | None, fn: Callable[..., T], *args: Any) -> T:
+    """Return a submitted call's result, or compute it here if it was never submitted."""
+    return future.result() if future is not None else fn(*args)
+
+
+def stop(*_: Any) -> None:
+    """Shut this run's pool down (``site_written``, and before the next run starts)."""
+    current = POOL.peek()
+    if current is not None:
+        current.shutdown()
+    POOL.drop()

@@ -1,0 +1,179 @@
+"""Fitted share texts: each distinct post is fitted once, early, and kept between builds.
+
+Fitting a post to twelve networks' rules costs more CPU than Pelican spends on the article
+(X's reference counter alone is ~5 ms a text). The inputs are plain data, so:
+
+- while Pelican reads, ``prefetch`` hands an article's posts to the kernel's worker pool
+  (another core), with inputs guessed as ``ShareData`` will compute them;
+- when a template asks, ``fitted`` returns the result for the exact inputs: kept from an
+  earlier build (``CACHE_PATH/share_snippets/``), fitted by a worker, or fitted here;
+- ``save`` keeps this build's results for the next one and reports the counts
+  (``last-build.json``: ``fitted`` new, ``reused`` from the cache).
+
+The cache file's name carries a hash of the fitting code and twitter-text's version, so a
+change to either fits everything again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kernel import workers
+from kernel.runs import RunSlot
+
+from .compose import Post, Rule, fit, join_post
+
+REPORT = "last-build.json"
+_CODE = ("compose.py", "counting.py", "networks.py", "fitting.py")
+
+# (title, summary, hashtags, url, rule): what one fitted post depends on
+Job = tuple[str, str, tuple[str, ...], str, Rule]
+
+
+def _version() -> str:
+    digest = hashlib.sha256()
+    for name in _CODE:
+        with contextlib.suppress(OSError):
+            digest.update((Path(__file__).parent / name).read_bytes())
+    for package in ("twitter-text-parser", "icu4py", "regex"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(metadata.version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+def _rule_key(rule: Rule) -> list[Any]:
+    def name(func: Any) -> str | None:
+        return None if func is None else f"{func.__module__}.{func.__qualname__}"
+
+    return [name(rule.counter), rule.limit, rule.max_links, rule.max_bytes, name(rule.accepts)]
+
+
+def job_key(job: Job) -> str:
+    """Return the key of one post's inputs (every field that changes the result)."""
+    title, summary, tags, url, rule = job
+    text = json.dumps([title, summary, list(tags), url, _rule_key(rule)], ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def fit_one(job: Job) -> list[Any]:
+    """Fit one post and count it; return [title, summary, hashtags, trimmed, length]."""
+    title, summary, tags, url, rule = job
+    post = fit(title, summary, tags, url, rule)
+    return [post.title, post.summary, list(post.hashtags), post.trimmed, rule.counter(post.text)]
+
+
+def fit_many(jobs: Sequence[Job]) -> list[list[Any]]:
+    """Fit an article's posts (one worker task per article, not per network)."""
+    return [fit_one(job) for job in jobs]
+
+
+def _post(entry: Sequence[Any], url: str) -> tuple[Post, int]:
+    title, summary, tags, trimmed, length = entry
+    body, text = join_post(title, summary, tags, url)
+    return Post(title, summary, tuple(tags), body, text, bool(trimmed)), int(length)
+
+
+@dataclass
+class Fits:
+    """One build's fitted posts: kept ones, ones a worker is fitting, and the counts."""
+
+    file: Path | None
+    kept: dict[str, list[Any]] = field(default_factory=dict)
+    done: dict[str, list[Any]] = field(default_factory=dict)
+    pending: dict[str, tuple[Future, int]] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    fitted: int = 0
+    reused: int = 0
+
+    @classmethod
+    def start(cls, settings: Mapping[str, Any]) -> Fits:
+        cache = settings.get("CACHE_PATH")
+        file = Path(cache) / "share_snippets" / f"fits-{_version()}.json" if cache else None
+        fits = cls(file, settings=settings)
+        if file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                data = json.loads(file.read_text(encoding="utf-8"))
+                if isinstance(data, dict):  # anything else: a damaged file, fit everything
+                    fits.kept = {
+                        k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5
+                    }
+        return fits
+
+    def prefetch(self, jobs: Iterable[Job]) -> None:
+        """Start fitting the posts not kept or started yet, in one worker task."""
+        todo, keys = [], []
+        for job in jobs:
+            key = job_key(job)
+            if key not in self.kept and key not in self.done and key not in self.pending:
+                todo.append(job)
+                keys.append(key)
+        if not todo:
+            return
+        future = workers.submit(self.settings, fit_many, todo)
+        if future is not None:
+            for index, key in enumerate(keys):
+                self.pending[key] = (future, index)
+
+    def get(self, job: Job) -> tuple[Post, int]:
+        """Return the fitted post and its length for these exact inputs."""
+        key = job_key(job)
+        entry = self.done.get(key)
+        if entry is None and key in self.kept:
+            entry = self.done[key] = self.kept[key]
+            self.reused += 1
+        if entry is None and key in self.pending:
+            future, index = self.pending.pop(key)
+            # Never wait for a worker: on a busy machine a low-priority worker may not have
+            # started, and this process would sit idle. Not done yet: fit it here.
+            if future.done() and not future.cancelled() and future.exception() is None:
+                entry = future.result()[index]
+                self.fitted += 1
+            else:
+                future.cancel()
+        if entry is None:
+            entry = fit_one(job)
+            self.fitted += 1
+        self.done[key] = entry
+        return _post(entry, job[3])
+
+    def save(self) -> dict[str, int]:
+        """Keep this build's posts for the next build; return the counts."""
+        counts = {"fitted": self.fitted, "reused": self.reused}
+        for future, _ in self.pending.values():
+            future.cancel()
+        if self.file is None:
+            return counts
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            if self.done.keys() != self.kept.keys():
+                for old in self.file.parent.glob("fits-*.json"):
+                    if old != self.file:
+                        old.unlink(missing_ok=True)  # another version of the fitting code
+                fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".fits-", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self.done, handle, ensure_ascii=False, separators=(",", ":"))
+                Path(tmp).replace(self.file)
+            (self.file.parent / REPORT).write_text(json.dumps(counts) + "\n", encoding="utf-8")
+        return counts
+
+
+RUN = RunSlot(Fits.start)
+
+
+def fitted(job: Job) -> tuple[Post, int]:
+    """Return one fitted post and its length (through this build's cache when there is one)."""
+    fits = RUN.peek()
+    if fits is None:
+        entry = fit_one(job)
+        return _post(entry, job[3])
+    return fits.get(job)

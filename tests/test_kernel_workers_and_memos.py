@@ -1,0 +1,144 @@
+"""The kernel's shared worker pool and the plugins' between-build memos (issue 18).
+
+Whole builds prove the memos change nothing (tests/test_content_cache.py compares warm builds
+byte for byte with cold ones); these tests pin each part's contract, including damaged files.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from pathlib import Path
+
+import pytest
+from editors_desk import crawl
+from editors_desk.memo import DeskMemo
+from kernel import cache, workers
+from kernel.problems import Problem
+from kernel.settings import SettingsError
+from share_snippets import fitting
+from share_snippets.compose import fit
+from share_snippets.networks import NETWORKS
+
+
+@pytest.fixture(autouse=True)
+def _no_pool_left():
+    yield
+    workers.stop()
+    fitting.RUN.drop()
+
+
+def test_no_workers_means_the_work_runs_here():
+    settings = {"SHAREWELL_WORKERS": 0}
+    future = workers.submit(settings, operator.add, 2, 3)
+    assert future is None
+    assert workers.result(future, operator.add, 2, 3) == 5
+
+
+def test_a_worker_computes_the_same_result_and_the_pool_stops():
+    settings = {"SHAREWELL_WORKERS": 1}
+    future = workers.submit(settings, operator.mul, 6, 7)
+    assert future is not None
+    assert workers.result(future, operator.mul, 6, 7) == 42
+    assert workers.POOL.peek() is not None
+    workers.stop()
+    assert workers.POOL.peek() is None
+    workers.stop()  # idempotent: a second site_written or a new run
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("SHAREWELL_WORKERS", -1),
+        ("SHAREWELL_WORKERS", "two"),
+        ("SHAREWELL_WORKER_NICE", 40),
+        ("SHAREWELL_START_METHOD", "threads"),
+    ],
+)
+def test_bad_worker_settings_name_the_setting(key, value):
+    with pytest.raises(SettingsError) as raised:
+        workers.pool({key: value})
+    assert key in str(raised.value)
+
+
+def _job(title: str) -> fitting.Job:
+    rule = NETWORKS["x"].rule
+    return (title, "What to do first.", ("firstaid",), "https://example.org/a/", rule)
+
+
+def test_fitted_share_texts_are_kept_between_builds_and_match_fitting_directly(tmp_path: Path):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
+    title = "How to help someone who is choking <b>now</b> & what to say " * 8
+    job = _job(title)
+    direct = fit(*job)
+    post, length = fitting.RUN.get(settings).get(job)
+    assert post == direct
+    assert length == job[4].counter(direct.text)
+    assert fitting.RUN.peek().save() == {"fitted": 1, "reused": 0}
+    fitting.RUN.drop()
+
+    again, _ = fitting.RUN.get(settings).get(job)
+    assert again == direct
+    other, _ = fitting.RUN.get(settings).get(_job("Another title"))  # new inputs: fitted anew
+    assert fitting.RUN.peek().save() == {"fitted": 1, "reused": 1}
+    assert other == fit(*_job("Another title"))
+
+
+def test_a_damaged_share_text_cache_is_ignored(tmp_path: Path):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
+    fits = fitting.RUN.get(settings)
+    fits.file.parent.mkdir(parents=True)
+    for damage in ("{not json", json.dumps({"k": "not a list"}), json.dumps([1, 2])):
+        fits.file.write_text(damage, encoding="utf-8")
+        fitting.RUN.drop()
+        post, _ = fitting.RUN.get(settings).get(_job("Title"))
+        assert post == fit(*_job("Title"))
+
+
+def test_check_answers_are_kept_per_file_bytes_and_day(tmp_path: Path):
+    source = tmp_path / "a.md"
+    source.write_text("Title: A\n\nBody.\n", encoding="utf-8")
+    memo = cache.CheckMemo(tmp_path / "cache", "fingerprint-1")
+    key = memo.key(source, "article", "2026-12-01")
+    found = [Problem("a.md", "summary", "no summary", "add one", "warning", line=1)]
+    assert memo.get(key) is None
+    memo.put(key, found)
+    memo.save()
+
+    kept = cache.CheckMemo(tmp_path / "cache", "fingerprint-1")
+    assert kept.get(key) == found
+    assert kept.key(source, "article", "2026-12-02") != key  # another day: checked again
+    source.write_text("Title: B\n\nBody.\n", encoding="utf-8")
+    assert kept.key(source, "article", "2026-12-01") != key  # another text: checked again
+    assert cache.CheckMemo(tmp_path / "cache", "fingerprint-2").get(key) is None  # new plugins
+    assert kept.key(tmp_path / "missing.md", "article", "2026-12-01") is None
+    for damage in ("{broken", "[1, 2]", json.dumps({"fingerprint": "fingerprint-1",
+                                                   "files": {key: [{"file": ""}]}})):  # fmt: skip
+        (tmp_path / "cache" / cache.CHECKS_FILE).write_text(damage, encoding="utf-8")
+        assert cache.CheckMemo(tmp_path / "cache", "fingerprint-1").get(key) is None
+
+
+def test_the_desk_memo_survives_damaged_entries(tmp_path: Path):
+    page = tmp_path / "output" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<html><head><meta property="og:title" content="A &amp; B"></head><body></body></html>',
+        encoding="utf-8",
+    )
+    memo = DeskMemo(tmp_path / "cache", "templates-1")
+    tags = memo.head(page)
+    assert tags == crawl.read_head(page.read_text(encoding="utf-8"))
+    assert memo.unchanged("a", {"row": 1}, page) is False  # nothing kept yet
+    memo.save()
+    kept = DeskMemo(tmp_path / "cache", "templates-1")
+    assert kept.head(page) == tags
+    assert kept.unchanged("a", {"row": 1}, page) is True
+    assert kept.unchanged("a", {"row": 2}, page) is False  # another row: render the page
+    assert DeskMemo(tmp_path / "cache", "templates-2").unchanged("a", {"row": 1}, page) is False
+    memo_file = tmp_path / "cache" / "editors_desk" / "memo.json"
+    data = json.loads(memo_file.read_text(encoding="utf-8"))
+    data["heads"] = {key: [["too", "many", "fields", "here", "x", "y"]] for key in data["heads"]}
+    memo_file.write_text(json.dumps(data), encoding="utf-8")
+    assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
+    memo_file.write_text("[]", encoding="utf-8")
+    assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
