@@ -365,16 +365,32 @@ def review_report(c, today=None, csv="review-report.csv", publish=False):
 
 @task(
     help={
-        "number": "synthetic articles to build (default 3000)",
-        "workdir": "keep corpus and outputs here (default: a new temp dir)",
-        "og_only": "skip the builds with every plugin (bare vs og_cards only)",
+        "number": "synthetic articles at the main size (default 3000)",
+        "sizes": "scaling sizes, comma-separated (default 1000,3000,10000)",
+        "configs": "dev, live or dev,live (default both)",
+        "rounds": "cold and warm pairs at the main size (default 3: min, median, max)",
+        "scaling_rounds": "pairs at the other sizes (default 1)",
+        "workdir": "keep corpora and outputs here (default: a new temp dir)",
+        "og_only": "only bare vs og_cards cold/warm at --number (docs/performance.md, og_cards)",
     }
 )
-def bench(c, number=3000, workdir=None, og_only=False):
-    """Time bare Pelican vs og_cards cold/warm on N synthetic articles (docs/performance.md)."""
-    from tools.bench.site import run_bench
+def bench(  # noqa: PLR0917 - invoke passes a task's options by name
+    c, number=3000, sizes="1000,3000,10000", configs="dev,live", rounds=3, scaling_rounds=1,
+    workdir=None, og_only=False,
+):  # fmt: skip
+    """Every plugin vs bare Pelican, dev and live, cold/warm/edit, writer's wait, scaling."""
+    if og_only:
+        from tools.bench.site import run_bench
 
-    run_bench(int(number), root=ROOT, workdir=workdir, all_plugins=not og_only)
+        run_bench(int(number), root=ROOT, workdir=workdir, all_plugins=False)
+        return
+    args = [f"--number={int(number)}", f"--sizes={sizes}", f"--configs={configs}",
+            f"--rounds={int(rounds)}", f"--scaling-rounds={int(scaling_rounds)}",
+            f"--root={ROOT}"]  # fmt: skip
+    if workdir:
+        args.append(f"--workdir={workdir}")
+    quoted = " ".join(shlex.quote(arg) for arg in args)
+    c.run(f"{PY} -m tools.bench.whole_site {quoted}", env=_env(), pty=False)
 
 
 @task(help={"runs": "Lighthouse runs per page (the table shows the median)"})

@@ -74,9 +74,23 @@ _PROSE = (
 WORDS = _PROSE.split(" ")
 
 
-def _paragraph(rng: random.Random, words: int) -> str:
+# The bench's "today" (SHAREWELL_TODAY): every synthetic review is recent, as on a healthy site.
+TODAY = dt.date(2026, 11, 1)
+
+
+def _sentence(rng: random.Random, words: int) -> str:
     text = " ".join(rng.choice(WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    """Return about ``words`` words in sentences of 6 to 16 words (plain-English length)."""
+    sentences = []
+    while words > 0:
+        length = min(words, rng.randint(6, 16))
+        sentences.append(_sentence(rng, length))
+        words -= length
+    return " ".join(sentences)
 
 
 def _title(rng: random.Random) -> str:
@@ -88,8 +102,9 @@ def _title(rng: random.Random) -> str:
 
 def article(rng: random.Random, i: int, images: list[str]) -> str:
     """Return the Markdown source of synthetic article number `i`."""
-    date = dt.datetime(2023, 1, 1, 9) + dt.timedelta(hours=7 * i)
-    reviewed = (date + dt.timedelta(days=30)).date()
+    date = dt.datetime(2023, 1, 1, 9) + dt.timedelta(hours=2 * i)  # 10,000 end before TODAY
+    # Reviewed within the last two years of TODAY (never overdue: the interval is three).
+    reviewed = max(date.date(), TODAY - dt.timedelta(days=i % 700))
     tags = ", ".join(rng.sample(TAGS, 3))
     lines = [
         f"Title: {_title(rng)}",
@@ -98,7 +113,7 @@ def article(rng: random.Random, i: int, images: list[str]) -> str:
         f"Tags: {tags}",
         f"Slug: article-{i:05d}",
         f"Author: {AUTHORS[i % len(AUTHORS)]}",
-        f"Summary: {_paragraph(rng, 22)[:150]}",
+        f"Summary: {_sentence(rng, 20)[:150]}",
         "content_type: advice",
         "audience: public",
         f"last_reviewed: {reviewed:%Y-%m-%d}",
@@ -111,12 +126,12 @@ def article(rng: random.Random, i: int, images: list[str]) -> str:
     for section in range(rng.randint(3, 6)):
         body.append(f"## Step {section + 1}")
         body += [_paragraph(rng, rng.randint(40, 120)) for _ in range(rng.randint(2, 4))]
-        body += [f"- {_paragraph(rng, 8)}" for _ in range(rng.randint(0, 4))]
+        body += [f"- {_sentence(rng, 8)}" for _ in range(rng.randint(0, 4))]
     return "\n".join(lines) + "\n\n" + "\n\n".join(body) + "\n"
 
 
 def make_corpus(dest: Path, n: int, seed: int = 2026, source: Path | None = None) -> Path:
-    """Write N deterministic articles (plus the real pages and images, if `source`) under dest."""
+    """Write N deterministic articles (plus the real articles, pages and images of `source`)."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not security
     if dest.exists():
         shutil.rmtree(dest)
@@ -131,6 +146,8 @@ def make_corpus(dest: Path, n: int, seed: int = 2026, source: Path | None = None
     if source and (source / "templates").is_dir():
         shutil.copytree(source / "templates", dest / "templates")
     folder = dest / "articles"
+    if source and (source / "articles").is_dir():
+        shutil.copytree(source / "articles", folder)  # our content, plus N synthetic articles
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         (folder / f"article-{i:05d}.md").write_text(article(rng, i, images), "utf-8")
