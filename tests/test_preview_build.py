@@ -8,6 +8,7 @@ build's site again.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import build
@@ -16,6 +17,13 @@ from test_content_cache import CACHED, QUICK, _files, _write_corpus, assert_same
 
 EDITED = Path("articles") / "first-aid" / "recovery-position.md"
 PAGE = Path("first-aid") / "recovery-position" / "index.html"
+
+
+def _counts(cache_path: Path) -> dict[str, int]:
+    """Share texts fitted and texts scored by the last build into ``cache_path``."""
+    share = json.loads((cache_path / "share_snippets" / "last-build.json").read_text("utf-8"))
+    scores = json.loads((cache_path / "health_review" / "last-build.json").read_text("utf-8"))
+    return {"fitted": share["fitted"], "scored": scores["scored"]}
 
 
 def _dev_build(tmp: Path, output: str, corpus: Path, **settings: object) -> Path:
@@ -34,8 +42,13 @@ def test_a_preview_writes_the_saved_page_as_a_full_build_would_and_nothing_else(
         source.read_text("utf-8").replace("Title: ", "Title: Edited <preview> ", 1), "utf-8"
     )
 
+    checks = tmp_path / "cache" / cache.CHECKS_FILE
+    checked = set(json.loads(checks.read_text("utf-8"))["files"])
     _dev_build(tmp_path, "site", corpus, SHAREWELL_PREVIEW=[str(source)])
     assert cache.last_build(tmp_path / "cache")["read"] == 1  # only the saved file is parsed
+    assert _counts(tmp_path / "cache") == {"fitted": 12, "scored": 0}  # its title only
+    # The preview keeps every other file's check answers, scores and share texts.
+    assert checked < set(json.loads(checks.read_text("utf-8"))["files"])
     after = _files(site)
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert PAGE.as_posix() in changed
@@ -52,6 +65,7 @@ def test_a_preview_writes_the_saved_page_as_a_full_build_would_and_nothing_else(
     # The full build after the preview (as livereload runs it) is the whole site again.
     full = _dev_build(tmp_path, "full", corpus)
     assert_same_site(full, cold)
+    assert _counts(tmp_path / "cache") == {"fitted": 0, "scored": 0}  # nothing done twice
 
 
 def test_preview_names_the_saved_files_from_the_project_or_the_content_folder(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import workers
+from kernel import preview, workers
 from kernel.runs import RunSlot
 from kernel.text import html_to_text
 
@@ -134,6 +134,8 @@ class PageScores:
         counts = {"scored": self.scored, "reused": self.reused}
         for future in self.pending.values():
             future.cancel()
+        if preview.is_preview(self.settings):
+            self.used = {**self.kept, **self.used}  # a preview may not ask for every page
         if self.file is None:
             return counts
         with contextlib.suppress(OSError):

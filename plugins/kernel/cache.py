@@ -41,6 +41,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
+from . import preview
 from .problems import Problem
 from .runs import RunSlot
 
@@ -260,9 +261,12 @@ class CheckMemo:
     folder), its kind, "today" and everything the fingerprint covers (settings, plugin code).
     """
 
-    def __init__(self, cache_path: str | os.PathLike, fingerprint: str) -> None:
+    def __init__(
+        self, cache_path: str | os.PathLike, fingerprint: str, *, merge: bool = False
+    ) -> None:
         self.file = Path(cache_path) / CHECKS_FILE
         self.fingerprint = fingerprint
+        self.merge = merge  # a preview checks the saved files only: keep the others' answers
         self.kept: dict[str, list[dict[str, Any]]] = {}
         self.used: dict[str, list[dict[str, Any]]] = {}
         with contextlib.suppress(OSError, ValueError):
@@ -299,6 +303,8 @@ class CheckMemo:
 
     def save(self) -> None:
         """Keep this build's answers (only if they changed)."""
+        if self.merge:
+            self.used = {**self.kept, **self.used}
         if self.used.keys() == self.kept.keys():
             return
         with contextlib.suppress(OSError):
@@ -316,7 +322,11 @@ def check_memo(settings: Mapping[str, Any]) -> CheckMemo | None:
     if state is None or not state.on or not state.settings.get("CACHE_CONTENT"):
         return None
     if state.checks is None:
-        state.checks = CheckMemo(settings.get("CACHE_PATH") or "cache", state.fingerprint)
+        state.checks = CheckMemo(
+            settings.get("CACHE_PATH") or "cache",
+            state.fingerprint,
+            merge=preview.is_preview(settings),
+        )
     return state.checks
 
 

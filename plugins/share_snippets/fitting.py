@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kernel import workers
+from kernel import preview, workers
 from kernel.runs import RunSlot
 
 from .compose import Post, Rule, fit, join_post
@@ -151,6 +151,9 @@ class Fits:
         counts = {"fitted": self.fitted, "reused": self.reused}
         for future, _ in self.pending.values():
             future.cancel()
+        if preview.is_preview(self.settings):
+            # A preview asks for the saved pages' texts only: keep everyone else's too.
+            self.done = {**self.kept, **self.done}
         if self.file is None:
             return counts
         with contextlib.suppress(OSError):
