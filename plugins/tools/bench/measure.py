@@ -40,8 +40,11 @@ def _reports(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_one(args: dict[str, Any]) -> dict[str, Any]:
-    """Build once in this process and return the measurements (the child's side)."""
-    sys.path[:0] = args["path"]
+    """Build once in this process and return the measurements (the child's side).
+
+    The plugins are importable through PYTHONPATH (``measure`` sets it), the project through
+    the working directory (``python -m``), as in a real build.
+    """
     from pelican import Pelican
     from pelican.log import init
     from pelican.settings import read_settings
@@ -69,8 +72,7 @@ def measure(
     root: Path, settings: Path, override: dict[str, Any], *, label: str = "build"
 ) -> dict[str, Any]:
     """Run one build in a fresh process and return its measurements (the parent's side)."""
-    args = {"path": [str(root / "plugins"), str(root)], "settings": str(settings),
-            "override": override}  # fmt: skip
+    args = {"settings": str(settings), "override": override}
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "tools.bench.measure", json.dumps(args)],
