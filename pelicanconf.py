@@ -93,7 +93,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # Titles may contain quotes, `<script>` or right-to-left text: escape everything
-# by default; templates mark trusted HTML (rendered Markdown) with `|safe`.
+# by default; only the rendered, checked article body is printed with `|safe`.
+# Writer metadata is text: no field is rendered as Markdown/HTML (content_guard makes the
+# summary HTML that shows exactly what was written).
+FORMATTED_FIELDS: list[str] = []
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 
@@ -206,6 +209,16 @@ DEFAULT_NEW_AUTHOR = "Sharewell editorial team"
 
 # content_guard: site-local metadata keys writers may use (each plugin declares its own).
 CONTENT_GUARD_KNOWN_KEYS: list[str] = []
+# The site's sections: {folder under content/articles/: the name writers put in Category}.
+# An article's Category must be its folder's section; a new section is added here (and
+# gets a card colour above).
+CONTENT_GUARD_SECTIONS = {
+    "first-aid": "First aid",
+    "event-medical": "Event medical",
+    "ambulance-and-clinical": "Ambulance and clinical",
+    "training": "Training",
+    "living-well": "Living well",
+}
 
 # editors_desk: private dashboard at /_desk/ (dev only; publishconf.py turns it off).
 EDITORS_DESK_ENABLED = True

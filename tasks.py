@@ -232,26 +232,33 @@ def _git_author() -> str | None:
 @task(
     help={
         "title": "the article's title, in quotes",
-        "category": "section, e.g. 'First aid'",
+        "category": "its section, e.g. 'First aid' (one of the site's sections)",
         "author": "defaults to `git config user.name`, then DEFAULT_NEW_AUTHOR",
-        "date": "publication date YYYY-MM-DD (default today; a future date schedules it)",
+        "date": "publication date YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default now; later: scheduled)",
     }
 )
 def new(c, title, category, author=None, date=None):
-    """Create a new draft article with every required metadata field filled in."""
+    """Create a new draft article with every field a publishable article needs."""
+    from content_guard import get_settings
+    from content_guard.sections import sections
     from pelican.settings import read_settings
     from tools.new_article import NewArticleError, create_article
 
     settings = read_settings(str(CONFIG["settings_base"]))
+    guard = get_settings(settings)
     author = author or _git_author() or settings.get("DEFAULT_NEW_AUTHOR", "Sharewell")
     try:
-        path = create_article(CONFIG["content"], title, category, author, date)
+        path = create_article(
+            CONFIG["content"], title, category, author, date,
+            sections=sections(settings, guard["CONTENT_GUARD_SECTIONS"]),
+            title_max=guard["CONTENT_GUARD_TITLE_MAX"],
+        )  # fmt: skip
     except NewArticleError as error:
         sys.exit(f"invoke new: {error}")
     print(f"Created {path.relative_to(ROOT)} (status: draft).")
     print(
-        "Next: write the summary, add 2-5 tags, review details and sources, then remove "
-        "`Status: draft`. `invoke check` lists what is still missing."
+        "Next: replace every `FILL IN:` (summary, tags, review date, reviewer, sources), write "
+        "the article, then remove `Status: draft`. `invoke check --fast` lists what is left."
     )
 
 
@@ -309,16 +316,17 @@ def test_setup(c, lock_timeout=None):
 
 @task(help={"fast": "skip the test suite (lint and strict builds only)"})
 def check(c, fast=False):
-    """Lint, test, and build both configs strictly; fail with a table on any problem."""
-    failures = []
-    for name, run in (
-        ("lint", lambda: lint(c)),
-        ("tests", (lambda: None) if fast else (lambda: test(c))),
-    ):
+    """Lint, test, and build both configs strictly; say what ran and what failed."""
+    results: dict[str, str] = {}
+    for name, run in (("lint", lambda: lint(c)), ("tests", lambda: test(c))):
+        if name == "tests" and fast:
+            results[name] = "not run (--fast)"
+            continue
         try:
             run()
+            results[name] = "passed"
         except Exception:  # invoke's UnexpectedExit: the command already printed why
-            failures.append(name)
+            results[name] = "FAILED"
     with tempfile.TemporaryDirectory(prefix="sharewell-check-") as tmp:
         for label, settings in (
             ("dev build", CONFIG["settings_base"]),
@@ -333,14 +341,18 @@ def check(c, fast=False):
                 extra="-q --no-atomic",
                 warn=True,
             )
-            if result.exited:
-                failures.append(label)
+            results[label] = "FAILED (see the table above)" if result.exited else "passed"
     from tools.scheduled import print_scheduled  # future-dated: not live until their day
 
     print_scheduled(CONFIG["settings_base"], CONFIG["content"] / "articles")
-    if failures:
-        sys.exit("check failed: " + ", ".join(failures))
-    print("check passed: lint, tests and strict builds are clean.")
+    print("check: " + "; ".join(f"{name} {verdict}" for name, verdict in results.items()))
+    failed = [name for name, verdict in results.items() if verdict.startswith("FAILED")]
+    if failed:
+        sys.exit("check failed: " + ", ".join(failed))
+    if fast:
+        print("check passed: lint and strict builds are clean; the tests were not run (--fast).")
+    else:
+        print("check passed: lint, tests and strict builds are clean.")
 
 
 @task(

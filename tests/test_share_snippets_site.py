@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import format_violations, run_axe
 from kernel.settings import SettingsError
+from playwright.sync_api import expect
 from share_snippets.counting import (
     X_CONFIG,
     grapheme_count,
@@ -225,7 +226,9 @@ def test_with_javascript_copy_link_and_mastodon(served, new_page):
     copy = page.get_by_role("button", name="Copy link")
     assert copy.is_visible()
     copy.click()
-    page.wait_for_function("document.querySelector('[data-share-status]').textContent !== ''")
+    # Not wait_for_function: when it has to poll, Playwright evaluates a string, which the
+    # site's CSP (no 'unsafe-eval') refuses; locator assertions run outside the page.
+    expect(page.locator("[data-share-status]")).not_to_have_text("")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert (
         copied == f"{served}/{HARD}/?utm_source=copy_link&utm_medium=social&utm_campaign=hard-title"
@@ -300,7 +303,9 @@ def test_server_name_validation_and_kit_copy(served, new_page, site_server, tmp_
         got = page.evaluate("v => window.sharewellShare.parseServer(v)", typed)
         assert got == expected, typed
     page.get_by_role("button", name="Copy X text").click()
-    page.wait_for_function("document.querySelector('[data-share-status]').textContent !== ''")
+    # Not wait_for_function: when it has to poll, Playwright evaluates a string, which the
+    # site's CSP (no 'unsafe-eval') refuses; locator assertions run outside the page.
+    expect(page.locator("[data-share-status]")).not_to_have_text("")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#kit-text-x").input_value()
     assert page.external_requests == []

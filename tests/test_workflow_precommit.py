@@ -170,13 +170,13 @@ def test_pre_commit_runs_the_content_hook_offline(repo):
 
 def test_a_draft_from_invoke_new_can_be_committed_with_warnings(repo):
     draft = repo / "content" / "articles" / "first-aid" / "how-to-treat-a-sprain.md"
-    draft.write_text(
-        "Title: How to treat a sprain\nDate: 2026-03-02 09:00\nModified: 2026-03-02 09:00\n"
-        "Category: First aid\nTags: first aid\nSlug: how-to-treat-a-sprain\nAuthor: Megan Price\n"
-        "Status: draft\n"
-        "Summary: WRITE ONE SENTENCE THAT STANDS ALONE (UNDER 160 CHARACTERS)\n\nText.\n",
-        encoding="utf-8",
-    )
+    import datetime as dt
+
+    from tools.new_article import article_text
+
+    when = dt.datetime(2026, 3, 2, 9, 0)  # exactly what `invoke new` writes
+    text = article_text("How to treat a sprain", "First aid", "Megan Price", when, draft.stem)
+    draft.write_text(text, encoding="utf-8")
     result = run([*hook_entry(), str(draft.relative_to(repo))], repo)
     assert result.returncode == 0, result.stderr
     assert "0 errors" in result.stderr

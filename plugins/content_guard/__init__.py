@@ -3,5 +3,6 @@ the rest of the site. ``check_file`` is the per-file check the pre-commit hook u
 
 from .checks import SUMMARY_PLACEHOLDER_MARK
 from .content_guard import check_file, register
+from .state import get_settings
 
-__all__ = ["SUMMARY_PLACEHOLDER_MARK", "check_file", "register"]
+__all__ = ["SUMMARY_PLACEHOLDER_MARK", "check_file", "get_settings", "register"]

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kernel import clock
 from kernel.problems import Problem, Severity
 from kernel.signals import SourceFile
-from kernel.text import char_name, control_characters
+from kernel.text import PLACEHOLDER_MARK, char_name, control_characters, is_placeholder
 
+from . import safety, sections
 from .keys import STATUSES
 
-# `invoke new` writes this into the summary; checks flag it until the writer replaces it.
-SUMMARY_PLACEHOLDER_MARK = "WRITE ONE SENTENCE"
+# `invoke new` writes placeholders (`FILL IN: …`); checks flag each one left.
+SUMMARY_PLACEHOLDER_MARK = PLACEHOLDER_MARK
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _KEY_SHAPE = re.compile(r"^[a-z0-9_]+$")
@@ -78,10 +81,12 @@ def check_required(source: SourceFile) -> list[Problem]:
             )
         )  # fmt: skip
     if source.is_article and "date" not in source.header:
+        # Pelican leaves an article without a date out (unless DEFAULT_DATE gives one).
         problems.append(
             _error(
                 source, "date", "the article has no publication date",
                 f"add `Date:` — {clock.ISO_HELP}", line=1,
+                excludes=not source.settings.get("DEFAULT_DATE"),
             )
         )  # fmt: skip
     return problems
@@ -106,6 +111,22 @@ def check_dates(source: SourceFile, date_keys: frozenset[str]) -> list[Problem]:
     return problems
 
 
+def _body_control_characters(source: SourceFile) -> list[Problem]:
+    lines = source.text.lstrip("\ufeff").split("\n")  # not splitlines: \x0c is not a line end
+    for number in range(source.header.body_start, len(lines) + 1):
+        chars = [c for c in control_characters(lines[number - 1]) if c != "\t"]
+        if chars:
+            names = ", ".join(char_name(c) for c in chars)
+            return [
+                _error(
+                    source, "body", f"the text contains the invisible control character(s) {names}",
+                    "delete and retype the line (copying from a word processor or PDF can bring "
+                    "these in); feeds cannot carry them", line=number,
+                )
+            ]  # fmt: skip
+    return []
+
+
 def check_values(source: SourceFile) -> list[Problem]:
     """Return control characters, unknown statuses and unsafe slugs or languages."""
     problems = []
@@ -121,11 +142,16 @@ def check_values(source: SourceFile) -> list[Problem]:
                         "bring these in)", line=found.lines[index], excludes=True,
                     )
                 )  # fmt: skip
+    problems += _body_control_characters(source)
     status = (source.header.first("status") or "").strip().lower()
     if status and status not in STATUSES:
         problems.append(
             _error(
-                source, "status", f"unknown status `{status}`", f"use one of: {', '.join(STATUSES)}"
+                source,
+                "status",
+                f"unknown status `{status}`",
+                f"use one of: {', '.join(STATUSES)}",
+                excludes=True,
             )
         )
     slug = source.header.first("slug")
@@ -161,18 +187,6 @@ def check_values(source: SourceFile) -> list[Problem]:
     return problems
 
 
-def check_summary_placeholder(source: SourceFile) -> list[Problem]:
-    """Return the `invoke new` placeholder left in the summary."""
-    if SUMMARY_PLACEHOLDER_MARK in (source.header.get("summary") or ""):
-        return [
-            _error(
-                source, "summary", "the summary is still the placeholder from `invoke new`",
-                "write one plain sentence (under 160 characters) that makes sense on its own",
-            )
-        ]  # fmt: skip
-    return []
-
-
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\s*[\(\[]")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TAGS = re.compile(r"<[^>]+>")
@@ -185,8 +199,8 @@ def check_summary(source: SourceFile, maximum: int) -> list[Problem]:
     longer summary off.
     """
     raw = source.header.get("summary")
-    if raw is not None and SUMMARY_PLACEHOLDER_MARK in raw:
-        return []  # check_summary_placeholder says what to do
+    if is_placeholder(raw):
+        return []  # sections.check_placeholders says what to do
     summary = " ".join(_TAGS.sub("", raw or "").split())
     if not summary:
         if not source.is_article:
@@ -243,19 +257,34 @@ def check_alt_text(source: SourceFile) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The numbers content_guard's rules use (from its settings)."""
+
+    summary_max: int = 160
+    title_max: int = 90
+    tags: tuple[int, int] = (2, 5)
+    sections: Mapping[str, str] = field(default_factory=dict)
+
+
 def check_source(
     source: SourceFile,
     date_keys: frozenset[str] = frozenset({"date", "modified"}),
-    summary_max: int = 160,
+    limits: Limits | None = None,
 ) -> list[Problem]:
     """Return every generic problem in one Markdown file."""
+    limits = limits or Limits()
     return [
-        *check_summary(source, summary_max),
+        *check_summary(source, limits.summary_max),
         *check_alt_text(source),
         *check_header_shape(source),
         *check_required(source),
         *check_keys(source),
         *check_dates(source, date_keys),
         *check_values(source),
-        *check_summary_placeholder(source),
+        *sections.check_placeholders(source),
+        *sections.check_category(source, limits.sections),
+        *sections.check_tags(source, *limits.tags),
+        *sections.check_title_length(source, limits.title_max),
+        *safety.check_source(source),
     ]

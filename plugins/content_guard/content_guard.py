@@ -9,66 +9,44 @@ reads. A file with a problem that would publish something wrong, or break other 
 is left out of the build here — whichever plugin found the problem — so the rest of the
 site is still written and the build's summary says what was left out.
 
+It is also the safety net for what no check foresaw: files Pelican cannot read, pages that
+would collide (``isolation``), Pelican's own warnings said as problems (``pelican_logs``),
+and a writer (``writer.GuardedWriter``) under which one page or feed item that fails to
+render costs only itself. Writer metadata is text: the summary is made HTML that shows
+exactly what was written (``kernel.markup.text_as_html``), so templates need no ``|safe``.
+
 Settings:
     CONTENT_GUARD_ENABLED (bool, default True): apply content_guard's own rules.
     CONTENT_GUARD_KNOWN_KEYS (list[str], default []): extra metadata keys writers may use
         without a warning (every plugin declares its own keys; this is for site-local ones).
     CONTENT_GUARD_SUMMARY_MAX (int, default 160): the longest summary (search results and
         link previews cut a longer one off).
+    CONTENT_GUARD_TITLE_MAX (int, default 90): the longest title and og_title.
+    CONTENT_GUARD_TAGS_MIN, CONTENT_GUARD_TAGS_MAX (int, default 2 and 5): how many tags
+        an article has.
+    CONTENT_GUARD_SECTIONS (dict, default {}): the site's sections, {folder: name}; an
+        article's Category must be the name of its folder's section. Empty: every folder
+        under the article paths is a section.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from kernel import contents, problems, runs, settings, sources
+from kernel import contents, markup, problems, runs, sources
 from kernel.problems import Problem
-from kernel.signals import SourceFile, check_source, declared_keys, metadata_keys
+from kernel.signals import SourceFile, check_source, metadata_keys
 from pelican import signals
 
-from . import checks
+from . import checks, isolation, pelican_logs, safety
 from .keys import PELICAN_KEYS
+from .state import RUN, SETTINGS, get_settings
+from .writer import GuardedWriter
 
 logger = logging.getLogger(__name__)
-
-SETTINGS = (
-    settings.Setting(
-        "CONTENT_GUARD_ENABLED", True, "apply content_guard's rules", settings.boolean
-    ),
-    settings.Setting(
-        "CONTENT_GUARD_KNOWN_KEYS", [], "extra metadata keys writers may use", settings.strings
-    ),
-    settings.Setting(
-        "CONTENT_GUARD_SUMMARY_MAX",
-        160,
-        "longest summary, in characters",
-        settings.integer(40, 1000),
-    ),
-)
-
-
-def get_settings(pelican_settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Return content_guard's settings, checked (SettingsError names a bad one)."""
-    return settings.read(pelican_settings, SETTINGS)
-
-
-@dataclass
-class GuardRun:
-    """One build's settings and the keys declared as dates."""
-
-    config: dict[str, Any]
-    date_keys: frozenset[str]
-
-    @classmethod
-    def start(cls, pelican_settings: Mapping[str, Any]) -> GuardRun:
-        dates = {k.name for k in declared_keys(pelican_settings).values() if k.kind == "date"}
-        return cls(get_settings(pelican_settings), frozenset(dates))
-
-
-RUN = runs.RunSlot(GuardRun.start)
+__all__ = ["SETTINGS", "get_settings", "register"]
 
 
 # ---- receivers ---------------------------------------------------------------------------
@@ -82,39 +60,13 @@ def answer_check(source: SourceFile) -> list[Problem]:
     state = RUN.get(source.settings)
     if not state.config["CONTENT_GUARD_ENABLED"]:
         return []
-    return checks.check_source(source, state.date_keys, state.config["CONTENT_GUARD_SUMMARY_MAX"])
+    return checks.check_source(source, state.date_keys, state.limits)
 
 
 def validate(pelican: Any) -> None:
     """Check the settings at start-up (a bad one stops the build with its name)."""
     get_settings(pelican.settings)
-
-
-_ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-                  "drafts_translations")  # fmt: skip
-_PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
-               "draft_translations")  # fmt: skip
-
-
-def _leave_out(generator: Any, names: tuple[str, ...]) -> None:
-    excluded = set(problems.current_store().excluded_files())
-    if not excluded:
-        return
-    for name in names:
-        items = getattr(generator, name, None)
-        if items:
-            # In place: Pelican's context holds the same list objects.
-            items[:] = [c for c in items if contents.source_display(c) not in excluded]
-
-
-def leave_out_articles(generator: Any) -> None:
-    """Remove left-out files before Pelican files articles under categories, tags, authors."""
-    _leave_out(generator, _ARTICLE_LISTS)
-
-
-def leave_out_pages(generator: Any) -> None:
-    """Remove left-out pages before anything is written."""
-    _leave_out(generator, _PAGE_LISTS)
+    pelican_logs.install()
 
 
 def _guarded(read: Any, settings: Mapping[str, Any]) -> Any:
@@ -143,6 +95,49 @@ def guard_readers(readers: Any) -> None:
             reader.read = _guarded(reader.read, readers.settings)
 
 
+def content_read(content: Any) -> None:
+    """Make the summary text and check the HTML Pelican made of the file (every reader)."""
+    metadata = getattr(content, "metadata", None)
+    if metadata is None:
+        return
+    if "summary" in metadata:
+        # Writer metadata is text: the summary is HTML that shows exactly what was written.
+        metadata["summary"] = markup.text_as_html(metadata["summary"])
+    body = getattr(content, "_content", None)
+    found = markup.unsafe_parts(body) if body else []
+    if not found:
+        return
+    file = contents.source_display(content)
+    if any(p.file == file and p.field == "body" and p.excludes for p in problems.current_store()):
+        return  # the source check already named the line
+    unsafe = found[0]
+    problems.report(
+        Problem(
+            file, "body", f"the page made from this file contains {unsafe.what}: "
+            f"`{unsafe.snippet}`", safety.FIX_BODY,
+            line=isolation.line_in_file(content, unsafe.snippet), source=checks.SOURCE,
+            excludes=True,
+        )
+    )  # fmt: skip
+
+
+def keep_generators(generators: list[Any]) -> None:
+    """Remember the build's generators, so a page that fails to render can be withdrawn."""
+    if generators:
+        RUN.get(generators[0].settings).generators = list(generators)
+
+
+def give_writer(pelican: Any) -> type:
+    """Give Pelican the writer that isolates pages and feed items (``get_writer``)."""
+    return GuardedWriter
+
+
+def write_feeds(generator: Any, writer: Any) -> None:
+    """Write the feeds after every article page (``article_writer_finalized``)."""
+    if isinstance(writer, GuardedWriter):
+        writer.flush_feeds()
+
+
 def finished(pelican: Any) -> None:
     """Forget this run's state."""
     RUN.drop()
@@ -160,6 +155,11 @@ def register() -> None:
     check_source.connect(answer_check)
     signals.initialized.connect(validate)
     signals.readers_init.connect(guard_readers)
-    signals.article_generator_pretaxonomy.connect(leave_out_articles)
-    signals.page_generator_finalized.connect(leave_out_pages)
+    signals.content_object_init.connect(content_read)
+    signals.article_generator_pretaxonomy.connect(isolation.screen_articles)
+    signals.page_generator_finalized.connect(isolation.screen_pages)
+    signals.static_generator_finalized.connect(isolation.screen_static)
+    signals.all_generators_finalized.connect(keep_generators)
+    signals.get_writer.connect(give_writer)
+    signals.article_writer_finalized.connect(write_feeds)
     signals.finalized.connect(finished)

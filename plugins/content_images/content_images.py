@@ -31,6 +31,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,6 +41,7 @@ from kernel import cache
 from kernel.problems import Problem, Severity, report
 from kernel.runs import RunSlot, watch
 from kernel.settings import SettingsError
+from kernel.signals import GeneratedOutput, generated_outputs
 from pelican import signals
 
 from content_images.derivatives import ImageSourceError, Plan, plan_image, render_plan
@@ -334,8 +336,28 @@ def finalized(pelican: Any) -> None:
     RUN.drop()
 
 
+def _setting(settings: Mapping[str, Any], key: str) -> str:
+    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
+
+
+def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
+    """Declare what content_images writes into the output (kernel ``generated_outputs``)."""
+    return tuple(
+        output
+        for output in (
+            GeneratedOutput(
+                f"{_setting(settings, 'CONTENT_IMAGES_OUTPUT_DIR')}/",
+                "content_images",
+                "the resized images",
+            ),
+        )
+        if output.path.strip("/")
+    )
+
+
 def register() -> None:
     """Connect content_images to Pelican's signals."""
+    generated_outputs.connect(declare_outputs)
     watch()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from kernel.clock import format_date
 from kernel.problems import Problem
 from kernel.text import html_to_text
+from kernel.urls import broken_link
 
 from . import readability
 from .care_cards import normalise_level
@@ -145,24 +146,24 @@ def check_links(
             continue
         seen.add(raw)
         needle = raw.split("}", 1)[-1] if raw.startswith("{") else raw
-        problems.append(
-            Problem(
-                display_path,
-                "link",
-                f"link `{raw}` points to a page that does not exist",
-                "link to an existing page, e.g. "
-                "`[CPR]({filename}/articles/first-aid/how-to-do-cpr.md)`",
-                "error",
-                line=find_source_line(source_text, needle),
-            )
-        )
+        problems.append(broken_link(display_path, raw, find_source_line(source_text, needle)))
     return problems
 
 
 _CARD_LINE = re.compile(r"^(?P<indent>[ \t]*)!!!(?P<rest>.*)$")
 _CARD_HEAD = re.compile(r"^[ \t]*(?P<level>[\w-]+)?[ \t]*(?P<title>.*?)[ \t]*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
-_LINK = re.compile(r"\[[^\]]*\]\s*[(\[]|<a\s|<(?:https?|mailto):|https?://|www\.\w", re.IGNORECASE)
+# A link in any Markdown form: inline `[x](…)`, reference `[x][1]` / `[x] [1]` / `[x][]`,
+# raw HTML `<a`, autolinks `<https://…>` / `<mailto:…>` / `<tel:…>`, e-mail autolinks
+# `<a@b.c>`, bare addresses (`https://…`, `www.…`, `mailto:`, `tel:`). Shortcut references
+# (`[x]` with a `[x]: …` definition anywhere in the file) are found with the definitions.
+_LINK = re.compile(
+    r"\[[^\]]*\]\s*[(\[]|<a[\s>]|<[a-z][a-z0-9+.-]*:[^>\s]*>|<[^<>\s@]+@[^<>\s]+>"
+    r"|\b(?:https?|ftp)://|\bwww\.\w|\b(?:mailto|tel):",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"^\s{0,3}\[(?P<label>[^\]]+)\]:\s*\S", re.MULTILINE)
+_SHORTCUT = re.compile(r"(?<![\]\\])\[(?P<label>[^\]]+)\](?!\s*[(\[:])")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 MAX_CALLOUTS = 2  # health-content guide: at most two warning callouts per page
 
@@ -191,7 +192,15 @@ def _card_body(lines: list[str], index: int, indent: str) -> list[tuple[int, str
     return body
 
 
-def _check_card(level: str, title: str, body, number: int, add) -> None:
+def _has_link(text: str, labels: frozenset[str]) -> bool:
+    if _LINK.search(text):
+        return True
+    return any(" ".join(m["label"].lower().split()) in labels for m in _SHORTCUT.finditer(text))
+
+
+def _check_card(
+    level: str, title: str, body, number: int, add, *, labels: frozenset[str] = frozenset()
+) -> None:
     if title and not (len(title) >= 2 and title.startswith('"') and title.endswith('"')):
         add(
             f"care-card title {title} is not in double quotes",
@@ -204,7 +213,8 @@ def _check_card(level: str, title: str, body, number: int, add) -> None:
             "e.g. `    - they are not breathing`",
         )
     if level == "emergency":
-        at = next((at for at, text in [(number, title), *body] if _LINK.search(text)), None)
+        found = [(number, title), *body]
+        at = next((at for at, text in found if _has_link(text, labels)), None)
         if at is not None:
             add(
                 "the emergency care card contains a link",
@@ -218,6 +228,9 @@ def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
     problems: list[Problem] = []
     callouts: list[int] = []
     lines = source_text.splitlines()
+    labels = frozenset(
+        " ".join(m["label"].lower().split()) for m in _DEFINITION.finditer(source_text)
+    )
     for index, match in _card_lines(lines):
         number = index + 1
 
@@ -238,7 +251,8 @@ def check_care_cards(source_text: str, display_path: str) -> list[Problem]:
                 "a care card is nested inside another block",
                 "put care cards at the top level of the page, not inside lists or cards",
             )
-        _check_card(level, title, _card_body(lines, index, match["indent"]), number, add)
+        body = _card_body(lines, index, match["indent"])
+        _check_card(level, title, body, number, add, labels=labels)
         if level in {"emergency", "urgent"}:
             callouts.append(number)
     if len(callouts) > MAX_CALLOUTS:

@@ -115,6 +115,83 @@ def source_display(content: Any, settings: Mapping[str, Any] | None = None) -> s
     return display_path(content.source_path, settings or getattr(content, "settings", {}) or {})
 
 
+# Every list a generator keeps content in (Pelican's and the scheduling plugin's).
+_LISTS = (
+    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+    "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations",
+    "dates", SCHEDULED_ATTR,
+)  # fmt: skip
+_TAXONOMIES = ("categories", "tags", "authors")
+
+
+def _without(items: list, doomed: set[int]) -> None:
+    items[:] = [item for item in items if id(item) not in doomed]
+
+
+def _withdraw_taxonomy(value: Any, doomed: set[int]) -> None:
+    """Filter ``{name: [articles]}`` or ``[(name, [articles])]`` in place; drop empty names."""
+    if isinstance(value, dict):
+        for key in list(value):
+            _without(value[key], doomed)
+            if not value[key]:
+                del value[key]
+    elif isinstance(value, list):
+        for _name, items in value:
+            _without(items, doomed)
+        value[:] = [entry for entry in value if entry[1]]
+
+
+def _withdraw_archives(archives: Any, doomed: set[int]) -> None:
+    if isinstance(archives, dict):
+        for periods in archives.values():
+            for period in periods or []:
+                for key in ("articles", "dates"):
+                    if isinstance(period.get(key), list):
+                        _without(period[key], doomed)
+
+
+def _withdraw_context(generator: Any, doomed: set[int]) -> None:
+    context = getattr(generator, "context", None)
+    if not isinstance(context, dict):
+        return
+    for name in _TAXONOMIES:
+        if context.get(name) is not getattr(generator, name, None):
+            _withdraw_taxonomy(context.get(name), doomed)
+    generated = context.get("generated_content")
+    if isinstance(generated, dict):
+        for key in [k for k, v in generated.items() if id(v) in doomed]:
+            del generated[key]
+
+
+def withdraw(generators: Iterable[Any], items: Iterable[Any]) -> list[Any]:
+    """Take content objects out of every list, taxonomy and translation link of a build.
+
+    Pelican's context holds the same list objects as the generators, so lists are changed
+    in place; a section, tag or author left with no article disappears with its page.
+    Returns the withdrawn objects. Called before taxonomies are built (content_guard) and,
+    as a last resort, while pages are written (a page that cannot be rendered).
+    """
+    generators = list(generators)
+    doomed_items = list(items)
+    doomed = {id(item) for item in doomed_items}
+    if not doomed:
+        return []
+    for generator in generators:
+        for name in _LISTS:
+            value = getattr(generator, name, None)
+            if isinstance(value, list):
+                _without(value, doomed)
+        for name in _TAXONOMIES:
+            _withdraw_taxonomy(getattr(generator, name, None), doomed)
+        _withdraw_archives(getattr(generator, "period_archives", None), doomed)
+        _withdraw_context(generator, doomed)
+    for content in everything(generators):
+        links = getattr(content, "translations", None)
+        if isinstance(links, list):
+            _without(links, doomed)
+    return doomed_items
+
+
 PRIVATE_KEY = "SHAREWELL_PRIVATE_PATH"
 
 

@@ -12,6 +12,7 @@ name), what is wrong and how to fix it.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
@@ -222,3 +223,26 @@ def report_all(problems: Iterable[Problem]) -> None:
     """Report several problems."""
     for problem in problems:
         report(problem)
+
+
+@contextlib.contextmanager
+def isolated(file: str, source: str, doing: str, *, excludes: bool = False) -> Iterator[None]:
+    """Turn an exception inside the block into a problem of ``file`` instead of a crash.
+
+    For a plugin's per-file work (enriching, drawing, exporting, indexing): one file that
+    breaks it costs that file's part only. ``doing`` says what failed ("make the share
+    text"); the traceback goes to the debug log for developers, never to writers.
+    """
+    try:
+        yield
+    except Exception as error:
+        logger.debug("%s: %s failed for %s", source, doing, file, exc_info=True)
+        report(
+            Problem(
+                file, "file",
+                f"{source} could not {doing} ({error.__class__.__name__}: "
+                f"{' '.join(str(error).split())[:300]})",
+                "send this file to a developer (everything else was built)",
+                source=source, excludes=excludes,
+            )
+        )  # fmt: skip

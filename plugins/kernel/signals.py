@@ -7,7 +7,10 @@
   plugin's receiver returns a list of ``Problem`` from its pure ``check_source``. The build
   (content_guard, before Pelican reads the file) and the pre-commit tool both send it, so
   a rule exists once and says the same thing in both places.
-
+- ``generated_outputs``: "which files and folders do you write into the output?" Sent with
+  the Pelican settings; each plugin returns ``GeneratedOutput`` items (a folder ends with
+  ``/``), so no writer's ``save_as``/``url`` can replace a card, an export or the search
+  index (``kernel.outputs``).
 - ``site_written``: the moment after every plugin's ``finalized``: the site and the build's
   private folder are complete (cards placed, feeds and exports written). Sent with the Pelican
   object. For what reads the finished build (the editor's desk), so no plugin has to come last
@@ -32,6 +35,7 @@ from .problems import Problem
 metadata_keys: NamedSignal = signal("sharewell.metadata_keys")
 check_source: NamedSignal = signal("sharewell.check_source")
 site_written: NamedSignal = signal("sharewell.site_written")
+generated_outputs: NamedSignal = signal("sharewell.generated_outputs")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,15 @@ class MetadataKey:
     owner: str
     doc: str
     kind: str = "text"  # text, date, list, url, path, flag, lines
+
+
+@dataclass(frozen=True)
+class GeneratedOutput:
+    """A file (or a folder, ending with ``/``) a plugin writes into the output folder."""
+
+    path: str
+    owner: str
+    what: str
 
 
 @dataclass

@@ -19,6 +19,7 @@ from . import cache, clock, contents, preview, problems
 from .header import read_header
 from .problems import Problem
 from .signals import SourceFile, check_source, collect, declared_keys
+from .text import PLACEHOLDER_PROBLEM, is_placeholder
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 DRAFT_NOTE = " (a draft: fix it before publishing)"
@@ -47,8 +48,12 @@ def known_keys(settings: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(declared_keys(settings)) | {str(k).lower() for k in extra}
 
 
-def _leaves(path: Path, root: Path) -> bool:
+def leaves_content(path: str | os.PathLike, root: str | os.PathLike) -> bool:
     """Return whether a file inside the content folder is a link to something outside it."""
+    return _leaves(Path(path), Path(root))
+
+
+def _leaves(path: Path, root: Path) -> bool:
     root = Path(absolute(root))
     if not Path(absolute(path)).is_relative_to(root):
         return False  # a file a tool was given from elsewhere: checked, not a link
@@ -88,6 +93,12 @@ def load_source(
             display, "file", f"the file cannot be read ({error.strerror or error})",
             "check that the file exists and is readable", source=SOURCE, excludes=True,
         )  # fmt: skip
+    if not text.lstrip("\ufeff").strip():
+        return Problem(
+            display, "file", "the file is empty",
+            "write the article (starting with `Title:`), or delete the file",
+            source=SOURCE, excludes=True,
+        )  # fmt: skip
     return SourceFile(
         path=path,
         display=display,
@@ -101,8 +112,19 @@ def load_source(
 
 
 def ask_plugins(source: SourceFile) -> list[Problem]:
-    """Ask every registered plugin about one file; a draft's errors become warnings."""
+    """Ask every registered plugin about one file; a draft's errors become warnings.
+
+    A field still holding an ``invoke new`` placeholder gets one problem (that it is a
+    placeholder), not every plugin's opinion of the placeholder text.
+    """
     found = [p for p in collect(check_source, source) if isinstance(p, Problem)]
+    waiting = {k for k, f in source.header.fields.items() if is_placeholder(f.value)}
+    if waiting:
+        found = [
+            p
+            for p in found
+            if p.field not in waiting or p.problem == PLACEHOLDER_PROBLEM or p.excludes
+        ]
     if source.is_draft:
         found = [p if p.excludes else p.as_warning(DRAFT_NOTE) for p in found]
     return found
@@ -161,3 +183,9 @@ def is_left_out(content: Any, store: problems.ProblemStore | None = None) -> boo
     """Return whether a problem keeps this content's file out of the build."""
     store = store or problems.current_store()
     return contents.source_display(content) in store.excluded_files()
+
+
+def kept(items: Any, store: problems.ProblemStore | None = None) -> list[Any]:
+    """Return the content objects whose files no problem keeps out of the build."""
+    left_out = set((store or problems.current_store()).excluded_files())
+    return [item for item in items if contents.source_display(item) not in left_out]

@@ -12,6 +12,9 @@ import unicodedata
 from html.parser import HTMLParser
 
 ELLIPSIS = "…"
+# `invoke new` writes this into every field a writer must fill in; checks flag each one left.
+PLACEHOLDER_MARK = "FILL IN"
+PLACEHOLDER_PROBLEM = "still the placeholder from `invoke new`"
 
 # C0 and C1 control characters other than tab, newline and carriage return, plus the
 # Unicode characters that only make trouble in metadata (line/paragraph separators,
@@ -114,6 +117,11 @@ def plain(value: object) -> str:
     if value is None:
         return ""
     return collapse(html.unescape(str(value)))
+
+
+def is_placeholder(value: object) -> bool:
+    """Return whether a metadata value is still an ``invoke new`` placeholder."""
+    return PLACEHOLDER_MARK in str(value or "")
 
 
 def shorten(text: str, limit: int) -> str:

@@ -21,6 +21,8 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from .problems import Problem
+
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _PLACEHOLDER = re.compile(r"^\{(static|attach|filename)\}")
 # Browsers ignore ASCII tab/newline anywhere in a URL and leading/trailing C0 and spaces.
@@ -110,3 +112,20 @@ def path_of_file(output_relative: str) -> str:
     if rel.endswith("/index.html"):
         return "/" + rel[: -len("index.html")]
     return "/" + rel
+
+
+BROKEN_LINK_FIX = (
+    "link to an existing page, e.g. `[CPR]({filename}/articles/first-aid/how-to-do-cpr.md)`"
+)
+
+
+def broken_link(file: str, raw: str, line: int | None, source: str = "") -> Problem:
+    """Return the one problem for a link to a page or file the site does not have.
+
+    Whoever finds the broken link (Pelican while rendering, health_review after writing)
+    reports this same problem, so the store keeps it once.
+    """
+    return Problem(
+        file, "link", f"link `{raw}` points to a page that does not exist", BROKEN_LINK_FIX,
+        line=line, source=source,
+    )  # fmt: skip

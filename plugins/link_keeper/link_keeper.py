@@ -37,7 +37,13 @@ from kernel import contents, preview, problems, runs
 from kernel.contracts import Links
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
-from kernel.signals import MetadataKey, metadata_keys, site_written
+from kernel.signals import (
+    GeneratedOutput,
+    MetadataKey,
+    generated_outputs,
+    metadata_keys,
+    site_written,
+)
 from pelican import signals
 
 from .redirects import (
@@ -318,8 +324,36 @@ def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
     )
 
 
+def _setting(settings: Mapping[str, Any], key: str) -> str:
+    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
+
+
+def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
+    """Declare what link_keeper writes into the output (kernel ``generated_outputs``)."""
+    return tuple(
+        output
+        for output in (
+            GeneratedOutput(
+                _setting(settings, "LINK_KEEPER_MANIFEST_FILE"),
+                "link_keeper",
+                "the list of published URLs",
+            ),
+            GeneratedOutput(
+                _setting(settings, "LINK_KEEPER_NETLIFY_FILE"), "link_keeper", "the redirects file"
+            ),
+            GeneratedOutput(
+                _setting(settings, "LINK_KEEPER_NGINX_MAP_FILE"),
+                "link_keeper",
+                "the nginx redirects map",
+            ),
+        )
+        if output.path.strip("/")
+    )
+
+
 def register() -> None:
     """Connect link_keeper's receivers to Pelican's and the kernel's signals."""
+    generated_outputs.connect(declare_outputs)
     runs.watch()
     metadata_keys.connect(declare_keys)
     signals.all_generators_finalized.connect(collect_aliases)

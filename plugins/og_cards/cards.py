@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents
+from kernel import clock, contents, text
 
 from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
@@ -119,6 +119,9 @@ def plan_card(
     }
 
 
+TITLE_CAP = 200  # characters; content_guard limits titles to far fewer (CONTENT_GUARD_TITLE_MAX)
+
+
 def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: bool = False) -> dict:
     """Return the card of an article or page as plan_card keyword arguments (warn unless quiet)."""
     md = content.metadata
@@ -131,7 +134,8 @@ def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: boo
         "stem": stem,
         "source": source,
         "texts": {
-            "title": meta.plain(md.get("og_title") or content.title),
+            # Capped before shaping: no title, however long, makes a card slow to draw.
+            "title": text.shorten(meta.plain(md.get("og_title") or content.title), TITLE_CAP),
             "section": category.name if category else "",
             "site_name": opts["site_name"],
             "reviewed": reviewed_text(content, opts) if og_type == "article" else "",

@@ -37,10 +37,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kernel import contents, problems, runs, workers
+from kernel import contents, problems, runs, sources, workers
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
-from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
+from kernel.signals import (
+    GeneratedOutput,
+    MetadataKey,
+    SourceFile,
+    check_source,
+    generated_outputs,
+    metadata_keys,
+)
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
@@ -363,8 +370,8 @@ def content_read(content: Any) -> None:
     while the main process works. The final plan (all_generators_finalized) hashes the card
     again from the finished objects: the same hash reuses this render, a changed one renders anew.
     """
-    if not isinstance(content, Article | Page):
-        return
+    if not isinstance(content, Article | Page) or sources.is_left_out(content):
+        return  # a file left out of the build (content_guard) never gets a card
     state = _active(content.settings)
     if state is None or state.jobs is None or not state.jobs.workers:
         return
@@ -455,8 +462,28 @@ def last_build_stats(cache_path: str | os.PathLike) -> dict[str, int]:
     return json.loads((Path(cache_path) / "og_cards" / STATS_FILE).read_text(encoding="utf-8"))
 
 
+def _setting(settings: Mapping[str, Any], key: str) -> str:
+    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
+
+
+def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
+    """Declare what og_cards writes into the output (kernel ``generated_outputs``)."""
+    return tuple(
+        output
+        for output in (
+            GeneratedOutput(
+                f"{_setting(settings, 'OG_CARDS_OUTPUT_DIR')}/",
+                "og_cards",
+                "the link-preview cards",
+            ),
+        )
+        if output.path.strip("/")
+    )
+
+
 def register() -> None:
     """Connect the og_cards receivers to Pelican's and the kernel's signals."""
+    generated_outputs.connect(declare_outputs)
     runs.watch()
     metadata_keys.connect(declare_keys)
     check_source.connect(check_file)

@@ -5,6 +5,10 @@
 - `snippets.csv`: the same rows, UTF-8, ISO 8601 times.
 - `schedule-<network>.csv` (+ `-2`, `-3`... past the row limit): bulk-scheduler import with
   `date` (dd/mm/yyyy), `time_24hr` (HH:MM) and `message_text`, one post every N minutes.
+
+Every CSV cell goes through ``kernel.text.spreadsheet_safe``: a cell a spreadsheet would run
+as a formula (starting with `=`, `+`, `-`, `@`, a tab or a line break) gets a leading
+apostrophe, so opening an export can never run a writer's text.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from kernel.text import spreadsheet_safe
 
 SNIPPET_COLUMNS = (
     "article_slug",
@@ -91,7 +97,9 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(columns))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {key: spreadsheet_safe(value) for key, value in row.items()} for row in rows
+        )
     return path
 
 

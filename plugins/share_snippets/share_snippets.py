@@ -36,10 +36,17 @@ from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, preview, runs, urls
+from kernel import clock, contents, preview, problems, runs, sources, urls
 from kernel.problems import Problem
 from kernel.settings import SettingsError
-from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
+from kernel.signals import (
+    GeneratedOutput,
+    MetadataKey,
+    SourceFile,
+    check_source,
+    generated_outputs,
+    metadata_keys,
+)
 from pelican import signals
 from pelican.utils import sanitised_join
 
@@ -296,8 +303,13 @@ def attach_share_data(generators: list) -> None:
         if not _sharable(article):
             article.share = None
             continue
-        article.share = ShareData(article, state.config, siteurl)
-        if article in articles:
+        article.share = None
+        # One article that breaks the share text costs only its share text.
+        with problems.isolated(
+            contents.source_display(article), "share_snippets", "make the share text"
+        ):
+            article.share = ShareData(article, state.config, siteurl)
+        if article in articles and article.share is not None:
             state.items.append(article)
     logger.debug("share_snippets: attached share data to %d articles", len(state.items))
 
@@ -336,7 +348,7 @@ def write_share_kits(generator: Any, writer: Any) -> None:
     # Rendered without Pelican's writer, whose content_written signal would put them in the
     # sitemap and every other per-page hook of the public site.
     folder = contents.private_folder(generator.settings)
-    for article in state.items:
+    for article in sources.kept(state.items):
         share = article.share
         path = Path(sanitised_join(str(folder), share.kit_save_as))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -354,14 +366,20 @@ def write_exports(pelican: Any) -> None:
     if state is None:
         return
     config = state.config
-    items = sorted(state.items, key=lambda a: (a.date, a.url), reverse=True)
+    # Articles left out of the build after their share data was made have no export rows.
+    items = sorted(sources.kept(state.items), key=lambda a: (a.date, a.url), reverse=True)
     # A preview writes the saved pages only; the full build after it writes the exports.
     if config["SHARE_SNIPPETS_EXPORT"] and not preview.is_preview(pelican.settings):
+        records = []
+        for article in items:
+            display = contents.source_display(article)
+            with problems.isolated(display, "share_snippets", "export the share text"):
+                records.append(article.share.record())
         data = {
             "version": 1,
             "site_url": pelican.settings.get("SITEURL", ""),
             "networks": config["SHARE_SNIPPETS_NETWORKS"],
-            "articles": [a.share.record() for a in items],
+            "articles": records,
         }
         start = schedule_start(config, pelican.settings)
         folder = contents.private_folder(pelican.settings)
@@ -388,8 +406,33 @@ def save_fitted_texts(pelican: Any) -> None:
                      counts["reused"])  # fmt: skip
 
 
+def _setting(settings: Mapping[str, Any], key: str) -> str:
+    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
+
+
+def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
+    """Declare the paths share_snippets owns (kernel ``generated_outputs``).
+
+    Kits and exports are written to the private folder, but the deploy publishes that folder
+    unlisted at the same paths, so a writer's ``save_as`` there would still collide.
+    """
+    return tuple(
+        output
+        for output in (
+            GeneratedOutput(
+                f"{_setting(settings, 'SHARE_SNIPPETS_EXPORT_DIR')}/",
+                "share_snippets",
+                "the share exports",
+            ),
+            GeneratedOutput("share-kit/", "share_snippets", "the share kits"),
+        )
+        if output.path.strip("/")
+    )
+
+
 def register() -> None:
     """Connect the share_snippets receivers to Pelican's and the kernel's signals."""
+    generated_outputs.connect(declare_outputs)
     runs.watch()
     metadata_keys.connect(declare_keys)
     check_source.connect(check_file)

@@ -293,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", help="Pelican's log too (a line per file)"
     )
     parser.add_argument(
+        "--problems-json", type=Path, metavar="FILE",
+        help="also write every problem as JSON (for CI summaries and tests)",
+    )  # fmt: skip
+    parser.add_argument(
         "-e", "--extra-settings", nargs="*", default=[], metavar="KEY=VALUE",
         help="override settings (values parsed as JSON when possible)",
     )  # fmt: skip
@@ -304,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         args.settings, output=args.output, strict=args.strict, atomic=args.atomic,
         override=parse_override(args.extra_settings), quiet=args.quiet, verbose=args.verbose,
     )  # fmt: skip
+    if args.problems_json:
+        args.problems_json.write_text(
+            json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
     return result.code
 
 

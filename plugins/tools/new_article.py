@@ -1,15 +1,29 @@
-"""Write a new article file for `invoke new`: every required field filled, as a draft."""
+"""Write a new article file for ``invoke new``: every field a publishable article needs.
+
+The article is a draft in its section's folder. Fields only the writer can fill in hold a
+``FILL IN: …`` placeholder saying what to write; ``invoke check`` (and the pre-commit hook)
+names each one left, as a warning while the article is a draft and as an error once
+``Status: draft`` is removed. The section must be one of the site's sections (a typo never
+creates a new menu section), the title must fit the title limit, and ``--date`` is ISO 8601.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
-from content_guard import SUMMARY_PLACEHOLDER_MARK
-from pelican.utils import slugify
+from content_guard.sections import nearest_section, section_slug
+from kernel import clock
+from kernel.text import PLACEHOLDER_MARK, char_name, collapse, control_characters
 
-# content_guard flags this placeholder until the writer replaces it.
-SUMMARY_PLACEHOLDER = f"{SUMMARY_PLACEHOLDER_MARK} THAT STANDS ALONE (UNDER 160 CHARACTERS)"
+FILL = f"{PLACEHOLDER_MARK}:"
+SUMMARY_PLACEHOLDER = f"{FILL} one plain sentence of at most 160 characters that stands alone"
+TAGS_PLACEHOLDER = f"{FILL} 1 to 4 more topics, separated by commas"
+REVIEWED_PLACEHOLDER = f"{FILL} the day a clinician checked the page, as YYYY-MM-DD"
+REVIEWER_PLACEHOLDER = f"{FILL} a reviewer key such as dr-amira-khan, or Name, Role"
+SOURCES_PLACEHOLDER = f"{FILL} Title of the source | https://address-of-the-source"
+DEFAULT_TIME = dt.time(9, 0)
 BODY = """Start with the most important advice in one or two short sentences.
 
 ## What to do
@@ -28,46 +42,107 @@ class NewArticleError(ValueError):
 
 
 def url_slug(text: str) -> str:
-    """Return the lower-case, hyphenated slug Pelican would make of ``text``."""
-    return slugify(
-        text,
-        regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")],
+    """Return the lower-case, hyphenated slug of ``text`` (as in a URL)."""
+    return section_slug(text)
+
+
+def choose_section(category: str, sections: Mapping[str, str]) -> tuple[str, str]:
+    """Return (folder, section name) for ``--category``; refuse a section that does not exist."""
+    wanted = collapse(category)
+    for folder, name in sections.items():
+        if wanted.lower() in (name.lower(), folder.lower()) or url_slug(wanted) == folder:
+            return folder, name
+    listed = ", ".join(f'"{name}"' for name in sections.values())
+    meant = nearest_section(wanted, sections)
+    hint = f'Did you mean --category "{meant}"? ' if meant else ""
+    raise NewArticleError(
+        f'--category "{wanted}" is not one of the site\'s sections. {hint}'
+        f"The sections are: {listed}. (A developer adds new sections in pelicanconf.py.)"
     )
 
 
-def article_text(title: str, category: str, author: str, when: dt.datetime, slug: str) -> str:
-    """Return the Markdown of a new draft article."""
-    stamp = when.strftime("%Y-%m-%d %H:%M")
-    return (
-        f"Title: {title}\nDate: {stamp}\nModified: {stamp}\nCategory: {category}\n"
-        f"Tags: {category.lower()}\nSlug: {slug}\nAuthor: {author}\nStatus: draft\n"
-        f"Summary: {SUMMARY_PLACEHOLDER}\n\n{BODY}"
-    )
+def publication_time(date: str | None, now: dt.datetime | None = None) -> dt.datetime:
+    """Return when the article is to be published: ``--date`` (ISO 8601) or now."""
+    if not date:
+        return (now or dt.datetime.now()).replace(second=0, microsecond=0)
+    try:
+        parsed = clock.parse_date(date, field="--date")
+    except clock.DateError as error:
+        raise NewArticleError(f"--date {date!r} {error.reason}. Fix: {error.fix}") from None
+    if isinstance(parsed, dt.datetime):
+        return parsed.replace(tzinfo=None, second=0, microsecond=0)
+    return dt.datetime.combine(parsed, DEFAULT_TIME)
 
 
-def create_article(
-    content: Path, title: str, category: str, author: str, date: str | None = None
-) -> Path:
-    """Write ``content/articles/<category>/<slug>.md`` and return its path."""
-    title = " ".join(title.split())
+def check_title(title: str, maximum: int) -> str:
+    """Return the title with spaces collapsed, or raise NewArticleError saying what is wrong."""
+    if control_characters(title):
+        names = ", ".join(char_name(c) for c in control_characters(title))
+        raise NewArticleError(f"the title contains the invisible character(s) {names}: retype it")
+    title = collapse(title)
     if not title:
         raise NewArticleError(
             'give the article a title: invoke new "How to treat a sprain" --category "First aid"'
         )
-    slug, category_slug = url_slug(title), url_slug(category)
-    if not slug or not category_slug:
-        raise NewArticleError("the title and category need at least one letter or number")
-    when = dt.datetime.now().replace(second=0, microsecond=0)
-    if date:
-        try:
-            when = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(9, 0))
-        except ValueError:
-            raise NewArticleError(
-                f"--date {date!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-15"
-            ) from None
-    path = content / "articles" / category_slug / f"{slug}.md"
+    if len(title) > maximum:
+        raise NewArticleError(
+            f"the title is {len(title)} characters long; at most {maximum}: shorten it"
+        )
+    if not url_slug(title):
+        raise NewArticleError("the title needs at least one letter or number")
+    return title
+
+
+def article_text(title: str, section: str, author: str, when: dt.datetime, slug: str) -> str:
+    """Return the Markdown of a new draft article with every field a publishable one needs."""
+    stamp = when.strftime("%Y-%m-%d %H:%M")
+    return "\n".join((
+        f"Title: {title}",
+        f"Date: {stamp}",
+        f"Modified: {stamp}",
+        f"Category: {section}",
+        f"Tags: {section.lower()}, {TAGS_PLACEHOLDER}",
+        f"Slug: {slug}",
+        f"Author: {author}",
+        "Status: draft",
+        f"Summary: {SUMMARY_PLACEHOLDER}",
+        "content_type: advice",
+        "audience: public",
+        f"last_reviewed: {REVIEWED_PLACEHOLDER}",
+        f"reviewed_by: {REVIEWER_PLACEHOLDER}",
+        f"sources: {SOURCES_PLACEHOLDER}",
+        "",
+        BODY,
+    ))  # fmt: skip
+
+
+def create_article(
+    content: Path,
+    title: str,
+    category: str,
+    author: str,
+    date: str | None = None,
+    *,
+    sections: Mapping[str, str],
+    title_max: int = 90,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Write ``content/articles/<section>/<slug>.md`` and return its path."""
+    title = check_title(title, title_max)
+    folder, section = choose_section(category, sections)
+    author = collapse(author)
+    if not author or control_characters(author):
+        raise NewArticleError('give the author\'s name: --author "Megan Price"')
+    when = publication_time(date, now)
+    slug = url_slug(title)
+    path = content / "articles" / folder / f"{slug}.md"
     if path.exists():
         raise NewArticleError(f"{path} already exists: choose another title or edit that file")
+    same = sorted((content / "articles").glob(f"**/{slug}.md"))
+    if same:
+        raise NewArticleError(
+            f"{same[0]} already uses the address name `{slug}`: choose another title"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(article_text(title, category, author, when, slug), encoding="utf-8")
+    path.write_text(article_text(title, section, author, when, slug), encoding="utf-8")
     return path
