@@ -64,7 +64,9 @@ class Build:
 
 
 def _start(content: Path, output: Path, siteurl: str, problems: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "COLUMNS": "250"}
+    # As in CI: no terminal and no COLUMNS (Rich would lay out 80 columns and break paths).
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = str(ROOT / "plugins")
     env["SHAREWELL_TODAY"] = TODAY  # review dates in the corpus are written around this day
     command = [
         sys.executable, "-m", "tools.build", "-s", str(ROOT / "pelicanconf.py"),
@@ -161,6 +163,13 @@ def test_no_traceback_and_no_developer_words(corpus):
         assert problem["fix"].strip(), problem
     # Values are shown literally: console markup in a writer's value is not swallowed.
     assert "[/bold] [red]2026[x]" in hostile.log
+
+
+def test_every_location_stays_whole_in_a_log_without_a_terminal(corpus):
+    _, hostile = corpus
+    for problem in hostile.problems:
+        where = problem["file"] + (f":{problem['line']}" if problem["line"] else "")
+        assert re.search(rf"│ {re.escape(where)} +│", hostile.log), where
 
 
 def _problems_of(build: Build, name: str) -> list[dict]:

@@ -69,8 +69,9 @@ class StrayRecords(logging.Handler):
             if any(p.file == file and p.excludes for p in self.store):
                 return None  # content_guard already said why, and left the file out
             reason = record.exc_info[1] if record.exc_info else None
+            why = f" ({reason})" if reason else ""  # never "see the log": there is none
             return Problem(
-                file, "file", f"Pelican could not read this file ({reason or 'see the log'})",
+                file, "file", f"Pelican could not read this file{why}",
                 "check the metadata lines at the top of the file", severity=Severity.ERROR,
                 source="pelican", excludes=True,
             )  # fmt: skip
