@@ -44,8 +44,13 @@ EXTRA_PATH_METADATA = {
 }
 ARTICLE_URL = "{category}/{slug}/"
 ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
-ARTICLE_LANG_URL = "{category}/{slug}/{lang}/"
-ARTICLE_LANG_SAVE_AS = "{category}/{slug}/{lang}/index.html"
+# Other language versions live under the language's own folder, beside that language's
+# home page and sections: /cy/first-aid/burns-and-scalds/. An article that has no English
+# version keeps the plain URL (the languages plugin; docs/decisions.md).
+ARTICLE_LANG_URL = "{lang}/{category}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{category}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 DRAFT_URL = "drafts/{category}/{slug}/"
 DRAFT_SAVE_AS = "drafts/{category}/{slug}/index.html"
 PAGE_URL = "{slug}/"
@@ -97,7 +102,14 @@ CONTENT_SECURITY_POLICY = (
 # Writer metadata is text: no field is rendered as Markdown/HTML (content_guard makes the
 # summary HTML that shows exactly what was written).
 FORMATTED_FIELDS: list[str] = []
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Interface strings are translated with gettext catalogs (theme/translations/<lang>/...),
+# read by the kernel's Jinja i18n extension in the page's language (kernel/i18n.py).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": ["kernel.i18n.ThemeTranslations"],
+}
 
 
 def canonical_path(output_file: str | None) -> str:
@@ -116,8 +128,9 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-TRANSLATION_FEED_ATOM = None
-TRANSLATION_FEED_RSS = None
+# One feed per language (feeds/all-cy.atom.xml); every page links its own language's feed.
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
+TRANSLATION_FEED_RSS = "feeds/all-{lang}.rss.xml"
 RSS_FEED_SUMMARY_ONLY = True
 
 MARKDOWN = {
@@ -143,6 +156,7 @@ PLUGINS = [
     # kernel's content sets, signals and typed content attributes (docs/architecture.md).
     "content_guard",
     "scheduling",
+    "languages",  # language versions, hreflang, clean URLs, /cy/ listings (after scheduling)
     "health_review",
     "share_snippets",
     "og_cards",
@@ -165,6 +179,28 @@ SITEMAP = {
     ],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+# Languages: each gets its own home page, sections, topics, archives, search and 404 page
+# under /<lang>/ (the languages plugin), its interface from theme/translations.
+LANGUAGES_SITES = ["cy"]
+# Section (category) names in other languages, by category slug: site structure that the
+# theme, the cards and the structured data all show.
+SHAREWELL_SECTION_NAMES = {
+    "cy": {
+        "first-aid": "Cymorth cyntaf",
+        "event-medical": "Gofal meddygol mewn digwyddiadau",
+        "ambulance-and-clinical": "Ambiwlans a gwasanaethau clinigol",
+        "training": "Hyfforddiant",
+        "living-well": "Byw'n dda",
+    },
+    "ur": {
+        "first-aid": "ابتدائی طبی امداد",
+        "event-medical": "تقریبات میں طبی سہولت",
+        "ambulance-and-clinical": "ایمبولینس اور طبی خدمات",
+        "training": "تربیت",
+        "living-well": "صحت مند زندگی",
+    },
 }
 
 # Navigation shown in the header and footer (pages by slug).
