@@ -12,6 +12,7 @@ through these shapes, never by importing the plugin that wrote them:
 | ``content.links``  | link_keeper     | ``Links``        | theme, desk                           |
 | ``content.images`` | content_images  | (theme markup)   | theme                                 |
 | ``content.reading``, ``.related`` | reader_features | word count, articles | theme           |
+| ``content.language`` | languages     | ``Language``     | theme, desk                           |
 
 An attribute may be missing (its plugin is not installed) or ``None`` (the plugin has
 nothing for this content); readers use ``attribute(content, NAME)``.
@@ -29,6 +30,7 @@ SHARE = "share"
 REVIEW = "review"
 SCHEDULE = "schedule"
 LINKS = "links"
+LANGUAGE = "language"
 
 
 def attribute(content: Any, name: str) -> Any:
@@ -143,3 +145,48 @@ class Links:
 
     url: str
     aliases: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language version of a page: its language, absolute URL and language's own name."""
+
+    lang: str  # BCP 47, as hreflang writes it: "cy", "en-GB"
+    url: str
+    name: str  # the language named in itself: "Cymraeg"
+    current: bool = False  # this is the page the attribute belongs to
+    title: str = ""
+
+    @property
+    def hreflang(self) -> str:
+        return self.lang
+
+
+@dataclass(frozen=True)
+class Language:
+    """``content.language``: the page's language and every published version of it.
+
+    ``alternates`` lists every published language version, this one included (empty when
+    the page exists in one language); ``x_default`` is the version for readers whose
+    language none of them is (the default-language one). ``original`` is the URL of the
+    version this one translates (None for an original). ``machine_assisted`` is the
+    writer's flag that the text still waits for a language or clinical review.
+    """
+
+    lang: str
+    direction: str
+    og_locale: str
+    alternates: tuple[Alternate, ...] = ()
+    x_default: str | None = None
+    original: str | None = None
+    machine_assisted: bool = False
+    outdated: bool = False  # a translation older than the version it translates
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def others(self) -> tuple[Alternate, ...]:
+        """Return the other language versions (the switcher's links)."""
+        return tuple(a for a in self.alternates if not a.current)
