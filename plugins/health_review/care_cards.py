@@ -17,6 +17,11 @@ level ``auto`` picks one below the nearest preceding heading (h2 at the least).
 Checks on the writer's source (no list, links in an emergency card, unknown
 level) live in ``checks.check_care_cards`` so they can name the line.
 
+Headings and the hidden prefix are in the page's language (``Lang:`` of the document, read
+from Python-Markdown's ``Meta`` before blocks are parsed), from this plugin's catalogs
+(``translations/<lang>/LC_MESSAGES/health_review.po``). A page in Welsh is read in Wales, so
+its urgent card names NHS 111 Wales whatever ``nation`` says (``LANGUAGE_NATIONS``).
+
 Each card gets an ``id`` (``care-emergency-1``: level and position among the page's cards) so
 the theme's first-screen summary (``care_summary.first_card``) can link to it.
 """
@@ -26,27 +31,32 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 - Markdown's own idiom
 
+from kernel import lang
+from kernel.i18n import N_, plugin_translator
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+TRANSLATE = plugin_translator(__file__, "health_review")
 LEVELS = ("non-urgent", "urgent", "emergency")
 PREFIXES = {
-    "non-urgent": "Non-urgent advice: ",
-    "urgent": "Urgent advice: ",
-    "emergency": "Immediate action required: ",
+    "non-urgent": N_("Non-urgent advice:"),
+    "urgent": N_("Urgent advice:"),
+    "emergency": N_("Immediate action required:"),
 }
 URGENT_TITLES = {
-    "england": "Call 111 or get help from 111 online if:",
-    "wales": "Call NHS 111 Wales or get help from NHS 111 Wales online if:",
-    "scotland": "Call NHS 24 on 111 if:",
-    "northern-ireland": "Contact your GP out of hours service if:",
+    "england": N_("Call 111 or get help from 111 online if:"),
+    "wales": N_("Call NHS 111 Wales or get help from NHS 111 Wales online if:"),
+    "scotland": N_("Call NHS 24 on 111 if:"),
+    "northern-ireland": N_("Contact your GP out of hours service if:"),
 }
 DEFAULT_TITLES = {
-    "non-urgent": "See a GP if:",
-    "emergency": "Call 999 or go to A&E now if:",
+    "non-urgent": N_("See a GP if:"),
+    "emergency": N_("Call 999 or go to A&E now if:"),
 }
+# Languages whose readers live in one nation: their urgent cards name that nation's service.
+LANGUAGE_NATIONS = {"cy": "wales"}
 CARD_CLASS = "care-card"
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
@@ -56,6 +66,11 @@ def default_title(level: str, nation: str = "england") -> str:
     if level == "urgent":
         return URGENT_TITLES.get(nation, URGENT_TITLES["england"])
     return DEFAULT_TITLES[level]
+
+
+def nation_for(tag: str | None, nation: str) -> str:
+    """Return the nation whose services a page in language ``tag`` names."""
+    return LANGUAGE_NATIONS.get(lang.primary(tag), nation)
 
 
 def normalise_level(word: str) -> str | None:
@@ -99,9 +114,12 @@ class CareCardProcessor(BlockProcessor):
                 self.parser.parseBlocks(parent, [block[: match.start()]])
             level = normalise_level(match["level"]) or "urgent"
             title = match["title"]
+            tag = self._language()
             if title is None or not title.strip():
-                title = default_title(level, self.extension.getConfig("nation"))
-            content = self._make_card(parent, level, title.strip())
+                nation = nation_for(tag, self.extension.getConfig("nation"))
+                title = self._words(tag, default_title(level, nation))
+            prefix = self._words(tag, PREFIXES[level]) + " "
+            content = self._make_card(parent, level, title.strip(), prefix)
             block = block[match.end() :]
         else:
             card = self._last_card(parent)
@@ -112,7 +130,19 @@ class CareCardProcessor(BlockProcessor):
         if rest:
             blocks.insert(0, rest)
 
-    def _make_card(self, parent: etree.Element, level: str, title: str) -> etree.Element:
+    def _language(self) -> str | None:
+        """Return the document's ``Lang:`` (Pelican's reader runs Markdown's meta first)."""
+        meta = getattr(self.parser.md, "Meta", None) or {}
+        values = meta.get("lang") or []
+        return str(values[0]).strip() if values else None
+
+    def _words(self, tag: str | None, message: str) -> str:
+        settings = self.extension.getConfig("settings") or {}
+        return TRANSLATE(settings, tag, message) if tag else message
+
+    def _make_card(
+        self, parent: etree.Element, level: str, title: str, prefix: str
+    ) -> etree.Element:
         card = etree.SubElement(parent, "div")
         card.set("class", f"{CARD_CLASS} {CARD_CLASS}--{level}")
         card.set("data-care-card", level)
@@ -120,7 +150,7 @@ class CareCardProcessor(BlockProcessor):
         heading.set("class", f"{CARD_CLASS}__heading")
         hidden = etree.SubElement(heading, "span")
         hidden.set("class", "visually-hidden")
-        hidden.text = PREFIXES[level]
+        hidden.text = prefix
         hidden.tail = title
         content = etree.SubElement(card, "div")
         content.set("class", f"{CARD_CLASS}__content")
@@ -160,6 +190,7 @@ class CareCardExtension(Extension):
         self.config = {
             "nation": ["england", "england, wales, scotland or northern-ireland"],
             "heading_level": ["auto", "'auto' or 2-6"],
+            "settings": [{}, "Pelican settings (DEFAULT_LANG, PATH): translations and problems"],
         }
         super().__init__(**kwargs)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .care_cards import CARD_CLASS, PREFIXES
+from .care_cards import CARD_CLASS
 
 SUMMARISED = ("emergency", "urgent")
 
@@ -25,11 +25,7 @@ class CareCard:
     title: str = ""
     items: list[str] = field(default_factory=list)
     first_in_body: bool = False
-
-    @property
-    def prefix(self) -> str:
-        """Return the visually hidden words screen readers hear first ("Urgent advice: ")."""
-        return PREFIXES.get(self.level, "")
+    prefix: str = ""  # the visually hidden words screen readers hear first ("Urgent advice: ")
 
     @property
     def first_item(self) -> str:
@@ -106,7 +102,9 @@ class _CardParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._card is None:
             return
-        if self._in_heading and not self._hidden:
+        if self._in_heading and self._hidden:
+            self._card.prefix += data
+        elif self._in_heading:
             self._card.title += data
         elif self._item is not None:
             self._item.append(data)

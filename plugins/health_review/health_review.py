@@ -145,6 +145,7 @@ def initialized(pelican: Any) -> None:
             CareCardExtension(
                 nation=config["HEALTH_REVIEW_NATION"],
                 heading_level=config["HEALTH_REVIEW_CARD_HEADING_LEVEL"],
+                settings={k: pelican.settings.get(k) for k in ("DEFAULT_LANG", "PATH")},
             )
         )
     markdown["extensions"] = extensions

@@ -7,7 +7,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, text
+from kernel import clock, contents, lang, text
+from kernel.i18n import plugin_translator
 
 from og_cards import glyphs, meta
 from og_cards.jobs import CardJobs
@@ -16,6 +17,8 @@ from og_cards.render import calmer_layout
 from og_cards.spec import MIME_TYPES, build_spec, card_name, spec_hash
 
 logger = logging.getLogger(__name__)
+# The cards' own words ("Reviewed {date}") in the card's language: og_cards/translations.
+TRANSLATE = plugin_translator(Path(__file__).parent / "og_cards.py", "og_cards")
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".rst", ".html")
 IMAGE_PREFIXES = ("{static}", "{attach}", "{filename}", "|static|", "|attach|", "|filename|")
@@ -76,8 +79,19 @@ def reviewed_text(content: Any, opts: dict[str, Any]) -> str:
             date = None  # content_guard names the date that is not ISO 8601
     if not isinstance(date, dt.date):
         return ""
-    lang = getattr(content, "lang", None) or opts["default_lang"]
-    return opts["OG_CARDS_REVIEWED_TEXT"].format(date=clock.format_date(date, lang))
+    tag = getattr(content, "lang", None) or opts["default_lang"]
+    words = TRANSLATE(opts["language_settings"], tag, opts["OG_CARDS_REVIEWED_TEXT"])
+    if "{date}" not in words:  # a translation that lost the date: the English keeps it
+        words = opts["OG_CARDS_REVIEWED_TEXT"]
+    return words.format(date=clock.format_date(date, tag))
+
+
+def section_text(opts: dict[str, Any], category: Any, tag: str | None) -> str:
+    """Return the section label of a card in the card's language (the category's name)."""
+    if not category:
+        return ""
+    name = str(category.name)
+    return lang.section_name(opts["language_settings"], category.slug, name, tag) or name
 
 
 def plan_card(
@@ -136,7 +150,7 @@ def content_card(opts: dict[str, Any], content: Any, og_type: str, *, quiet: boo
         "texts": {
             # Capped before shaping: no title, however long, makes a card slow to draw.
             "title": text.shorten(meta.plain(md.get("og_title") or content.title), TITLE_CAP),
-            "section": category.name if category else "",
+            "section": section_text(opts, category, getattr(content, "lang", None)),
             "site_name": opts["site_name"],
             "reviewed": reviewed_text(content, opts) if og_type == "article" else "",
         },
@@ -192,10 +206,11 @@ def plan_content(
         image=image,
         published=getattr(content, "date", None) if og_type == "article" else None,
         modified=getattr(content, "modified", None) if og_type == "article" else None,
-        section=category.name if category else None,
+        section=section_text(opts, category, getattr(content, "lang", None)) or None,
         tags=[tag.name for tag in getattr(content, "tags", None) or []] if category else [],
         authors=[meta.absolute(opts["SITEURL"], a.url) for a in authors] if category else [],
         locale=meta.locale_for(opts, getattr(content, "lang", None)),
+        locale_alternates=meta.locale_alternates(opts, content),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel import lang as languages
 from kernel import urls
 from kernel.contracts import Card, LinkPreview
 from kernel.text import html_to_text
@@ -38,11 +39,22 @@ def locale_for(opts: dict[str, Any], lang: str | None) -> str:
     """Return the og:locale of a content language: the setting for the default language."""
     if not lang or lang.lower() == str(opts["default_lang"]).lower():
         return opts["OG_CARDS_LOCALE"]
-    known = opts["OG_CARDS_LOCALES"].get(lang)
-    if known:
-        return known
-    parts = lang.replace("-", "_").split("_")
-    return "_".join([parts[0].lower(), *(p.upper() for p in parts[1:])])
+    return languages.og_locale(lang, opts["OG_CARDS_LOCALES"])
+
+
+def locale_alternates(opts: dict[str, Any], content: Any) -> tuple[str, ...]:
+    """Return the og:locale:alternate values: the locales of the page's other versions."""
+    own = locale_for(opts, getattr(content, "lang", None))
+    found: list[str] = []
+    for other in languages.translations_of(content):
+        if str(getattr(other, "status", "published")).lower() == "draft":
+            continue
+        if getattr(other, "schedule", None) is not None:
+            continue  # not live yet: no preview may name it
+        locale = locale_for(opts, getattr(other, "lang", None))
+        if locale != own and locale not in found:
+            found.append(locale)
+    return tuple(found)
 
 
 def iso(value: Any) -> str | None:
@@ -64,6 +76,7 @@ def og_data(
     tags: list[str] | None = None,
     authors: list[str] | None = None,
     locale: str | None = None,
+    locale_alternates: tuple[str, ...] = (),
 ) -> LinkPreview:
     """Return the data partials/og_meta.html renders as og:, twitter: and article: tags."""
     alt = image.get("alt") or title
@@ -90,5 +103,6 @@ def og_data(
         section=section,
         tags=tuple(tags or ()),
         authors=tuple(authors or ()),
+        locale_alternates=tuple(locale_alternates),
         card=Card(**card) if isinstance(card, dict) else card,
     )

@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kernel import contents, problems, runs, sources, workers
+from kernel.i18n import N_
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
 from kernel.signals import (
@@ -109,7 +110,7 @@ DEFAULTS: dict[str, Any] = {
     "OG_CARDS_TWITTER_SITE": "",
     "OG_CARDS_FEDIVERSE_CREATOR": "",
     "OG_CARDS_THEME_COLOUR": None,
-    "OG_CARDS_REVIEWED_TEXT": "Reviewed {date}",
+    "OG_CARDS_REVIEWED_TEXT": N_("Reviewed {date}"),
     "OG_CARDS_LISTING_TITLES": {},
 }
 LISTING_TITLES = {
@@ -235,6 +236,10 @@ def get_settings(settings: dict[str, Any]) -> dict[str, Any]:
         _fail("OG_CARDS_LOCALES", opts["OG_CARDS_LOCALES"], "must map languages to locales")
     opts["SITEURL"] = settings.get("SITEURL", "")
     opts["PATH"] = settings.get("PATH", "")
+    # What translating the cards' words needs (kernel.i18n, kernel.lang.section_name).
+    opts["language_settings"] = {
+        key: settings.get(key) for key in ("DEFAULT_LANG", "PATH", "SHAREWELL_SECTION_NAMES")
+    }
     return opts
 
 

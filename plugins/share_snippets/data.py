@@ -9,16 +9,27 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from kernel import urls
+from kernel.i18n import plugin_translator
 
 from . import fitting
 from .compose import Rule, clean, first_sentence, hashtags_from, strip_markup
 from .counting import bluesky_facets, mastodon_length
-from .networks import NETWORKS, Network, Prepared, add_params, build_mastodon
+from .networks import (
+    NETWORKS,
+    TRANSLATED_LABELS,
+    Network,
+    Prepared,
+    add_params,
+    build_mastodon,
+)
 
 logger = logging.getLogger(__name__)
+# Network labels in the article's language (share_snippets/translations/<lang>/...).
+TRANSLATE = plugin_translator(Path(__file__).parent / "share_snippets.py", "share_snippets")
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,14 @@ class Snippet:
         """Return the part of the accessible name before the visible label (visually hidden)."""
         if self.name.lower().endswith(self.label.lower()):
             return self.name[: len(self.name) - len(self.label)]
+        return ""
+
+    @property
+    def suffix(self) -> str:
+        """Return the part after the visible label, for languages that name the network
+        first ("X پر شیئر کریں"), visually hidden too."""
+        if not self.prefix and self.name.lower().startswith(self.label.lower()):
+            return self.name[len(self.label) :]
         return ""
 
 
@@ -219,13 +238,19 @@ class ShareData:
         prepared = Prepared(post=post, url=url, title=self.title, via=via)
         href = build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
         return Snippet(
-            key=key, label=net.label, name=net.name, kind=net.kind, text=post.text,
+            key=key, label=self._words(net.label) if key in TRANSLATED_LABELS else net.label,
+            name=self._words(net.name), kind=net.kind, text=post.text,
             body=post.body, url=url, href=href, length=length,
             limit=net.rule.limit, trimmed=post.trimmed,
         )  # fmt: skip
 
     def _override(self, key: str) -> bool:
         return bool(self._meta.get(f"share_text_{key}") or self._meta.get("share_text"))
+
+    def _words(self, message: str) -> str:
+        """Return a label in the article's language (share_snippets/translations)."""
+        settings = getattr(self._article, "settings", None) or {}
+        return TRANSLATE(settings, getattr(self._article, "lang", None), message)
 
     @cached_property
     def networks(self) -> dict[str, Snippet]:

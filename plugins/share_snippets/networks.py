@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from kernel.i18n import N_
+
 from .compose import Post, Rule
 from .counting import (
     BLUESKY_LIMIT,
@@ -149,32 +151,34 @@ def build_plain(p: Prepared) -> str:
 NETWORKS: dict[str, Network] = {
     n.key: n
     for n in (
-        Network("x", "X", "Share on X", rule=Rule(x_length, X_LIMIT, accepts=x_valid),
+        Network("x", "X", N_("Share on X"), rule=Rule(x_length, X_LIMIT, accepts=x_valid),
                 build=build_x),
-        Network("facebook", "Facebook", "Share on Facebook",
+        Network("facebook", "Facebook", N_("Share on Facebook"),
                 rule=Rule(plain_length, FACEBOOK_LIMIT), build=build_facebook),
-        Network("linkedin", "LinkedIn", "Share on LinkedIn",
+        Network("linkedin", "LinkedIn", N_("Share on LinkedIn"),
                 rule=Rule(plain_length, LINKEDIN_LIMIT), build=build_linkedin),
-        Network("whatsapp", "WhatsApp", "Share on WhatsApp",
+        Network("whatsapp", "WhatsApp", N_("Share on WhatsApp"),
                 rule=Rule(plain_length, WHATSAPP_LIMIT), build=build_whatsapp),
-        Network("telegram", "Telegram", "Share on Telegram",
+        Network("telegram", "Telegram", N_("Share on Telegram"),
                 rule=Rule(plain_length, TELEGRAM_LIMIT), build=build_telegram),
-        Network("bluesky", "Bluesky", "Share on Bluesky",
+        Network("bluesky", "Bluesky", N_("Share on Bluesky"),
                 rule=Rule(bluesky_length, BLUESKY_LIMIT, max_bytes=BLUESKY_MAX_BYTES),
                 build=build_bluesky),
-        Network("mastodon", "Mastodon", "Share on Mastodon", kind="mastodon",
+        Network("mastodon", "Mastodon", N_("Share on Mastodon"), kind="mastodon",
                 rule=Rule(mastodon_length, MASTODON_LIMIT), build=build_mastodon),
-        Network("threads", "Threads", "Share on Threads",
+        Network("threads", "Threads", N_("Share on Threads"),
                 rule=Rule(threads_length, THREADS_LIMIT, THREADS_MAX_LINKS), max_hashtags=1,
                 build=build_threads),
-        Network("reddit", "Reddit", "Share on Reddit", rule=Rule(plain_length, REDDIT_LIMIT),
+        Network("reddit", "Reddit", N_("Share on Reddit"), rule=Rule(plain_length, REDDIT_LIMIT),
                 max_hashtags=0, build=build_reddit),
-        Network("email", "Email", "Share by email", max_hashtags=0, build=build_email),
-        Network("copy_link", "Copy link", "Copy link", kind="copy", max_hashtags=0,
+        Network("email", N_("Email"), N_("Share by email"), max_hashtags=0, build=build_email),
+        Network("copy_link", N_("Copy link"), N_("Copy link"), kind="copy", max_hashtags=0,
                 build=build_plain),
-        Network("native_share", "Share…", "Share…", kind="native",
+        Network("native_share", N_("Share…"), N_("Share…"), kind="native",
                 max_hashtags=0, build=build_plain),
     )
 }  # fmt: skip
 
 DEFAULT_NETWORKS = tuple(NETWORKS)
+# Labels that are words, translated on pages in other languages (the others are brand names).
+TRANSLATED_LABELS = frozenset(("email", "copy_link", "native_share"))
