@@ -119,8 +119,8 @@ def test_translator_translates_and_names_what_is_missing(tmp_path):
     assert translate(settings, "cy", "Menu") == "Menu"  # fuzzy is not a translation
     assert translate(settings, "cy", "Search") == "Search"  # empty
     assert translate(settings, "cy", "Not in the catalog") == "Not in the catalog"
-    plural = "%(count)s articles"
-    assert [translate(settings, "cy", "%(count)s article", plural, n) for n in (0, 1, 2, 3, 6, 5)] == [
+    one, many = "%(count)s article", "%(count)s articles"
+    assert [translate(settings, "cy", one, many, n) for n in (0, 1, 2, 3, 6, 5)] == [
         "%(count)s erthyglau", "%(count)s erthygl", "%(count)s erthygl (2)",
         "%(count)s erthygl (3)", "%(count)s erthygl (6)", "%(count)s erthygl (5)",
     ]  # fmt: skip
@@ -178,7 +178,8 @@ def test_templates_render_in_the_page_language_and_escape_catalog_text(tmp_path)
     env = _env(tmp_path, {
         "t.html": '<html lang="{{ page_language() }}" dir="{{ text_direction(page_language()) }}">'
                   '{{ _("Home") }}|{{ _("Say <b>hi</b> & go") }}|'
-                  '{% trans count=n %}{{ count }} article{% pluralize %}{{ count }} articles{% endtrans %}|'
+                  '{% trans count=n %}{{ count }} article{% pluralize %}'
+                  '{{ count }} articles{% endtrans %}|'
                   '{% trans name=who %}Hello {{ name }}{% endtrans %}',
     })  # fmt: skip
     problems.new_run()
