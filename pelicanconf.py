@@ -176,6 +176,8 @@ SITEMAP = {
         r"^/?_desk/",
         r"^/?share-kit/",
         r"^/?search/",
+        # The same pages of each language site (/cy/404.html, /cy/search/).
+        r"^/?[a-z]{2,3}(-[A-Za-z0-9]+)*/(404\.html|search/)",
     ],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},

@@ -235,24 +235,41 @@ def _git_author() -> str | None:
         "category": "its section, e.g. 'First aid' (one of the site's sections)",
         "author": "defaults to `git config user.name`, then DEFAULT_NEW_AUTHOR",
         "date": "publication date YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default now; later: scheduled)",
+        "lang": "with --translation-of: the translation's language, e.g. cy",
+        "translation_of": "the slug of the English article or page to translate",
     }
 )
-def new(c, title, category, author=None, date=None):
-    """Create a new draft article with every field a publishable article needs."""
+def new(  # noqa: PLR0917 - Invoke turns each parameter into a command-line option
+    c, title="", category="", author=None, date=None, lang=None, translation_of=None
+):
+    """Create a new draft article (or, with --lang and --translation-of, a translation)."""
     from content_guard import get_settings
     from content_guard.sections import sections
     from pelican.settings import read_settings
-    from tools.new_article import NewArticleError, create_article
+    from tools.new_article import NewArticleError, create_article, create_translation
 
     settings = read_settings(str(CONFIG["settings_base"]))
     guard = get_settings(settings)
     author = author or _git_author() or settings.get("DEFAULT_NEW_AUTHOR", "Sharewell")
     try:
-        path = create_article(
-            CONFIG["content"], title, category, author, date,
-            sections=sections(settings, guard["CONTENT_GUARD_SECTIONS"]),
-            title_max=guard["CONTENT_GUARD_TITLE_MAX"],
-        )  # fmt: skip
+        if translation_of or lang:
+            if not (translation_of and lang):
+                raise NewArticleError(
+                    "give both --lang and --translation-of, e.g. "
+                    "invoke new --lang cy --translation-of burns-and-scalds"
+                )
+            path = create_translation(CONFIG["content"], translation_of, lang, author, title)
+        elif not (title and category):
+            raise NewArticleError(
+                'give a title and a category: invoke new "How to treat a sprain" '
+                '--category "First aid"'
+            )
+        else:
+            path = create_article(
+                CONFIG["content"], title, category, author, date,
+                sections=sections(settings, guard["CONTENT_GUARD_SECTIONS"]),
+                title_max=guard["CONTENT_GUARD_TITLE_MAX"],
+            )  # fmt: skip
     except NewArticleError as error:
         sys.exit(f"invoke new: {error}")
     print(f"Created {path.relative_to(ROOT)} (status: draft).")
@@ -270,6 +287,14 @@ def lint(c, fix=False):
     # The import contracts of docs/architecture.md (pyproject.toml [tool.importlinter]).
     lint_imports = shlex.quote(str(Path(sys.executable).with_name("lint-imports")))
     c.run(f"{lint_imports} --no-cache", env=_env())
+
+
+@task(help={"check": "change nothing; fail if a catalog is out of date", "new": "start LANG"})
+def translations(c, check=False, new=""):
+    """Bring the gettext catalogs up to date with the strings in templates and plugins."""
+    args = " --check" if check else ""
+    args += f" --new {shlex.quote(new)}" if new else ""
+    c.run(f"{PY} -m tools.catalogs --root {shlex.quote(str(ROOT))}{args}", env=_env())
 
 
 @task

@@ -181,6 +181,9 @@ def build_rows(
     grouped = group_by_file(problems.current_store())
     now = _now(settings)
     rows = []
+    slugs = {
+        id(content): slug for (_, content), slug in zip(items, _desk_slugs(items), strict=True)
+    }
     for (kind, content), slug in zip(items, _desk_slugs(items), strict=True):
         try:
             row = build_row(
@@ -188,7 +191,7 @@ def build_rows(
                 rules=config["rules"], now=now,
                 problems=grouped.get(contents.source_display(content, settings), []),
                 guard_on=plugin_enabled(settings, "content_guard"),
-                share_on=plugin_enabled(settings, "share_snippets"),
+                share_on=plugin_enabled(settings, "share_snippets"), slugs=slugs,
                 read_head=memo.head if memo is not None else None,
             )  # fmt: skip
         except Exception as error:  # a desk bug must never hide the other articles

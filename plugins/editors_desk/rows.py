@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kernel import contents
+from kernel import contents, lang
 from kernel.problems import Problem
 from kernel.text import html_to_text
 
@@ -143,6 +143,54 @@ def _read_head(page: Path) -> list[crawl.Tag]:
         return []
 
 
+def _day(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+def language_versions(
+    content: Any, settings: dict, slugs: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Return the page's language and its versions side by side (the languages plugin's data).
+
+    Each version: language, title, summary, card, dates and whether it waits for review
+    (``machine_assisted``) or is older than the version it translates (``outdated``).
+    """
+    info = getattr(content, "language", None)
+    tag = lang.content_language(content, settings)
+    found: dict[str, Any] = {
+        "lang": tag, "name": lang.display_name(tag, "en"), "direction": lang.direction(tag),
+        "machine_assisted": bool(getattr(info, "machine_assisted", False)),
+        "outdated": bool(getattr(info, "outdated", False)), "versions": [],
+    }  # fmt: skip
+    versions = lang.versions(content)
+    if len(versions) < 2:
+        return found
+    output = Path(settings["OUTPUT_PATH"])
+    for version in versions:
+        other = getattr(version, "language", None)
+        other_tag = lang.content_language(version, settings)
+        card = (og_fallback(version).get("card") or {}) if og_fallback(version) else {}
+        card_file = card.get("file") if isinstance(card, dict) else None
+        review = getattr(version, "review", None)
+        found["versions"].append({
+            "lang": other_tag, "name": lang.display_name(other_tag, "en"),
+            "direction": lang.direction(other_tag), "current": version is content,
+            "title": plain(getattr(version, "title", "")),
+            "summary": plain((version.metadata or {}).get("summary") or ""),
+            "url": version.url, "slug": (slugs or {}).get(id(version)),
+            "status": str(getattr(version, "status", "published")),
+            "scheduled": getattr(version, "schedule", None) is not None,
+            "modified": _day(getattr(version, "modified", None) or getattr(version, "date", None)),
+            "last_reviewed": _day(getattr(review, "last_reviewed", None)),
+            "card": card_file if card_file and (output / card_file).is_file() else None,
+            "machine_assisted": bool(getattr(other, "machine_assisted", False)),
+            "outdated": bool(getattr(other, "outdated", False)),
+        })  # fmt: skip
+    return found
+
+
 def build_row(
     content: Any,
     *,
@@ -156,6 +204,7 @@ def build_row(
     guard_on: bool,
     share_on: bool,
     read_head: Callable[[Path], list[crawl.Tag]] | None = None,
+    slugs: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     """Return everything the desk shows about one article or page.
 
@@ -220,6 +269,7 @@ def build_row(
         "built": output.is_file(),
         "problems": found,
         "counts": counts(found),
+        "languages": language_versions(content, settings, slugs),
     }
 
 

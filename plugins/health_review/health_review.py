@@ -32,13 +32,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, preview, problems, runs
+from kernel import clock, contents, lang, preview, problems, runs
+from kernel.i18n import N_
 from kernel.problems import Problem, Severity
 from kernel.signals import MetadataKey, SourceFile, check_source, metadata_keys
 from pelican import signals
 
 from . import readability
-from .care_cards import CareCardExtension
+from .care_cards import TRANSLATE, CareCardExtension
 from .care_summary import first_card
 from .checks import (
     check_care_cards,
@@ -200,16 +201,42 @@ def _publisher(settings: Mapping[str, Any], config: dict) -> dict:
     )
 
 
+def _language(content: Any, settings: Mapping[str, Any], config: dict) -> str:
+    """Return a page's JSON-LD ``inLanguage``: its own language, the setting for the default."""
+    if getattr(content, "in_default_lang", True):
+        return config["HEALTH_REVIEW_LANGUAGE"]
+    return lang.content_language(content, settings)
+
+
+def _versions(content: Any, settings: Mapping[str, Any], config: dict) -> tuple[list, Any]:
+    """Return (workTranslation, translationOfWork) of a page: its live language versions."""
+    siteurl = settings.get("SITEURL", "")
+    live = [
+        other for other in lang.translations_of(content)
+        if getattr(other, "schedule", None) is None
+        and str(getattr(other, "status", "published")).lower() != "draft"
+    ]  # fmt: skip
+    original = lang.original_of(content, settings.get("DEFAULT_LANG"))
+    if original is not None and original in live:
+        return [], (absolute_url(siteurl, original.url), _language(original, settings, config))
+    return [(absolute_url(siteurl, o.url), _language(o, settings, config)) for o in live], None
+
+
 def _article_jsonld(
     content: Any, review: Review, settings: Mapping[str, Any], config: dict
 ) -> dict[str, Any]:
     """Return an article's JSON-LD graph (called on first render, when content.og is set)."""
     siteurl = settings.get("SITEURL", "")
     url = absolute_url(siteurl, content.url)
-    crumbs = [("Home", absolute_url(siteurl, ""))]
+    tag = _language(content, settings, config)
+    sites = {lang.normalise(t) for t in settings.get("LANGUAGES_SITES") or []}
+    home = f"{tag}/" if lang.normalise(tag) in sites else ""
+    # The structured data's breadcrumb names, like the page's own, are in the page's language.
+    crumbs = [(TRANSLATE(settings, tag, N_("Home")), absolute_url(siteurl, home))]
     category = getattr(content, "category", None) if contents.is_article(content) else None
     if category is not None:
-        crumbs.append((str(category), absolute_url(siteurl, category.url)))
+        name = lang.section_name(settings, category.slug, str(category), tag) or str(category)
+        crumbs.append((name, absolute_url(siteurl, home + category.url)))
     crumbs.append((plain_text(content.title), url))
     authors = [
         (str(a), absolute_url(siteurl, a.url) if getattr(a, "url", None) else None)
@@ -221,13 +248,15 @@ def _article_jsonld(
         description=plain_text(content.metadata.get("summary") or ""),
         url=url,
         siteurl=siteurl,
-        language=config["HEALTH_REVIEW_LANGUAGE"],
+        language=tag,
         published=getattr(content, "date", None),
         modified=getattr(content, "modified", None),
         authors=authors,
         publisher=_publisher(settings, config),
         crumbs=crumbs,
         image=content_image(content, siteurl, config["HEALTH_REVIEW_PUBLISHER_LOGO"]),
+        translations=_versions(content, settings, config)[0],
+        translation_of=_versions(content, settings, config)[1],
     )
 
 

@@ -145,8 +145,14 @@ def article_graph(
     publisher: Mapping[str, Any],
     crumbs: Sequence[tuple[str, str]],
     image: str | Mapping[str, Any] | None = None,
+    translations: Sequence[tuple[str, str]] = (),
+    translation_of: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the JSON-LD document (@graph) for one article or health page.
+
+    ``translations`` are the (url, language) of the page's other language versions when it is
+    the original (schema.org ``workTranslation``); ``translation_of`` the (url, language) of
+    the original when it is a translation (``translationOfWork``).
 
     ``authors`` are names or (name, author page URL); ``image`` a path/URL or a mapping with
     url, width and height.
@@ -167,6 +173,14 @@ def article_graph(
         page["name"] = title
     page["description"] = description or None
     page["image"] = image_object(siteurl, image)
+    anchor = "#page" if review.is_health_advice else "#article"
+    if translation_of:
+        page["translationOfWork"] = {"@id": translation_of[0] + anchor,
+                                     "inLanguage": translation_of[1]}  # fmt: skip
+    if translations:
+        page["workTranslation"] = [
+            {"@id": other + anchor, "inLanguage": tag} for other, tag in translations
+        ]
     if review.is_health_advice:
         page["lastReviewed"] = _iso(review.last_reviewed)
         if review.reviewed_by:

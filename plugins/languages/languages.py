@@ -21,19 +21,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from kernel import contents, lang, problems, runs
+from kernel import contents, lang, problems, runs, urls
 from kernel.contracts import LANGUAGE
 from kernel.settings import Setting, read
 from kernel.signals import MetadataKey, check_source, metadata_keys
 from pelican import signals
 
-from . import listings, versions
+from . import listings, sitemap, versions
 from .checks import check_file
 from .state import RUN
 
 logger = logging.getLogger(__name__)
+SITEMAP_FILE = "sitemap.xml"  # pelican-sitemap's XML sitemap
 
 
 def _sites(value: Any) -> list[str]:
@@ -99,11 +101,18 @@ def all_generators_finalized(generators: list[Any]) -> None:
         for c in published
         if contents.is_article(c) and listings.listed(c)
     }
+    listing_info = listings.listing_languages(state.sites, settings)
     template_data = {
         "language_sites": {site.tag: site.prefix for site in state.sites},
-        "listing_languages": listings.listing_languages(state.sites, settings),
+        "listing_languages": listing_info,
         "feed_languages": feed_langs,
     }
+    siteurl = settings.get("SITEURL", "")
+    state.by_url = {urls.absolute(siteurl, path): info for path, info in listing_info.items()}
+    for content in published:
+        info = getattr(content, LANGUAGE, None)
+        if info is not None:
+            state.by_url[urls.absolute(siteurl, content.url)] = info
     for generator in generators:
         generator.context.update(template_data)
     if state.sites:
@@ -119,8 +128,14 @@ def get_generators(pelican: Any) -> type:
 
 
 def finalized(pelican: Any) -> None:
-    """Forget this run."""
+    """Put the language alternates into the sitemap, then forget this run."""
+    state = RUN.peek()
     RUN.drop()
+    if state is None or not state.by_url:
+        return
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    count = sitemap.rewrite(output / SITEMAP_FILE, state.by_url)
+    logger.debug("languages: %d sitemap entries have language alternates", count)
 
 
 def register() -> None:

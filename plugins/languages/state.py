@@ -15,7 +15,7 @@ class LanguagesRun:
 
     settings: Mapping[str, Any]
     sites: list[Any] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
+    by_url: dict[str, Any] = field(default_factory=dict)  # absolute URL -> Language
 
 
 RUN = runs.RunSlot(LanguagesRun)

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from content_guard.sections import nearest_section, section_slug
-from kernel import clock
+from kernel import clock, lang
+from kernel.header import read_header
 from kernel.text import PLACEHOLDER_MARK, char_name, collapse, control_characters
 
 FILL = f"{PLACEHOLDER_MARK}:"
@@ -145,4 +146,60 @@ def create_article(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(article_text(title, section, author, when, slug), encoding="utf-8")
+    return path
+
+
+# Keys a translation takes from the version it translates; review keys are left out on
+# purpose: the translation gets its own reviewer and review date before it is published.
+TRANSLATION_KEEPS = ("date", "category", "author", "authors", "content_type", "audience", "sources")
+
+
+def find_source(content: Path, slug: str) -> Path:
+    """Return the default-language article or page whose slug is ``slug``."""
+    found = []
+    for path in sorted((content / "articles").rglob("*.md")) + sorted(
+        (content / "pages").rglob("*.md")
+    ):
+        header = read_header(path.read_text(encoding="utf-8"))
+        if header.first("lang"):
+            continue  # a translation itself
+        if (header.first("slug") or path.stem).strip() == slug:
+            found.append(path)
+    if not found:
+        raise NewArticleError(
+            f"no article or page has the slug `{slug}`: use the `Slug:` of the English "
+            "version (or its file name without .md)"
+        )
+    return found[0]
+
+
+def create_translation(
+    content: Path, slug: str, lang_tag: str, author: str, title: str | None = None
+) -> Path:
+    """Write ``<slug>.<lang>.md`` next to the version it translates and return its path.
+
+    The new file is a draft with ``Lang``, ``translation_of`` and the original's structure
+    (headings, care cards, lists) below the header, ready to translate.
+    """
+    if not lang.is_tag(lang_tag):
+        raise NewArticleError(f"--lang {lang_tag!r} is not a language code: e.g. cy, ur or ar")
+    lang_tag = lang.normalise(lang_tag)
+    source = find_source(content, slug)
+    path = source.with_name(f"{source.stem}.{lang_tag}.md")
+    if path.exists():
+        raise NewArticleError(f"{path} already exists: edit that file")
+    text = source.read_text(encoding="utf-8")
+    header = read_header(text)
+    when = dt.datetime.now().replace(second=0, microsecond=0).strftime("%Y-%m-%d %H:%M")
+    lines = [f"Title: {' '.join((title or header.first('title') or '').split())}",
+             f"Lang: {lang_tag}", f"translation_of: {slug}"]  # fmt: skip
+    for key in TRANSLATION_KEEPS:
+        if key in header:
+            name = key.title() if key in ("date", "category", "author", "authors") else key
+            lines.append(f"{name}: " + "\n    ".join(header.fields[key].values))
+    if "author" not in header and "authors" not in header:
+        lines.append(f"Author: {author}")
+    lines += [f"Modified: {when}", "Status: draft", f"Summary: {SUMMARY_PLACEHOLDER}"]
+    body = "\n".join(text.splitlines()[header.body_start - 1 :]).strip("\n") or BODY
+    path.write_text("\n".join(lines) + "\n\n" + body + "\n", encoding="utf-8")
     return path
