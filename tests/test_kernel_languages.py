@@ -140,6 +140,7 @@ def test_a_language_without_catalog_is_one_warning(tmp_path):
     translate = i18n.Translator(tmp_path / "none", "messages")
     store = problems.new_run()
     assert translate({"DEFAULT_LANG": "en-GB"}, "pl", "Home") == "Home"
+    assert translate({"DEFAULT_LANG": "en-GB"}, "pl", "Menu") == "Menu"
     assert len(store) == 1 and "Polish" in store.problems[0].problem
 
 

@@ -24,7 +24,7 @@ def golden_specs() -> dict:
     return goldens.golden_specs(GOLDEN / "photo-source.jpg")
 
 
-@pytest.mark.parametrize("name", [*goldens.CASES, "photo"])
+@pytest.mark.parametrize("name", [*goldens.CASES, *goldens.LANGUAGE_CASES, "photo"])
 def test_cards_match_golden_images(golden_specs, name: str) -> None:
     drawn = render.draw_card(golden_specs[name])
     with Image.open(GOLDEN / f"{name}.png") as golden:
@@ -38,6 +38,16 @@ def test_cards_match_golden_images(golden_specs, name: str) -> None:
     mean = sum(level * count for level, count in enumerate(histogram)) / total
     assert off / total < 0.005, f"{name}: {off} pixels differ; run `invoke regenerate-goldens`?"
     assert mean < 1.5
+
+
+def test_cards_of_pages_in_other_languages_label_in_that_language() -> None:
+    """A Welsh card says "Adolygwyd", an Urdu one "جائزہ لیا گیا", with the month in words."""
+    welsh, urdu = goldens.language_texts("welsh_page"), goldens.language_texts("urdu_page")
+    assert welsh["reviewed"] == "Adolygwyd 15 Gorffennaf 2025"
+    assert welsh["section"] == "Cymorth cyntaf"
+    assert urdu["reviewed"].startswith("جائزہ لیا گیا: 15 جولائی")
+    assert urdu["section"] == "صحت مند زندگی"
+    assert goldens.language_texts("arabic_page")["reviewed"] == "تمت المراجعة في 15 يوليو 2025"
 
 
 def test_text_card_is_png_and_photo_card_is_jpeg(tmp_path: Path, golden_specs) -> None:

@@ -125,8 +125,9 @@ def _report_missing(
 ) -> None:
     if catalog is None:
         where = Path(folder) / lang.primary(tag) / "LC_MESSAGES" / f"{domain}.po"
+        # One warning per language and domain, not one per string.
         problem = (f"there is no {lang.display_name(tag, 'en')} ({tag}) catalog, so "
-                   f"\"{msgid}\" and every other {domain} string show in English")  # fmt: skip
+                   f"{domain} strings show in English on pages in that language")  # fmt: skip
         fix = f"create {where.name} for `{lang.primary(tag)}` with `invoke translations`"
         line = None
     else:

@@ -101,7 +101,8 @@ def all_generators_finalized(generators: list[Any]) -> None:
         for c in published
         if contents.is_article(c) and listings.listed(c)
     }
-    listing_info = listings.listing_languages(state.sites, settings)
+    plain = listings.default_listings(generators, settings)
+    listing_info = listings.listing_languages(state.sites, settings, plain)
     template_data = {
         "language_sites": {site.tag: site.prefix for site in state.sites},
         "listing_languages": listing_info,

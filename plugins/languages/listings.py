@@ -86,21 +86,34 @@ def pages_of(site: LanguageSite, settings: Mapping[str, Any]) -> dict[str, str]:
     return paths
 
 
+def default_listings(generators: Iterable[Any], settings: Mapping[str, Any]) -> set[str]:
+    """Return the files of the default language's listings Pelican writes (for pairing)."""
+    found = {s for name in DIRECT if (s := _save_as(settings, name))}
+    for generator in generators:
+        for key in ("categories", "authors"):
+            found |= {item.save_as for item, _ in getattr(generator, key, None) or []}
+        found |= {tag.save_as for tag in getattr(generator, "tags", None) or {}}
+    return found
+
+
 def listing_languages(
-    sites_: list[LanguageSite], settings: Mapping[str, Any]
+    sites_: list[LanguageSite], settings: Mapping[str, Any], plain: set[str] | None = None
 ) -> dict[str, Language]:
     """Return ``listing_languages`` for the theme: URL path -> the listing's language versions.
 
     A default-language listing and a language site's listing of the same thing (the home
-    page, a section, the archives) are versions of each other.
+    page, a section, the archives) are versions of each other; a listing only one language
+    has (a Welsh topic) has no versions. ``plain``: the default language's listing files.
     """
     siteurl = settings.get("SITEURL", "")
     default = lang.normalise(settings.get("DEFAULT_LANG"))
     groups: dict[str, dict[str, str]] = defaultdict(dict)
     for site in sites_:
-        for plain, translated in pages_of(site, settings).items():
-            groups[plain][default] = listing_key(plain)
-            groups[plain][site.tag] = listing_key(translated)
+        for own, translated in pages_of(site, settings).items():
+            if plain is not None and own not in plain:
+                continue
+            groups[own][default] = listing_key(own)
+            groups[own][site.tag] = listing_key(translated)
     out: dict[str, Language] = {}
     for versions in groups.values():
         for tag, path in versions.items():

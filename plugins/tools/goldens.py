@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+from og_cards import cards
 from og_cards.og_cards import get_settings
 from og_cards.render import draw_card
 from og_cards.spec import build_spec
@@ -44,6 +47,38 @@ CASES: dict[str, dict[str, str]] = {
 }
 
 
+# Cards of pages in other languages: their labels ("Reviewed <date>", the section) come from
+# og_cards' own catalogs and Babel, as on a real page in that language.
+REVIEWED_ON = dt.date(2025, 7, 15)
+LANGUAGE_CASES: dict[str, dict[str, str]] = {
+    "welsh_page": {"lang": "cy", "section_slug": "first-aid", "section": "First aid",
+                   "title": "Llosgiadau a sgaldiadau: cymorth cyntaf a phryd i gael help"},
+    "urdu_page": {"lang": "ur", "section_slug": "living-well", "section": "Living well",
+                  "title": "فالج (اسٹروک) کی پہچان: FAST یاد رکھیں"},
+    "arabic_page": {"lang": "ar", "section_slug": "", "section": "",
+                    "title": "الإسعافات الأولية للحروق: متى تتصل بالرقم 999"},
+}  # fmt: skip
+SECTION_NAMES = {
+    "cy": {"first-aid": "Cymorth cyntaf"},
+    "ur": {"living-well": "صحت مند زندگی"},
+}
+
+
+def language_texts(name: str) -> dict[str, str]:
+    """Return the card texts of a language case, labels translated as og_cards does."""
+    case = LANGUAGE_CASES[name]
+    opts = get_settings({"SITENAME": "Sharewell", "SITEURL": "http://127.0.0.1:8000",
+                         "SHAREWELL_SECTION_NAMES": SECTION_NAMES})  # fmt: skip
+    category = SimpleNamespace(slug=case["section_slug"], name=case["section"])
+    content = SimpleNamespace(lang=case["lang"], review=SimpleNamespace(last_reviewed=REVIEWED_ON))
+    return {
+        "title": case["title"],
+        "section": cards.section_text(opts, category if case["section"] else None, case["lang"]),
+        "site_name": "Sharewell",
+        "reviewed": cards.reviewed_text(content, opts),
+    }
+
+
 def sample_photo(path: Path) -> Path:
     """Write a deterministic bright photo-like JPEG (the worst case for white text)."""
     image = Image.new("RGB", (1600, 1000), "#fdf6e3")
@@ -63,6 +98,8 @@ def golden_specs(photo: Path) -> dict[str, dict[str, Any]]:
     for name, texts in CASES.items():
         full = {"site_name": "Sharewell", "reviewed": REVIEWED, **texts}
         specs[name] = build_spec(opts, "text", full, "#007f3b")
+    for name in LANGUAGE_CASES:
+        specs[name] = build_spec(opts, "text", language_texts(name), "#b3261e")
     specs["photo"] = build_spec(
         opts,
         "photo",
@@ -73,12 +110,14 @@ def golden_specs(photo: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def regenerate_goldens(dest: Path) -> list[Path]:
-    """Draw every golden case and save it as PNG under `dest`; return the files written."""
+def regenerate_goldens(dest: Path, only: list[str] | None = None) -> list[Path]:
+    """Draw every golden case (or those named) as PNG under `dest`; return the files written."""
     dest.mkdir(parents=True, exist_ok=True)
-    photo = sample_photo(dest / "photo-source.jpg")
+    photo = dest / "photo-source.jpg" if only else sample_photo(dest / "photo-source.jpg")
     written = []
     for name, spec in golden_specs(photo).items():
+        if only and name not in only:
+            continue
         path = dest / f"{name}.png"
         draw_card(spec).save(path, optimize=True)
         written.append(path)
