@@ -28,17 +28,41 @@ FILES = {
     + HEAD.format(summary="Press.")
     + "\nBody.\n",
     "articles/first-aid/cuts.cy.md": "Title: Toriadau\nLang: cy\nSlug: cuts\nDate: 2025-02-01\n"
-    "Modified: 2025-02-02\n" + HEAD.format(summary="Gwasgwch.") + "\nCorff.\n",
+    "Modified: 2025-02-02\naliases: /hen/toriadau.html\n"
+    + HEAD.format(summary="Gwasgwch.")
+    + "\nCorff.\n",
     "articles/first-aid/stroke-ur.md": "Title: فالج کی علامات FAST\nLang: ur\nDate: 2025-03-01\n"
     + HEAD.format(summary="فوراً 999 پر کال کریں۔")
     + "\nمتن۔\n",
     "articles/first-aid/orphan.cy.md": "Title: Amddifad\nLang: cy\ntranslation_of: no-such-page\n"
     "Date: 2025-03-02\n" + HEAD.format(summary="Dim.") + "\nCorff.\n",
+    "articles/first-aid/sprain.md": "Title: Sprain\nDate: 2025-01-05\n"
+    + HEAD.format(summary="Rest it.")
+    + "\nBody.\n",
+    # Scheduled: its day (2025-07-01) is after "today" (2025-06-10).
+    "articles/first-aid/sprain.cy.md": "Title: Ysigiad\nLang: cy\ntranslation_of: sprain\n"
+    "Date: 2025-07-01\n" + HEAD.format(summary="Gorffwyswch.") + "\nCorff.\n",
+    # Advice in Welsh needs its own review like any advice.
+    "articles/first-aid/fever.md": "Title: Fever\nDate: 2025-01-06\nCategory: First aid\n"
+    "Author: Writer\nSummary: Keep cool.\ncontent_type: advice\nlast_reviewed: 2025-01-01\n"
+    "reviewed_by: sam-okafor\nsources: NHS: Fever | https://www.nhs.uk/\n\nBody.\n",
+    "articles/first-aid/fever.cy.md": "Title: Twymyn\nLang: cy\ntranslation_of: fever\n"
+    "Date: 2025-01-06\nModified: 2025-01-07\nCategory: First aid\nAuthor: Writer\n"
+    "Summary: Cadwch yn oer.\ncontent_type: advice\n\nCorff.\n",
     "pages/about.md": "Title: About\n\nAbout us.\n",
     "pages/about.cy.md": "Title: Amdanom ni\nLang: cy\nSlug: about\n\nAmdanom.\n",
 }
 SETTINGS = {
-    "PLUGINS": ["content_guard", "languages", "link_keeper"],
+    "PLUGINS": [
+        "pelican.plugins.sitemap",
+        "content_guard",
+        "scheduling",
+        "languages",
+        "health_review",
+        "og_cards",
+        "link_keeper",
+    ],
+    "OG_CARDS_WORKERS": 0,
     "SITEURL": SITEURL,
     "FEED_DOMAIN": SITEURL,
     "SHAREWELL_TODAY": "2025-06-10",
@@ -118,7 +142,7 @@ def test_welsh_listings_list_welsh_articles_in_welsh(site):
     home = soup(site, "cy/index.html")
     assert home.html["lang"] == "cy"
     titles = [a.get_text(strip=True) for a in home.select(".article-card__title a")]
-    assert titles == ["Amddifad", "Toriadau", "Llosgiadau"]
+    assert titles == ["Amddifad", "Toriadau", "Twymyn", "Llosgiadau"]  # not the scheduled one
     assert alternates(home) == {
         "en-GB": f"{SITEURL}/",
         "cy": f"{SITEURL}/cy/",
@@ -200,3 +224,32 @@ def test_link_permanence_lists_every_language(site):
     listed = json.dumps(json.loads((site.output / "published-urls.json").read_text("utf-8")))
     for path in ("cy/first-aid/burns/", "cy/", "cy/first-aid/", "first-aid/stroke-ur/"):
         assert path in listed, path
+
+
+def test_a_scheduled_translation_is_nowhere_until_its_day(site):
+    out = site.output
+    assert not (out / "cy/first-aid/sprain").exists()
+    english = soup(site, "first-aid/sprain/index.html")
+    assert alternates(english) == {}  # no hreflang to a page that is not live
+    assert english.select_one(".language-switch a")["href"] == f"{SITEURL}/cy/"
+    assert english.find("meta", property="og:locale:alternate") is None
+    for path in ("sitemap.xml", "feeds/all-cy.atom.xml", "published-urls.json", "cy/index.html"):
+        assert "cy/first-aid/sprain" not in (out / path).read_text(encoding="utf-8"), path
+    assert site.content("sprain.cy.md").schedule is not None
+
+
+def test_a_welsh_advice_translation_needs_its_own_review(site):
+    fields = {p.field for p in site.problems if p.file.endswith("fever.cy.md") and p.is_error}
+    assert {"last_reviewed", "reviewed_by", "sources"} <= fields
+
+
+def test_aliases_of_a_translation_redirect_to_its_language_url(site):
+    redirect = (site.output / "hen" / "toriadau.html").read_text(encoding="utf-8")
+    assert f"{SITEURL}/cy/first-aid/cuts/" in redirect
+
+
+def test_sitemap_names_every_live_version(site):
+    text = (site.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'hreflang="cy" href="{SITEURL}/cy/first-aid/burns/"' in text
+    assert f'hreflang="x-default" href="{SITEURL}/first-aid/burns/"' in text
+    assert " ref=" not in text
