@@ -231,16 +231,17 @@ def _git_author() -> str | None:
 
 @task(
     help={
-        "title": "the article's title, in quotes",
+        "title": "the article's title, in quotes (a translation's: in its language)",
         "category": "its section, e.g. 'First aid' (one of the site's sections)",
         "author": "defaults to `git config user.name`, then DEFAULT_NEW_AUTHOR",
         "date": "publication date YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default now; later: scheduled)",
         "lang": "with --translation-of: the translation's language, e.g. cy",
         "translation_of": "the slug of the English article or page to translate",
-    }
+    },
+    positional=["title"],
 )
 def new(  # noqa: PLR0917 - Invoke turns each parameter into a command-line option
-    c, title="", category="", author=None, date=None, lang=None, translation_of=None
+    c, title, category="", author=None, date=None, lang=None, translation_of=None
 ):
     """Create a new draft article (or, with --lang and --translation-of, a translation)."""
     from content_guard import get_settings
@@ -255,14 +256,13 @@ def new(  # noqa: PLR0917 - Invoke turns each parameter into a command-line opti
         if translation_of or lang:
             if not (translation_of and lang):
                 raise NewArticleError(
-                    "give both --lang and --translation-of, e.g. "
-                    "invoke new --lang cy --translation-of burns-and-scalds"
+                    "give both --lang and --translation-of, e.g. invoke new "
+                    '"Llosgiadau a sgaldiadau" --lang cy --translation-of burns-and-scalds'
                 )
             path = create_translation(CONFIG["content"], translation_of, lang, author, title)
-        elif not (title and category):
+        elif not category:
             raise NewArticleError(
-                'give a title and a category: invoke new "How to treat a sprain" '
-                '--category "First aid"'
+                'give the section: invoke new "How to treat a sprain" --category "First aid"'
             )
         else:
             path = create_article(

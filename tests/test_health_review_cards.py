@@ -26,8 +26,8 @@ def test_each_level_renders_accessible_card(level):
     heading = card.select_one(".care-card__heading")
     assert heading.name == "h2"  # nothing before it: one level below the page h1
     hidden = heading.select_one(".visually-hidden")
-    assert hidden.get_text() == PREFIXES[level]
-    assert heading.get_text() == PREFIXES[level] + "Do this if:"
+    assert hidden.get_text() == PREFIXES[level] + " "
+    assert heading.get_text() == PREFIXES[level] + " Do this if:"
     assert [li.get_text() for li in card.select(".care-card__content li")] == ["one", "two"]
     assert "data-care-card" not in str(soup)
 

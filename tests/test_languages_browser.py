@@ -71,3 +71,20 @@ def test_language_switcher_works_without_javascript(served_real_site, new_page):
     page.get_by_role("navigation", name="Iaith").get_by_role("link", name="English").click()
     page.wait_for_url(f"{base_url}/first-aid/burns-and-scalds/")
     assert page.external_requests == []
+
+
+def test_welsh_search_finds_welsh_pages_only(served_real_site, new_page):
+    """Pagefind keeps one index per <html lang>: the Welsh search page searches Welsh."""
+    base_url, output = served_real_site
+    if not (output / "pagefind" / "pagefind-entry.json").is_file():
+        pytest.skip("this build has no search index")
+    page = new_page(width=1280)
+    page.goto(f"{base_url}/cy/search/?q=llosg", wait_until="networkidle")
+    results = page.locator(".search-result__title a")
+    results.first.wait_for()
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("/cy/first-aid/burns-and-scalds/" in h for h in hrefs), hrefs
+    assert all(h.startswith("/cy/") for h in hrefs), hrefs
+    status = page.locator("[data-search-status]").inner_text()
+    assert "canlyniad" in status, status
+    assert page.external_requests == []

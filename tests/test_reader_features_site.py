@@ -101,8 +101,11 @@ def related_links(output: Path) -> dict[str, list[str]]:
 
 def test_related_lists_never_hold_the_article_itself(real_site):
     urls = {source.url for source in published_articles()}
+    languages = [source.lang for source in published_articles()]
+    alone = {s.url for s in published_articles() if languages.count(s.lang) == 1}
     for url, links in related_links(real_site).items():
-        assert 1 <= len(links) <= 3, url
+        # Related articles are in the page's language: one alone in its language has none.
+        assert (0 if url in alone else 1) <= len(links) <= 3, url
         assert len(set(links)) == len(links)
         paths = [re.sub(r"^https?://[^/]+/", "", href) for href in links]
         assert url not in paths
@@ -113,7 +116,12 @@ def test_reading_time_and_word_count_in_the_article_header(real_site):
     for source in published_articles():
         header = soup(real_site / source.url / "index.html").select_one(".article__header")
         text = header.select_one(".article__reading").get_text(" ", strip=True)
-        assert re.fullmatch(r"\d+ min read \([\d,]+ words\)", text), text
+        expected = {
+            "": r"\d+ min read \([\d,]+ words?\)",
+            "cy": r"\d+ munud i'w ddarllen \([\d,]+ gair\)",
+            "ur": r"\d+ منٹ کا مطالعہ \([\d,]+ (لفظ|الفاظ)\)",
+        }[source.lang]
+        assert re.fullmatch(expected, text), text
 
 
 def test_related_are_stable_between_builds_and_search_can_be_turned_off(build_site, tmp_path):
@@ -137,7 +145,8 @@ def test_search_page_works_without_javascript(real_site):
     assert form.select_one("input[name=q]")
     assert "JavaScript" in page.select_one("[data-search-status]").get_text()
     sections = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in page.select(".section-grid a")}
-    assert sections == {source.url.split("/")[0] for source in published_articles()}
+    english = [source for source in published_articles() if not source.lang]
+    assert sections == {source.url.split("/")[0] for source in english}
     header = soup(real_site / "index.html").select_one("form.site-search")
     assert header["method"] == "get"
     assert header["action"] == form["action"]
@@ -160,7 +169,7 @@ def item_link(item: ET.Element) -> str:
 
 def test_feeds_validate_and_carry_the_card_and_summary(real_site):
     feeds = sorted((real_site / "feeds").glob("*.xml"))
-    categories = {source.url.split("/")[0] for source in published_articles()}
+    categories = {source.path.parent.name for source in published_articles()}
     names = {path.name for path in feeds}
     for category in categories:
         assert {f"{category}.atom.xml", f"{category}.rss.xml"} <= names
@@ -220,6 +229,8 @@ def test_a_second_run_of_the_same_pelican_still_has_every_feature(tmp_path):
     shutil.rmtree(output)
     pelican.run()
     assert len(fragments(output)) == len(published_articles())
-    assert all(related_links(output).values())
+    assert sum(1 for links in related_links(output).values() if links) >= len(
+        [s for s in published_articles() if not s.lang]
+    )
     items = feed_items(output / "feeds" / "all.rss.xml")
     assert any(item.find(f"{MEDIA}content") is not None for item in items)

@@ -26,6 +26,7 @@ EXPECTED_TASKS = {
     "test",
     "lint",
     "format",
+    "translations",
 }
 
 
@@ -168,3 +169,26 @@ def test_serve_listens_where_the_environment_says(project):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_new_with_lang_scaffolds_a_translation_that_builds(project):
+    result = invoke(
+        project, "new", "Gwaedu difrifol", "--lang", "cy",
+        "--translation-of", "severe-bleeding",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    path = project / "content" / "articles" / "first-aid" / "severe-bleeding.cy.md"
+    text = path.read_text(encoding="utf-8")
+    for field in ("Title: Gwaedu difrifol", "Lang: cy", "translation_of: severe-bleeding",
+                  "Category: First aid", "Status: draft", "!!! emergency"):  # fmt: skip
+        assert field in text, field
+    assert "reviewed_by" not in text  # the translation gets its own review
+    build = invoke(project, "build")
+    assert build.returncode == 0, build.stderr
+    assert (project / "output/drafts/cy/first-aid/severe-bleeding/index.html").is_file()
+    again = invoke(project, "new", "X", "--lang", "cy", "--translation-of", "severe-bleeding")
+    assert again.returncode != 0 and "already exists" in again.stderr
+    missing = invoke(project, "new", "X", "--lang", "cy", "--translation-of", "no-such-slug")
+    assert missing.returncode != 0 and "no-such-slug" in missing.stderr
+    half = invoke(project, "new", "X", "--lang", "cy")
+    assert half.returncode != 0 and "--translation-of" in half.stderr
