@@ -10,7 +10,7 @@
   var TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$/;
 
   // Messages come from the page (data-share-msg-*), in the page's language; English otherwise.
-  function text(el, name, fallback) {
+  function words(el, name, fallback) {
     var root = el.closest("[data-share], [data-share-kit]");
     return (root && root.getAttribute("data-share-msg-" + name)) || fallback;
   }
@@ -99,7 +99,7 @@
       event.preventDefault();
       var server = parseServer(input.value);
       if (!server) {
-        error.textContent = text(error, "server", "Enter your server's name, like mastodon.social");
+        error.textContent = words(error, "server", "Enter your server's name, like mastodon.social");
         input.setAttribute("aria-invalid", "true");
         input.focus();
         return;
@@ -121,8 +121,8 @@
         var from = btn.getAttribute("data-share-copy-from");
         var text = from ? document.getElementById(from).value : btn.getAttribute("data-share-copy");
         copyText(text).then(
-          function () { status(btn, from ? text(btn, "text-copied", "Text copied") : text(btn, "link-copied", "Link copied")); },
-          function () { status(btn, text(btn, "copy-failed", "Could not copy: select the text and copy it yourself")); }
+          function () { status(btn, from ? words(btn, "text-copied", "Text copied") : words(btn, "link-copied", "Link copied")); },
+          function () { status(btn, words(btn, "copy-failed", "Could not copy: select the text and copy it yourself")); }
         );
       });
     });
