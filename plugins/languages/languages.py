@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel import contents, lang, problems, runs, urls
+from kernel import signals as kernel_signals
 from kernel.contracts import LANGUAGE
 from kernel.settings import Setting, read
 from kernel.signals import MetadataKey, check_source, metadata_keys
@@ -128,8 +129,8 @@ def get_generators(pelican: Any) -> type:
     return listings.LanguageListings
 
 
-def finalized(pelican: Any) -> None:
-    """Put the language alternates into the sitemap, then forget this run."""
+def site_written(pelican: Any) -> None:
+    """Put the language alternates into the sitemap (written by now), then forget this run."""
     state = RUN.peek()
     RUN.drop()
     if state is None or not state.by_url:
@@ -151,4 +152,4 @@ def register() -> None:
     signals.page_generator_finalized.connect(clean_urls)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(all_generators_finalized)
-    signals.finalized.connect(finalized)
+    kernel_signals.site_written.connect(site_written)

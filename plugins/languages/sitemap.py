@@ -4,9 +4,9 @@ pelican-sitemap writes each translation as ``<xhtml:link ... ref=...>`` (``ref``
 ``href``, so crawlers ignore it), leaves out the page itself and x-default, and lists
 translations that are not live yet (scheduled, drafts). Search engines want every language
 version on every version's ``<url>``, the page itself included. After the sitemap is written
-(``finalized``) this replaces its ``xhtml:link`` elements with the alternates of
-``content.language`` and of the listings: the same data the pages' ``hreflang`` links come
-from, so the two can never disagree.
+(the kernel's ``site_written``, after every ``finalized``) this replaces its ``xhtml:link``
+elements with the alternates of ``content.language`` and of the listings: the same data
+the pages' ``hreflang`` links come from, so the two can never disagree.
 """
 
 from __future__ import annotations
