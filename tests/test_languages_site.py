@@ -61,6 +61,7 @@ SETTINGS = {
         "health_review",
         "og_cards",
         "link_keeper",
+        "editors_desk",
     ],
     "OG_CARDS_WORKERS": 0,
     "SITEURL": SITEURL,
@@ -253,3 +254,23 @@ def test_sitemap_names_every_live_version(site):
     assert f'hreflang="cy" href="{SITEURL}/cy/first-aid/burns/"' in text
     assert f'hreflang="x-default" href="{SITEURL}/first-aid/burns/"' in text
     assert " ref=" not in text
+
+
+def test_the_desk_shows_both_versions_side_by_side_and_flags_the_outdated_one(site):
+    desk = site.output / "_desk"
+    page = next(
+        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in desk.glob("*/index.html")
+        if "Llosgiadau" in p.read_text(encoding="utf-8")
+        and "Language versions" in p.read_text(encoding="utf-8")
+        and '<h1 lang="cy"' in p.read_text(encoding="utf-8")
+    )
+    versions = page.select(".lang-version")
+    assert [v.select_one(".lang-version__title").get_text(strip=True) for v in versions] == [
+        "Burns", "Llosgiadau",
+    ]  # fmt: skip
+    assert versions[1].select_one(".lang-version__title")["lang"] == "cy"
+    assert "Older than the original" in versions[1].get_text()
+    assert page.select_one(".flag--outdated")
+    index = (desk / "index.html").read_text(encoding="utf-8")
+    assert "cy (outdated)" in index
