@@ -274,3 +274,46 @@ def test_the_desk_shows_both_versions_side_by_side_and_flags_the_outdated_one(si
     assert page.select_one(".flag--outdated")
     index = (desk / "index.html").read_text(encoding="utf-8")
     assert "cy (outdated)" in index
+
+
+def test_hidden_and_listed_versions_of_one_page_are_paired(tmp_path):
+    """Pelican pairs translations within listed and within hidden pages, never across."""
+    files = {
+        # English hidden (shared by link only), Welsh listed.
+        "wasp.md": "Title: Wasp stings\nStatus: hidden\nDate: 2025-01-01\n"
+        + HEAD.format(summary="Scrape it.")
+        + "\nEnglish.\n",
+        "wasp.cy.md": "Title: Pigiadau gwenyn meirch\nLang: cy\ntranslation_of: wasp\n"
+        "Date: 2025-01-01\n" + HEAD.format(summary="Crafwch.") + "\nCymraeg.\n",
+        # English listed, Welsh hidden.
+        "bee.md": "Title: Bee stings\nDate: 2025-01-02\n"
+        + HEAD.format(summary="Scrape it.")
+        + "\nEnglish.\n",
+        "bee.cy.md": "Title: Pigiadau gwenyn\nLang: cy\nSlug: bee\nStatus: hidden\n"
+        "Date: 2025-01-02\n" + HEAD.format(summary="Crafwch.") + "\nCymraeg.\n",
+    }
+    content = tmp_path / "content"
+    for name, text in files.items():
+        path = content / "articles" / "first-aid" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    built = build_report(tmp_path / "output", content_path=content, settings=SETTINGS)
+    assert not [p for p in built.problems if p.field == "translation_of"]
+    for slug in ("wasp", "bee"):
+        english = soup(built, f"first-aid/{slug}/index.html")
+        welsh = soup(built, f"cy/first-aid/{slug}/index.html")
+        assert english.html["lang"] == "en-GB" and welsh.html["lang"] == "cy"
+        expected = {
+            "en-GB": f"{SITEURL}/first-aid/{slug}/",
+            "cy": f"{SITEURL}/cy/first-aid/{slug}/",
+            "x-default": f"{SITEURL}/first-aid/{slug}/",
+        }
+        assert alternates(english) == alternates(welsh) == expected, slug
+    english_home = (built.output / "index.html").read_text(encoding="utf-8")
+    english_section = (built.output / "first-aid/index.html").read_text(encoding="utf-8")
+    for listing in (english_home, english_section):
+        assert "Bee stings" in listing
+        assert "Wasp stings" not in listing and "gwenyn meirch" not in listing  # hidden; Welsh
+    # listed in Welsh; the hidden Welsh one is not
+    welsh_home = soup(built, "cy/index.html").select(".article-card__title a")
+    assert [a.get_text(strip=True) for a in welsh_home] == ["Pigiadau gwenyn meirch"]

@@ -76,8 +76,14 @@ def take_slug(generator: Any, metadata: dict) -> None:
         metadata["slug"] = wanted
 
 
+def pair_versions(generator: Any) -> None:
+    """Pair listed and hidden versions of one page (before sections and topics are made)."""
+    versions.pair_listed_with_hidden(generator)
+
+
 def clean_urls(generator: Any) -> None:
     """Give pages that exist only in another language their plain URL."""
+    versions.pair_listed_with_hidden(generator)  # pages have no earlier signal; idempotent
     for name in ("articles", "hidden_articles", "pages", "hidden_pages", contents.SCHEDULED_ATTR):
         for content in getattr(generator, name, None) or []:
             versions.give_clean_url(content)
@@ -148,6 +154,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_context.connect(take_slug)
     signals.page_generator_context.connect(take_slug)
+    signals.article_generator_pretaxonomy.connect(pair_versions)
     signals.article_generator_finalized.connect(clean_urls)
     signals.page_generator_finalized.connect(clean_urls)
     signals.get_generators.connect(get_generators)

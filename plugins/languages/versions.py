@@ -12,6 +12,68 @@ from kernel.problems import Problem, Severity
 
 from .checks import SOURCE, flag
 
+# (listed originals, listed translations, hidden originals, hidden translations)
+_LISTS = {
+    "ArticlesGenerator": ("articles", "translations", "hidden_articles", "hidden_translations"),
+    "PagesGenerator": ("pages", "translations", "hidden_pages", "hidden_translations"),
+}
+
+
+def _lists_of(generator: Any) -> tuple[str, ...] | None:
+    for cls in type(generator).__mro__:
+        if cls.__name__ in _LISTS:
+            return _LISTS[cls.__name__]
+    return None
+
+
+def pair_listed_with_hidden(generator: Any) -> None:
+    """Link the language versions of one page when some are hidden and some listed.
+
+    Pelican pairs translations within the listed pages and within the hidden ones, never
+    across: a Welsh page whose English version is ``Status: hidden`` would become a lone
+    "original" (listed in English listings, given the English page's plain URL, which it then
+    overwrites). Here every published version of a slug knows the others, and a version that
+    is not in the default language moves to its list's translations when a default-language
+    version exists, listed or hidden. Drafts are never paired with published pages.
+    """
+    names = _lists_of(generator)
+    if names is None:
+        return
+    key = generator.settings.get(
+        "ARTICLE_TRANSLATION_ID" if names[0] == "articles" else "PAGE_TRANSLATION_ID", "slug"
+    )
+    if not key:
+        return
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    groups: dict[tuple, list[Any]] = {}
+    hidden: set[int] = set()
+    for name in names:
+        for content in getattr(generator, name, None) or []:
+            ident = tuple(getattr(content, k, None) for k in keys)
+            groups.setdefault(ident, []).append(content)
+            if name in names[2:]:
+                hidden.add(id(content))
+    # only groups Pelican split (some versions listed, some hidden); the rest are its own
+    split = {
+        ident: group
+        for ident, group in groups.items()
+        if 0 < sum(id(c) in hidden for c in group) < len(group)
+    }
+    for group in split.values():
+        for content in group:
+            content.translations = [other for other in group if other is not content]
+    for originals, translations in ((names[0], names[1]), (names[2], names[3])):
+        kept, moved = [], []
+        for content in getattr(generator, originals, None) or []:
+            group = split.get(tuple(getattr(content, k, None) for k in keys), ())
+            has_default = any(getattr(v, "in_default_lang", False) for v in group)
+            lone = not getattr(content, "in_default_lang", True) and has_default
+            (moved if lone else kept).append(content)
+        if moved:
+            # in place: the generator's context holds these same list objects
+            getattr(generator, originals)[:] = kept
+            getattr(generator, translations).extend(moved)
+
 
 def give_clean_url(content: Any) -> None:
     """Give a page that exists only in another language the plain URL (no ``/ur/``).

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +55,9 @@ def domains(root: Path) -> list[Domain]:
 
 
 def _setting_strings(root: Path) -> Iterator[tuple[str, str]]:
-    sys.path.insert(0, str(root))
-    try:
-        from pelican.settings import read_settings
+    from pelican.settings import read_settings
 
-        settings = read_settings(str(root / "pelicanconf.py"))
-    finally:
-        sys.path.remove(str(root))
+    settings = read_settings(str(root / "pelicanconf.py"))
     for key in THEME_SETTING_STRINGS:
         if settings.get(key):
             yield str(settings[key]), f"pelicanconf.py ({key})"
