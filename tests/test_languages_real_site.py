@@ -183,6 +183,27 @@ def test_welsh_care_cards_name_nhs_111_wales(real_site):
     assert "Gorffennaf" in dates
 
 
+def test_a_machine_assisted_translation_credits_the_review_of_its_english_version(real_site):
+    """Its review metadata is the English text's: the page must not claim more than that."""
+
+    def review(path: str) -> tuple[str, str]:
+        soup = page(real_site, path)
+        return tuple(
+            soup.select_one(f".health-review__{part}").get_text(" ", strip=True)
+            for part in ("dates", "reviewer")
+        )
+
+    dates, reviewer = review("cy/first-aid/burns-and-scalds/index.html")
+    assert dates.startswith("Adolygwyd y fersiwn Saesneg ddiwethaf: 15 Gorffennaf 2025")
+    assert reviewer.startswith("Adolygwyd y fersiwn Saesneg gan ")
+    dates, reviewer = review("ur/living-well/recognising-a-stroke-fast/index.html")
+    assert dates.startswith("انگریزی ورژن کا آخری جائزہ:")
+    assert reviewer.startswith("انگریزی ورژن کا جائزہ:")
+    dates, reviewer = review("first-aid/burns-and-scalds/index.html")
+    assert dates.startswith("Page last reviewed: 15 July 2025")
+    assert reviewer.startswith("Reviewed by ")
+
+
 def test_machine_assisted_text_says_so(real_site):
     for path in (
         "cy/first-aid/burns-and-scalds/index.html",
