@@ -80,6 +80,15 @@ def test_shipped_config_https_redirects_and_hsts_everywhere(site, accounts, tmp_
             assert status == 404
             assert not check_headers(path, status, headers, {"Strict-Transport-Security": HSTS})
         assert b"could not find that page" in body
+        # A missing page of the Welsh site (LANGUAGES_SITES) gets the Welsh 404 page.
+        welsh = base / "current" / "cy"
+        welsh.mkdir(mode=0o755)
+        (welsh / "404.html").write_text('<html lang="cy"><h1>Heb ddod o hyd</h1>', "utf-8")
+        (welsh / "404.html").chmod(0o644)
+        welsh.chmod(0o755)
+        status, headers, body = nginx.request(WWW, "/cy/no/such/page/")
+        assert status == 404 and b"Heb ddod o hyd" in body and b'lang="cy"' in body
+        assert not check_headers("/cy/", status, headers, {"Strict-Transport-Security": HSTS})
 
 
 def test_hsts_is_in_every_https_server_of_the_shipped_config():

@@ -166,6 +166,23 @@ def test_anything_else_is_the_sites_404_page_with_status_404(serve, path):
     assert head_body == b""
 
 
+def test_a_language_site_answers_with_its_own_404_page(serve, site_tree, tmp_path):
+    (site_tree / "cy").mkdir()
+    (site_tree / "cy" / "404.html").write_text("<title>Heb ddod o hyd</title>", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "ab").mkdir(parents=True)
+    (elsewhere / "ab" / "404.html").write_text("outside the site", encoding="utf-8")
+    (site_tree / "ab").symlink_to(elsewhere / "ab")
+    port = serve()
+    for path in ("/cy/no/such/page/", "/cy/missing.html", "/%63y/x"):
+        response, body = get(port, path)
+        assert (response.status, body) == (404, b"<title>Heb ddod o hyd</title>"), path
+    # Other folders, a look-alike, a symlink out of the site: the site's own 404 page.
+    for path in ("/first-aid/missing/", "/cymraeg/x", "/ab/x", "/../cy/x"):
+        response, body = get(port, path)
+        assert (response.status, body) == (404, b"<title>Page not found</title>"), path
+
+
 def test_without_a_404_page_there_is_still_a_404(serve, site_tree):
     (site_tree / "404.html").unlink()
     port = serve()

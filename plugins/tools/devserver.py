@@ -37,6 +37,8 @@ BUILD_INFO = "build.json"  # in the private folder: the origins a build baked in
 PRIVATE_PREFIX = "/_private/"
 # The build's server configuration (link_keeper): never served, as on the live server.
 SERVER_FILES = {"redirects.nginx.map", "_redirects"}
+# A language site's folder (``cy``, ``pt-br``): a missing page there gets that folder's 404.html.
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 TEXT_TYPES = {
     "application/javascript", "application/json", "application/xml", "application/atom+xml",
     "application/rss+xml", "application/manifest+json", "image/svg+xml", "text/javascript",
@@ -234,10 +236,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         status = HTTPStatus.OK
         if target is None:
             status = HTTPStatus.NOT_FOUND
-            target = self.site.root / "404.html"
+            target = self._not_found_page(url.path)
             if not target.is_file():
                 return self._plain_404()
         return self._send_file(target, status)
+
+    def _not_found_page(self, url_path: str) -> Path:
+        """Return the 404 page: a language site's own (``/cy/404.html``), else the site's."""
+        first = unquote(url_path).lstrip("/").split("/", 1)[0]
+        if LANGUAGE_FOLDER.fullmatch(first):
+            own = self.site.root / first / "404.html"
+            if own.is_file() and own.resolve().is_relative_to(self.site.root.resolve()):
+                return own
+        return self.site.root / "404.html"
 
     def _send_file(self, target: Path, status: HTTPStatus) -> io.BytesIO | None:
         kind = content_type(target)
