@@ -222,6 +222,11 @@ def _versions(content: Any, settings: Mapping[str, Any], config: dict) -> tuple[
     return [(absolute_url(siteurl, o.url), _language(o, settings, config)) for o in live], None
 
 
+def _machine_assisted(content: Any) -> bool:
+    """Return whether the page's text waits for its clinical check (content.language)."""
+    return bool(getattr(getattr(content, "language", None), "machine_assisted", False))
+
+
 def _article_jsonld(
     content: Any, review: Review, settings: Mapping[str, Any], config: dict
 ) -> dict[str, Any]:
@@ -257,6 +262,7 @@ def _article_jsonld(
         image=content_image(content, siteurl, config["HEALTH_REVIEW_PUBLISHER_LOGO"]),
         translations=_versions(content, settings, config)[0],
         translation_of=_versions(content, settings, config)[1],
+        reviewed_as_original=_machine_assisted(content),
     )
 
 

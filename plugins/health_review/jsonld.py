@@ -147,12 +147,15 @@ def article_graph(
     image: str | Mapping[str, Any] | None = None,
     translations: Sequence[tuple[str, str]] = (),
     translation_of: tuple[str, str] | None = None,
+    reviewed_as_original: bool = False,
 ) -> dict[str, Any]:
     """Return the JSON-LD document (@graph) for one article or health page.
 
     ``translations`` are the (url, language) of the page's other language versions when it is
     the original (schema.org ``workTranslation``); ``translation_of`` the (url, language) of
-    the original when it is a translation (``translationOfWork``).
+    the original when it is a translation (``translationOfWork``). ``reviewed_as_original``:
+    the review is the original's (a machine-assisted translation not yet checked itself), so
+    this page claims no ``lastReviewed``/``reviewedBy`` of its own (the original has them).
 
     ``authors`` are names or (name, author page URL); ``image`` a path/URL or a mapping with
     url, width and height.
@@ -181,10 +184,12 @@ def article_graph(
         page["workTranslation"] = [
             {"@id": other + anchor, "inLanguage": tag} for other, tag in translations
         ]
-    if review.is_health_advice:
+    own_review = not (reviewed_as_original and translation_of)
+    if review.is_health_advice and own_review:
         page["lastReviewed"] = _iso(review.last_reviewed)
         if review.reviewed_by:
             page["reviewedBy"] = person_or_org(review.reviewed_by.name, review.reviewed_by.role)
+    if review.is_health_advice:
         page["medicalAudience"] = {
             "@type": "MedicalAudience",
             "audienceType": AUDIENCE_TYPES[review.audience],
