@@ -208,15 +208,21 @@ def test_the_summary_lists_what_was_left_out(corpus):
 def _output_of(source: Path, content: Path) -> str:
     """Return the output file of a real article or page (sections are folders; Slug given)."""
     header = read_header(source.read_text(encoding="utf-8"))
-    slug = header.first("slug") or source.stem
+    slug = header.first("slug") or header.first("translation_of") or source.stem
+    # A translation lives under its language (every real one has an English version).
+    prefix = f"{header.first('lang')}/" if header.first("lang") else ""
     relative = source.relative_to(content)
     if relative.parts[0] == "pages":
-        return f"{slug}/index.html"
-    return f"{relative.parts[1]}/{slug}/index.html"
+        return f"{prefix}{slug}/index.html"
+    return f"{prefix}{relative.parts[1]}/{slug}/index.html"
 
 
-def _main(html: str) -> str:
-    return str(BeautifulSoup(html, "html.parser").select_one("main"))
+def _main(html: str, *, related: bool = True) -> str:
+    main = BeautifulSoup(html, "html.parser").select_one("main")
+    if not related:
+        for block in main.select(".related"):
+            block.decompose()
+    return str(main)
 
 
 def test_every_real_page_keeps_the_same_main_content(corpus):
@@ -228,7 +234,10 @@ def test_every_real_page_keeps_the_same_main_content(corpus):
         written = _output_of(clean.content / relative, clean.content)
         before = (clean.output / written).read_text(encoding="utf-8")
         after = (hostile.output / written).read_text(encoding="utf-8")
-        assert _main(before) == _main(after), written
+        # A translation's related list fills up from its section in its language, where the
+        # corpus adds a valid Welsh article (`translation: true`): only that list may change.
+        related = not written.startswith(("cy/", "ur/"))
+        assert _main(before, related=related) == _main(after, related=related), written
 
 
 def _left_out_pages(hostile: Build) -> list[str]:
