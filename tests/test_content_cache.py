@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT, ROOT, build
-from kernel import cache
+from kernel import cache, problems
 from og_cards.og_cards import last_build_stats
 from pelican.settings import read_settings
 from PIL import Image
@@ -205,3 +205,20 @@ def test_the_fingerprint_describes_settings_not_memory_addresses() -> None:
     cyclic: dict = {"self": None}
     cyclic["self"] = cyclic
     assert cache.canonical(cyclic)  # no recursion error
+
+
+def test_a_check_answer_follows_the_files_it_asks_about(tmp_path: Path, corpus: Path) -> None:
+    """A remembered "this picture is missing" is asked again once the picture is added."""
+    article = corpus / "articles" / "first-aid" / "first-aid-kit.md"
+    article.write_text(PICTURE_ARTICLE.replace("first-aid-kit.png", "kit-2.png"), "utf-8")
+
+    def missing() -> list[str]:
+        return [p.problem for p in problems.current_store() if "kit-2.png" in p.problem]
+
+    _warm(tmp_path, corpus)
+    assert missing(), "the missing picture is reported"
+    _warm(tmp_path, corpus, "warm-again")
+    assert missing(), "and reported again from the remembered answer"
+    shutil.copyfile(corpus / "images" / "first-aid-kit.png", corpus / "images" / "kit-2.png")
+    _warm(tmp_path, corpus, "warm-added")
+    assert missing() == []  # the article did not change, the content folder did

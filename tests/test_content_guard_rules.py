@@ -293,3 +293,31 @@ def test_invoke_new_writes_every_field_a_publishable_article_needs(tmp_path):
 def test_invoke_new_refuses_a_title_that_would_fail_the_checks(tmp_path, title, words):
     with pytest.raises(new_article.NewArticleError, match=words):
         new_article.create_article(tmp_path, title, "First aid", "Megan", sections=SECTIONS)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "![A burn](https://images.example.org/burn.jpg)",
+        "![A burn](//images.example.org/burn.jpg)",
+        "![A burn]( <https://images.example.org/burn.jpg> )",
+        "![A burn][pic]\n\n[pic]: https://images.example.org/burn.jpg",
+        '<img src="https://images.example.org/burn.jpg" alt="A burn">',
+        '<img src="/images/a.png" srcset="/images/a.png 1x, https://cdn.example/a.png 2x" alt="A">',
+        '<video poster="https://cdn.example/p.jpg" controls></video>',
+        '<img src="&#x68;ttps://cdn.example/a.png" alt="A">',
+    ],
+)
+def test_a_picture_from_another_website_is_an_error_that_keeps_the_page(body):
+    found = fields(GOOD + "\n" + body + "\n")
+    [problem] = found["image"]
+    assert "on another website" in problem.problem and "{static}/images/" in problem.fix
+    assert problem.line and problem.line >= 9 and not problem.excludes
+
+
+def test_links_to_other_websites_and_our_own_pictures_are_fine():
+    body = (
+        "[NHS 111](https://111.nhs.uk/) and ![A bandage]({static}/images/bandage.png)\n\n"
+        '<a href="https://www.nhs.uk/">NHS</a>\n'
+    )
+    assert "image" not in fields(GOOD + "\n" + body)

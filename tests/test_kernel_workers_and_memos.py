@@ -142,3 +142,18 @@ def test_the_desk_memo_survives_damaged_entries(tmp_path: Path):
     assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
     memo_file.write_text("[]", encoding="utf-8")
     assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
+
+
+def test_check_answers_are_asked_again_when_the_content_folder_gains_a_file(tmp_path: Path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    before = cache.content_tree(content)
+    assert cache.content_tree(content) == before  # names only, stable
+    (content / "images" / "kit.png").write_bytes(b"png")
+    after = cache.content_tree(content)
+    assert after != before
+    source = content / "a.md"
+    source.write_text("Title: A\n\nBody.\n", encoding="utf-8")
+    one = cache.CheckMemo(tmp_path / "cache", "f", tree=before).key(source, "article", "d")
+    two = cache.CheckMemo(tmp_path / "cache", "f", tree=after).key(source, "article", "d")
+    assert one != two

@@ -7,7 +7,9 @@
   autolinks or raw HTML. Such a file is left out of the build: publishing it would put the
   script in front of readers.
 - Body images stay in the content folder (no ``..``, no paths of a computer); a site-root
-  picture (``/images/x.png``) that is not in ``content/`` is an error that keeps the page.
+  picture (``/images/x.png``) that is not in ``content/`` is an error that keeps the page, and
+  so is a picture from another website (Markdown or HTML ``src``/``srcset``/``poster``): the
+  page would ask a third party for it, and the Content-Security-Policy blocks it anyway.
 - ``save_as`` and ``url`` come together, match each other and stay inside the output folder
   (collisions with other pages are found when the whole site is known: ``isolation``).
 """
@@ -28,7 +30,9 @@ _OWN_RULES = frozenset(("sources",))
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _INLINE_LINK = re.compile(r"(?P<image>!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<target>[^)\s>]*)")
-_REFERENCE = re.compile(r"^\s{0,3}\[(?:[^\]\\]|\\.)+\]:\s*<?(?P<target>[^\s>]+)")
+_REFERENCE = re.compile(r"^\s{0,3}\[(?P<label>(?:[^\]\\]|\\.)+)\]:\s*<?(?P<target>[^\s>]+)")
+# `![alt][label]`, `![label][]` and `![label]`: pictures whose address is a reference.
+_IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\](?:\[(?P<label>(?:[^\]\\]|\\.)*)\])?")
 _AUTOLINK = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 _BARE_SCHEME = re.compile(r"\b(?P<target>(?:java|vb)script\s*:|data\s*:\s*[a-z]+/)", re.I)
 _ATTR_LIST = re.compile(r"\{:?[^{}\n]*?\bon[a-z]+\s*=[^{}\n]*\}", re.I)
@@ -58,6 +62,25 @@ def _body_problem(source: SourceFile, line: int, what: str, snippet: str) -> Pro
     return Problem(
         source.display, "body", f"the text contains {what}: `{snippet}`", FIX_BODY,
         line=line, source=SOURCE, excludes=True,
+    )  # fmt: skip
+
+
+def _label(text: str) -> str:
+    """Return a reference label as Markdown matches it (case and spacing ignored)."""
+    return " ".join(text.split()).casefold()
+
+
+def _remote_image_problem(source: SourceFile, line: int, target: str) -> Problem:
+    # Not left out: the page is fine without the picture, but a strict build fails until
+    # the picture is ours, so no published page asks another site for a file.
+    return Problem(
+        source.display, "image",
+        f"the picture `{target}` is on another website: every reader's browser would ask "
+        "that site for it (telling it who reads this page), and the site's security policy "
+        "blocks it, so readers would see a broken image",
+        "save the picture (if its licence allows) in content/images/ and write "
+        "`![What it shows]({static}/images/name.png)`; credit the source in the text",
+        line=line, source=SOURCE,
     )  # fmt: skip
 
 
@@ -98,6 +121,9 @@ def check_body(source: SourceFile) -> list[Problem]:
         problems.append(
             _body_problem(source, (unsafe.line or 1) + offset, unsafe.what, unsafe.snippet)
         )
+    picture_labels = {
+        _label(m["label"] or m["alt"]) for _, text in body for m in _IMAGE_REFERENCE.finditer(text)
+    }
     for number, text in body:
         for attributes in _ATTR_LIST.finditer(text):
             problems.append(
@@ -109,7 +135,7 @@ def check_body(source: SourceFile) -> list[Problem]:
         targets += [(m["target"], False) for m in _AUTOLINK.finditer(text)]
         reference = _REFERENCE.match(text)
         if reference:
-            targets.append((reference["target"], False))
+            targets.append((reference["target"], _label(reference["label"]) in picture_labels))
         for target, image in targets:
             allowed = urls.WEB_SCHEMES if image else urls.LINK_SCHEMES
             scheme = urls.scheme_of(target)
@@ -118,6 +144,8 @@ def check_body(source: SourceFile) -> list[Problem]:
                 problems.append(
                     _body_problem(source, number, f"{kind} with a `{scheme}:` address", target)
                 )
+            elif image and markup.is_remote(target):
+                problems.append(_remote_image_problem(source, number, target))
             elif image and (why := _image_path_problem(target)):
                 problems.append(
                     Problem(
@@ -137,6 +165,8 @@ def check_body(source: SourceFile) -> list[Problem]:
                         line=number, source=SOURCE,
                     )
                 )  # fmt: skip
+    for remote in markup.remote_sources(fragment):
+        problems.append(_remote_image_problem(source, (remote.line or 1) + offset, remote.what))
     if not problems:  # what a browser would still see in broken markup
         for unsafe in markup.sweep(fragment):
             line = (unsafe.line or 1) + offset

@@ -254,18 +254,40 @@ def guard(pelican: Any) -> None:
             path.unlink(missing_ok=True)
 
 
+def content_tree(root: str | os.PathLike) -> str:
+    """Return a digest of every name in the content folder (not the files' bytes).
+
+    Names only, so it costs a directory walk: symbolic links are listed, not followed.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        relative = os.path.relpath(folder, root)
+        for name in sorted(files) + [f"{d}/" for d in dirs]:
+            digest.update(f"{relative}/{name}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
 class CheckMemo:
     """Every plugin's answer to ``check_source`` per file, kept between builds.
 
     The answer depends on the file's bytes, where it really is (a link may leave the content
-    folder), its kind, "today" and everything the fingerprint covers (settings, plugin code).
+    folder), its kind, "today", everything the fingerprint covers (settings, plugin code) and
+    which files the content folder holds (``tree``: a check may ask whether a picture or a
+    section folder exists, so adding or removing a file asks every check again).
     """
 
     def __init__(
-        self, cache_path: str | os.PathLike, fingerprint: str, *, merge: bool = False
+        self,
+        cache_path: str | os.PathLike,
+        fingerprint: str,
+        *,
+        merge: bool = False,
+        tree: str = "",
     ) -> None:
         self.file = Path(cache_path) / CHECKS_FILE
         self.fingerprint = fingerprint
+        self.tree = tree
         self.merge = merge  # a preview checks the saved files only: keep the others' answers
         self.kept: dict[str, list[dict[str, Any]]] = {}
         self.used: dict[str, list[dict[str, Any]]] = {}
@@ -281,7 +303,7 @@ class CheckMemo:
         except OSError:
             return None  # the check itself names an unreadable file
         where = os.path.realpath(path)
-        head = f"{where}\0{os.path.abspath(path)}\0{kind}\0{today}\0".encode()  # noqa: PTH100
+        head = f"{where}\0{os.path.abspath(path)}\0{kind}\0{today}\0{self.tree}\0".encode()  # noqa: PTH100
         return hashlib.blake2b(head + data, digest_size=16).hexdigest()
 
     def get(self, key: str | None) -> list[Problem] | None:
@@ -326,6 +348,7 @@ def check_memo(settings: Mapping[str, Any]) -> CheckMemo | None:
             settings.get("CACHE_PATH") or "cache",
             state.fingerprint,
             merge=preview.is_preview(settings),
+            tree=content_tree(settings.get("PATH") or "content"),
         )
     return state.checks
 

@@ -165,6 +165,55 @@ def unsafe_parts(fragment: object, *, textual: bool = True) -> list[Unsafe]:
     return found
 
 
+class _RemoteFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Unsafe] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ELEMENTS:  # already unsafe on its own (`unsafe_parts` names it)
+            return
+        for raw_name, value in attrs:
+            name = raw_name.lower()
+            if name in SOURCE_ATTRIBUTES:
+                candidates = [value or ""]
+            elif name == "srcset":
+                candidates = [c.strip().split(" ", 1)[0] for c in (value or "").split(",")]
+            else:
+                continue
+            for candidate in candidates:
+                if is_remote(candidate):
+                    snippet = collapse(self.get_starttag_text() or "")[:160]
+                    self.found.append(Unsafe(candidate.strip(), snippet, self.getpos()[0]))
+                    break
+
+    handle_startendtag = handle_starttag
+
+
+def is_remote(address: str) -> bool:
+    """Return whether a browser would fetch ``address`` from another host.
+
+    ``https://host/x`` and ``//host/x`` are; a path, ``{static}/x`` or a fragment is not.
+    """
+    value = html.unescape(str(address or "")).strip()
+    return value.startswith(("//", "\\\\")) or scheme_of(value) in WEB_SCHEMES
+
+
+def remote_sources(fragment: object) -> list[Unsafe]:
+    """Return each element of a fragment that would load a file from another host.
+
+    ``Unsafe.what`` is the address. Such a page makes a request to a third party, which
+    the site's promise (and its Content-Security-Policy, ``img-src 'self'``) forbids.
+    """
+    text = str(fragment or "")
+    if "<" not in text:
+        return []
+    finder = _RemoteFinder()
+    finder.feed(text)
+    finder.close()
+    return finder.found
+
+
 def text_as_html(text: object) -> Markup:
     """Return writer text as HTML that shows exactly that text (whitespace collapsed).
 
