@@ -247,6 +247,10 @@ def test_a_welsh_advice_translation_needs_its_own_review(site):
 def test_aliases_of_a_translation_redirect_to_its_language_url(site):
     redirect = (site.output / "hen" / "toriadau.html").read_text(encoding="utf-8")
     assert f"{SITEURL}/cy/first-aid/cuts/" in redirect
+    # The redirect page speaks the language of the page it leads to.
+    assert '<html lang="cy" dir="ltr">' in redirect
+    assert "<title>Wedi symud: Toriadau</title>" in redirect
+    assert "Mae’r dudalen hon wedi symud i" in redirect and "has moved" not in redirect
 
 
 def test_sitemap_names_every_live_version(site):

@@ -129,7 +129,15 @@ def test_redirect_page_escapes_and_has_refresh_canonical_and_link():
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert '<a href="https://www.sharewell.org.uk/a/?x=1&amp;y=2">' in page
-    assert '<html lang="en-GB">' in page
+    assert '<html lang="en-GB" dir="ltr">' in page
+    assert "<title>Moved: CPR &lt;script&gt;" in page
+
+
+def test_a_redirect_page_in_a_right_to_left_language_reads_right_to_left():
+    words = {"moved": "منتقل ہو گیا:", "moved_to": "یہ صفحہ منتقل ہو گیا ہے:"}
+    page = render_page(f"{SITE}/ur/x/", 'فالج "FAST"', "ur", words=words, direction="rtl")
+    assert '<html lang="ur" dir="rtl">' in page
+    assert "<title>منتقل ہو گیا: فالج &#34;FAST&#34;</title>" in page
 
 
 def test_redirect_files_are_sorted_and_cover_slashless_urls():
@@ -356,7 +364,7 @@ def test_redirect_pages_carry_the_sites_content_security_policy():
     page = render_page("https://x.example/new/", "New", "en", policy)
     assert (
         '<meta http-equiv="Content-Security-Policy" '
-        'content="default-src &#x27;self&#x27;; script-src &#x27;self&#x27;">'
+        'content="default-src &#39;self&#39;; script-src &#39;self&#39;">'
     ) in page
     assert page.index("Content-Security-Policy") < page.index("<title>")
     assert "Content-Security-Policy" not in render_page("https://x.example/new/", "New")

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import contents, preview, problems, runs
+from kernel import contents, lang, preview, problems, runs
 from kernel.contracts import Links
+from kernel.i18n import N_, plugin_translator
 from kernel.problems import Problem, Severity
 from kernel.settings import SettingsError
 from kernel.signals import (
@@ -55,6 +56,7 @@ from .redirects import (
     netlify_lines,
     nginx_map_lines,
     normalise_alias,
+    page_template,
     path_for_file,
     quoted_path,
     render_page,
@@ -154,6 +156,14 @@ class LinksRun:
 
 
 RUN = runs.RunSlot(LinksRun.start)
+# The redirect page's words in its language: link_keeper/translations.
+TRANSLATE = plugin_translator(Path(__file__).parent / "link_keeper.py", "link_keeper")
+PAGE_WORDS = {"moved": N_("Moved:"), "moved_to": N_("This page has moved to")}
+
+
+def page_words(settings: Mapping[str, Any], tag: str) -> dict[str, str]:
+    """Return the redirect page's phrases in language ``tag``."""
+    return {key: TRANSLATE(settings, tag, words) for key, words in PAGE_WORDS.items()}
 
 
 def declare_keys(settings: Mapping[str, Any]) -> tuple[MetadataKey, ...]:
@@ -259,7 +269,10 @@ def collect_aliases(generators: list) -> None:
                     "keep the alias on the one article that now holds that content",
                 )
                 continue
-            redirect = Redirect(source, target, obj.title, contents.source_display(obj))
+            redirect = Redirect(
+                source, target, obj.title, contents.source_display(obj),
+                lang=lang.content_language(obj),
+            )  # fmt: skip
             seen[source] = redirect
             aliases.append(source)
             log.debug("link_keeper: %s -> %s", source, target)
@@ -280,7 +293,8 @@ def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
     config = state.config
     output = Path(settings["OUTPUT_PATH"])
     siteurl = settings.get("SITEURL", "")
-    lang = settings.get("DEFAULT_LANG", "en")
+    default_lang = lang.normalise(settings.get("DEFAULT_LANG"))
+    template = page_template()
     redirects: list[Redirect] = []
     for redirect in state.redirects:
         path = output / redirect.save_as
@@ -300,7 +314,12 @@ def _write_outputs(settings: Mapping[str, Any], state: LinksRun) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             target = absolute(siteurl, quoted_path(redirect.target))
             csp = str(settings.get("CONTENT_SECURITY_POLICY") or "")
-            path.write_text(render_page(target, redirect.title, lang, csp), encoding="utf-8")
+            tag = redirect.lang or default_lang
+            page = render_page(
+                target, redirect.title, lang.hreflang(tag), csp,
+                words=page_words(settings, tag), direction=lang.direction(tag), template=template,
+            )  # fmt: skip
+            path.write_text(page, encoding="utf-8")
     if config["LINK_KEEPER_NETLIFY_FILE"]:
         text = netlify_lines(redirects, config["LINK_KEEPER_STATUS"])
         (output / config["LINK_KEEPER_NETLIFY_FILE"]).write_text(text, encoding="utf-8")

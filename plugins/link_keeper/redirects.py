@@ -11,13 +11,15 @@ refuse anything that did not pass (``ServerConfigError``) rather than trusting t
 from __future__ import annotations
 
 import fnmatch
-import html
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from kernel import urls
 
 # ASCII allowed in a path segment: RFC 3986 unreserved characters and the sub-delimiters that
@@ -88,6 +90,7 @@ class Redirect:
     target: str
     title: str
     origin: str  # source file of the content object, for error messages
+    lang: str = ""  # the language of the page it leads to (its redirect page speaks it)
 
     @property
     def save_as(self) -> str:
@@ -175,33 +178,44 @@ def absolute(siteurl: str, path: str) -> str:
     return urls.absolute(siteurl, path) if siteurl else path
 
 
-def render_page(target_url: str, title: str, lang: str = "en", csp: str = "") -> str:
+TEMPLATES = Path(__file__).parent / "templates"
+ENGLISH_WORDS = {"moved": "Moved:", "moved_to": "This page has moved to"}
+
+
+def page_template() -> Template:
+    """Return the redirect page's template (it ships with the plugin; autoescaped)."""
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("link_keeper/redirect.html")
+
+
+def render_page(
+    target_url: str,
+    title: str,
+    lang: str = "en",
+    csp: str = "",
+    *,
+    words: Mapping[str, str] | None = None,
+    direction: str = "ltr",
+    template: Template | None = None,
+) -> str:
     """Render a tiny redirect page: meta refresh, canonical link and a visible link.
 
-    ``csp`` is the site's Content-Security-Policy, carried like every other page's.
+    ``csp`` is the site's Content-Security-Policy, carried like every other page's;
+    ``words`` the page's two phrases in its language (English by default).
     """
-    url = html.escape(target_url, quote=True)
-    text = html.escape(title or target_url)
-    policy = (
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=True)}">\n'
-        if csp
-        else ""
-    )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(lang, quote=True)}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        f"{policy}"
-        f"<title>Moved: {text}</title>\n"
-        f'<link rel="canonical" href="{url}">\n'
-        '<meta name="robots" content="noindex">\n'
-        f'<meta http-equiv="refresh" content="0; url={url}">\n'
-        "</head>\n"
-        "<body>\n"
-        f'<p>This page has moved to <a href="{url}">{text}</a>.</p>\n'
-        "</body>\n"
-        "</html>\n"
+    return (template or page_template()).render(
+        target=target_url,
+        title=title or target_url,
+        lang=lang,
+        direction=direction,
+        csp=csp,
+        words={**ENGLISH_WORDS, **(words or {})},
     )
 
 
