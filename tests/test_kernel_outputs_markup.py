@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from kernel import contents, markup, outputs
-from kernel.signals import GeneratedOutput, generated_outputs
+from kernel.signals import GeneratedOutput, generated_outputs, output_folder
 
 SETTINGS = {
     "INDEX_SAVE_AS": "index.html",
@@ -103,6 +103,24 @@ def test_plugins_declare_their_outputs_through_the_kernel_signal():
     assert "the cards (og_cards)" in paths.claimed_by("og/index.html")
     assert "the URL list" in paths.claimed_by("published-urls.json")
     assert paths.claimed_by("ogre/index.html") is None
+
+
+def test_a_plugins_output_folder_comes_from_its_setting_and_an_empty_one_claims_nothing():
+    assert output_folder({"X_DIR": "/og/"}, "X_DIR", "cards", "og_cards", "the cards") == (
+        GeneratedOutput("og/", "og_cards", "the cards"),
+    )
+    assert output_folder({}, "X_DIR", "cards", "og_cards", "the cards")[0].path == "cards/"
+    assert output_folder({"X_DIR": ""}, "X_DIR", "cards", "og_cards", "the cards") == ()
+    assert output_folder({"X_DIR": "/"}, "X_DIR", "cards", "og_cards", "the cards") == ()
+
+
+def test_plugins_declare_their_folder_unless_it_is_turned_off():
+    from og_cards.og_cards import declare_outputs as cards
+    from reader_features.reader_features import declare_outputs as search
+
+    settings = {**SETTINGS, "OG_CARDS_OUTPUT_DIR": "og", "READER_FEATURES_SEARCH_BUNDLE_DIR": ""}
+    assert [o.owner for o in cards(settings)] == ["og_cards"]
+    assert search(settings) == ()
 
 
 @pytest.mark.parametrize(

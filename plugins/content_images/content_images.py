@@ -41,7 +41,7 @@ from kernel import cache
 from kernel.problems import Problem, Severity, report
 from kernel.runs import RunSlot, watch
 from kernel.settings import SettingsError
-from kernel.signals import GeneratedOutput, generated_outputs
+from kernel.signals import GeneratedOutput, generated_outputs, output_folder
 from pelican import signals
 
 from content_images.derivatives import ImageSourceError, Plan, plan_image, render_plan
@@ -336,22 +336,14 @@ def finalized(pelican: Any) -> None:
     RUN.drop()
 
 
-def _setting(settings: Mapping[str, Any], key: str) -> str:
-    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
-
-
 def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
     """Declare what content_images writes into the output (kernel ``generated_outputs``)."""
-    return tuple(
-        output
-        for output in (
-            GeneratedOutput(
-                f"{_setting(settings, 'CONTENT_IMAGES_OUTPUT_DIR')}/",
-                "content_images",
-                "the resized images",
-            ),
-        )
-        if output.path.strip("/")
+    return output_folder(
+        settings,
+        "CONTENT_IMAGES_OUTPUT_DIR",
+        DEFAULTS["CONTENT_IMAGES_OUTPUT_DIR"],
+        "content_images",
+        "the resized images",
     )
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kernel import clock, contents, preview, problems, runs, settings
-from kernel.signals import GeneratedOutput, generated_outputs, site_written
+from kernel.signals import GeneratedOutput, generated_outputs, output_folder, site_written
 from pelican import signals
 
 from .memo import DeskMemo, folder_digest
@@ -289,20 +289,14 @@ def write_desk(pelican: Any) -> None:
     )
 
 
-def _setting(settings: Mapping[str, Any], key: str) -> str:
-    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
-
-
 def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
     """Declare what editors_desk writes into the output (kernel ``generated_outputs``)."""
-    return tuple(
-        output
-        for output in (
-            GeneratedOutput(
-                f"{_setting(settings, 'EDITORS_DESK_PATH')}/", "editors_desk", "the editor's desk"
-            ),
-        )
-        if output.path.strip("/")
+    return output_folder(
+        settings,
+        "EDITORS_DESK_PATH",
+        DEFAULTS["EDITORS_DESK_PATH"],
+        "editors_desk",
+        "the editor's desk",
     )
 
 

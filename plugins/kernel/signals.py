@@ -57,6 +57,17 @@ class GeneratedOutput:
     what: str
 
 
+def output_folder(
+    settings: Mapping[str, Any], key: str, default: str, owner: str, what: str
+) -> tuple[GeneratedOutput, ...]:
+    """Return the output folder setting ``key`` names, declared for ``owner``.
+
+    Empty when the setting is empty (the plugin then writes no folder of its own).
+    """
+    folder = str(settings.get(key, default) or "").strip("/")
+    return (GeneratedOutput(f"{folder}/", owner, what),) if folder else ()
+
+
 @dataclass
 class SourceFile:
     """One writer's file as checks see it: text, parsed header, where it is and what it is."""

@@ -48,6 +48,7 @@ from kernel.signals import (
     check_source,
     generated_outputs,
     metadata_keys,
+    output_folder,
 )
 from pelican import signals
 from pelican.contents import Article, Page
@@ -467,22 +468,14 @@ def last_build_stats(cache_path: str | os.PathLike) -> dict[str, int]:
     return json.loads((Path(cache_path) / "og_cards" / STATS_FILE).read_text(encoding="utf-8"))
 
 
-def _setting(settings: Mapping[str, Any], key: str) -> str:
-    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
-
-
 def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
     """Declare what og_cards writes into the output (kernel ``generated_outputs``)."""
-    return tuple(
-        output
-        for output in (
-            GeneratedOutput(
-                f"{_setting(settings, 'OG_CARDS_OUTPUT_DIR')}/",
-                "og_cards",
-                "the link-preview cards",
-            ),
-        )
-        if output.path.strip("/")
+    return output_folder(
+        settings,
+        "OG_CARDS_OUTPUT_DIR",
+        DEFAULTS["OG_CARDS_OUTPUT_DIR"],
+        "og_cards",
+        "the link-preview cards",
     )
 
 

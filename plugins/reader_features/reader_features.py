@@ -33,7 +33,7 @@ from typing import Any
 
 from kernel import contents, preview, runs
 from kernel.settings import SettingsError
-from kernel.signals import GeneratedOutput, generated_outputs, site_written
+from kernel.signals import GeneratedOutput, generated_outputs, output_folder, site_written
 from pelican import signals
 
 from reader_features import feeds, reading, related, search, sitemap_dates
@@ -257,22 +257,14 @@ def last_search(cache_path: str | os.PathLike) -> search.IndexStats | None:
     return search.IndexStats(**data) if data else None
 
 
-def _setting(settings: Mapping[str, Any], key: str) -> str:
-    return str(settings.get(key, DEFAULTS[key]) or "").strip("/")
-
-
 def declare_outputs(settings: Mapping[str, Any]) -> tuple[GeneratedOutput, ...]:
     """Declare what reader_features writes into the output (kernel ``generated_outputs``)."""
-    return tuple(
-        output
-        for output in (
-            GeneratedOutput(
-                f"{_setting(settings, 'READER_FEATURES_SEARCH_BUNDLE_DIR')}/",
-                "reader_features",
-                "the search index",
-            ),
-        )
-        if output.path.strip("/")
+    return output_folder(
+        settings,
+        "READER_FEATURES_SEARCH_BUNDLE_DIR",
+        DEFAULTS["READER_FEATURES_SEARCH_BUNDLE_DIR"],
+        "reader_features",
+        "the search index",
     )
 
 
