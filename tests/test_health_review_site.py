@@ -123,7 +123,7 @@ def test_each_state_reports_the_right_problem(good_site):
     assert [(p.severity, p.field) for p in found["overdue.md"]] == [("error", "last_reviewed")]
     assert "due on 1 June 2025" in found["overdue.md"][0].problem
     assert [(p.severity, p.field, p.line) for p in found["no-reviewer.md"]] == [
-        ("error", "reviewed_by", None)
+        ("error", "reviewed_by", 1)
     ]
 
 

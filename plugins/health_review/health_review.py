@@ -120,7 +120,8 @@ def check_file(source: SourceFile) -> list[Problem]:
             source.header.line_map(),
         )  # fmt: skip
     found += check_care_cards(source.text, source.display)
-    return [_advisory(p, config) for p in found]
+    # A missing field belongs in the header, which starts on line 1 (content_guard's rule).
+    return [_advisory(p if p.line else replace(p, line=1), config) for p in found]
 
 
 # ---- receivers ---------------------------------------------------------------------------
