@@ -251,12 +251,11 @@ def _record(settings: dict[str, Any], output: Path) -> None:
         if str(settings.get(key) or "").startswith(("http://", "https://"))
     ]
     private = contents.private_folder({**settings, "OUTPUT_PATH": str(output)})
-    try:
+    record = {"output": str(output), "origins": sorted(set(origins))}
+    # Unwritable: the local server then reads the home page's canonical link instead.
+    with contextlib.suppress(OSError):
         private.mkdir(parents=True, exist_ok=True)
-        record = {"output": str(output), "origins": sorted(set(origins))}
         (private / BUILD_INFO).write_text(json.dumps(record) + "\n", encoding="utf-8")
-    except OSError:
-        pass  # the local server then reads the home page's canonical link instead
 
 
 def _swap_in(new: Path, final: Path) -> None:
