@@ -28,7 +28,8 @@ VERSION = 1
 def _plain(value: Any) -> Any:
     """Make a row JSON-ready for hashing: dataclasses, dates, problems, anything else by repr."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        # Its fields, one level: json asks again for nested ones (asdict deep-copies, slowly).
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     as_dict = getattr(value, "as_dict", None)

@@ -13,6 +13,7 @@ link — gets the same card, share data and checks everywhere.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -103,8 +104,14 @@ def display_path(source: str | os.PathLike, settings: Mapping[str, Any]) -> str:
     else the absolute path; always with forward slashes. A relative ``source`` is relative
     to the working folder, as on a command line.
     """
-    path = Path(os.path.abspath(source))  # noqa: PTH100 - keep links as written (no resolve)
-    for base in (project_root(settings), Path.cwd()):
+    # Asked for every problem, page and desk row: answers are remembered per folder.
+    return _display(os.path.abspath(source), str(settings.get("PATH") or "."), os.getcwd())  # noqa: PTH100, PTH109 - keep links as written (no resolve)
+
+
+@functools.lru_cache(maxsize=8192)
+def _display(source: str, content_path: str, cwd: str) -> str:
+    path = Path(source)
+    for base in (Path(content_path).resolve().parent, Path(cwd)):
         if path.is_relative_to(base):
             return path.relative_to(base).as_posix()
     return path.as_posix()

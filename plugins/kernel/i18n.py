@@ -220,8 +220,13 @@ def interface_language(context: Mapping[str, Any]) -> str:
 
 
 def _theme_text(context: Any, message: str, plural: str | None = None, n: int = 1) -> str:
-    translate = Translator(theme_folder(context), THEME_DOMAIN)
-    text = translate(context, interface_language(context), message, plural, n)
+    tag = interface_language(context)
+    if lang.same_language(tag, context.get("DEFAULT_LANG") or "en-GB") or lang.same_language(
+        tag, "en"
+    ):  # the source language: no catalog to open (most strings of most pages)
+        text = message if plural is None or n == 1 else plural
+    else:
+        text = Translator(theme_folder(context), THEME_DOMAIN)(context, tag, message, plural, n)
     # Catalog text is text: escape it like any other value (Jinja then fills %(name)s,
     # escaping the values too).
     return escape(text) if context.eval_ctx.autoescape else text

@@ -9,6 +9,7 @@ language's usual script (CLDR likely subtags, through Babel).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,7 +32,15 @@ def is_tag(value: Any) -> bool:
 
 def normalise(tag: str | None, default: str = "en-GB") -> str:
     """Return a tag in BCP 47's usual case with hyphens: ``en_gb`` -> ``en-GB``."""
-    text = str(tag or "").strip().replace("_", "-")
+    if not tag:
+        return default
+    # Every gettext call of every page asks this (millions per big build): remember answers.
+    return _normalised(tag if isinstance(tag, str) else str(tag), default)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(tag: str, default: str) -> str:
+    text = tag.strip().replace("_", "-")
     if not text:
         return default
     parts = text.split("-")
@@ -48,12 +57,13 @@ def normalise(tag: str | None, default: str = "en-GB") -> str:
 
 def primary(tag: str | None) -> str:
     """Return the primary language subtag: ``en-GB`` -> ``en``."""
-    return normalise(tag, "").split("-", 1)[0]
+    return normalise(tag, "").partition("-")[0]
 
 
 def same_language(first: str | None, second: str | None) -> bool:
     """Return whether two tags name the same language (``en`` and ``en-GB`` do)."""
-    return bool(primary(first)) and primary(first) == primary(second)
+    language = primary(first)
+    return bool(language) and language == primary(second)
 
 
 def _likely(tag: str) -> list[str]:
@@ -128,16 +138,23 @@ def content_language(content: Any, settings: Mapping[str, Any] | None = None) ->
     return normalise(getattr(content, "lang", None), default)
 
 
+def _version_order(item: Any) -> tuple[bool, str]:
+    return not getattr(item, "in_default_lang", False), str(getattr(item, "lang", ""))
+
+
 def translations_of(content: Any) -> list[Any]:
-    """Return the other language versions Pelican linked to ``content`` (its translations)."""
-    return [t for t in getattr(content, "translations", None) or [] if t is not content]
+    """Return the other language versions Pelican linked to ``content`` (its translations).
+
+    The default language first, then by tag: Pelican's own order varies between runs, and
+    the same pages must give the same bytes (reproducible releases, search not re-indexed).
+    """
+    found = [t for t in getattr(content, "translations", None) or [] if t is not content]
+    return sorted(found, key=_version_order)
 
 
 def versions(content: Any) -> list[Any]:
     """Return every language version of ``content``, itself included, in a stable order."""
-    found = [content, *translations_of(content)]
-    return sorted(found, key=lambda item: (not getattr(item, "in_default_lang", False),
-                                           str(getattr(item, "lang", ""))))  # fmt: skip
+    return sorted([content, *translations_of(content)], key=_version_order)
 
 
 def original_of(content: Any, default_lang: str | None = None) -> Any | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import contents, preview, runs
+from kernel import contents, memos, preview, runs, text
 from kernel.settings import SettingsError
 from kernel.signals import GeneratedOutput, generated_outputs, output_folder, site_written
 from pelican import signals
@@ -144,6 +144,11 @@ def all_generators_finalized(generators: list[Any]) -> None:
     for generator in generators:
         generator.context.update({key: opts[key] for key in TEMPLATE_KEYS})
     started = time.perf_counter()
+    # A rebuild counts the words of changed articles only (and all after a change of the rule).
+    word_counts = memos.ResultMemo(
+        generators[0].settings.get("CACHE_PATH"), "reader_features", "word-counts",
+        version=memos.code_version(reading, text),
+    )  # fmt: skip
     for generator in generators:
         if not hasattr(generator, "articles"):
             continue
@@ -156,7 +161,8 @@ def all_generators_finalized(generators: list[Any]) -> None:
         ]
         wpm = opts["READER_FEATURES_WORDS_PER_MINUTE"]
         for article in [*published, *others]:
-            article.reading = reading.reading(article.content, wpm)
+            words = word_counts.get(str(article.content or ""), reading.count_words)
+            article.reading = reading.of_words(words, wpm)
         for article in published:
             state.articles[str(article.url)] = article
         pool = [_item(article) for article in published]
@@ -172,10 +178,13 @@ def all_generators_finalized(generators: list[Any]) -> None:
         for item in targets:
             item.ref.related = [other.ref for other in lists.get(item.key, [])]
         logger.debug(
-            "reader_features: related lists for %d articles in %.3f s",
+            "reader_features: words of %d articles counted before, related lists for %d "
+            "articles in %.3f s",
+            word_counts.reused,
             len(targets),
             time.perf_counter() - started,
         )
+    word_counts.save()
 
 
 def feed_generated(context: dict[str, Any], feed: Any) -> None:

@@ -43,5 +43,9 @@ class Reading:
 
 def reading(html: str, words_per_minute: int) -> Reading:
     """Return the Reading of an HTML fragment at ``words_per_minute``."""
-    words = count_words(html)
+    return of_words(count_words(html), words_per_minute)
+
+
+def of_words(words: int, words_per_minute: int) -> Reading:
+    """Return the Reading of ``words`` words at ``words_per_minute``."""
     return Reading(words, max(1, math.ceil(words / words_per_minute)))

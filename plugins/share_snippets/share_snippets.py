@@ -36,7 +36,7 @@ from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, preview, problems, runs, sources, urls
+from kernel import clock, contents, memos, preview, problems, runs, sources, urls
 from kernel.problems import Problem
 from kernel.settings import SettingsError
 from kernel.signals import (
@@ -348,15 +348,37 @@ def write_share_kits(generator: Any, writer: Any) -> None:
     # Rendered without Pelican's writer, whose content_written signal would put them in the
     # sitemap and every other per-page hook of the public site.
     folder = contents.private_folder(generator.settings)
+    # A rebuild renders only the kits whose posts (or the site around them) changed.
+    memo = memos.PageMemo(
+        generator.settings.get("CACHE_PATH"), "share_snippets",
+        memos.site_digest(generator.settings, generator.context),
+    )  # fmt: skip
     for article in sources.kept(state.items):
         share = article.share
         path = Path(sanitised_join(str(folder), share.kit_save_as))
+        if memo.unchanged(path, kit_inputs(article)):
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         context = {
             **generator.context, "output_file": share.kit_save_as, "url": share.kit_url,
             "share_article": article, "share": share, "page_name": share.kit_url.rstrip("/"),
         }  # fmt: skip
-        path.write_text(template.render(context), encoding="utf-8")
+        try:
+            path.write_text(template.render(context), encoding="utf-8")
+        except BaseException:
+            memo.forget(path)
+            raise
+    memo.save()
+    logger.debug("share_snippets: %d share kits unchanged", memo.skipped)
+
+
+def kit_inputs(article: Any) -> list[Any]:
+    """Return everything an article's share kit shows besides the site around it."""
+    share = article.share
+    return [
+        share.title, share.canonical, share.image_url, share.image_alt, share.kit_url,
+        getattr(article, "lang", ""), [vars(link) for link in share.links],
+    ]  # fmt: skip
 
 
 def write_exports(pelican: Any) -> None:

@@ -23,10 +23,7 @@ TITLES = {
         "What to do if a child has {x}",
         "Spotting the signs of {x} at outdoor events and festivals this summer",
         "{X}",
-        (
-            "A complete guide to recognising, treating and recovering from {x} at home, "
-            "at work and when you are travelling"
-        ),
+        "Recognising and treating {x} at home, at work and on holiday",  # ≤ 90 characters
     ),
     "cy": ("Sut i helpu rhywun sy’n cael {x}", "Cymorth cyntaf ar gyfer {x}: ŵ ŷ"),
     "ar": ("كيفية تقديم الإسعافات الأولية عند {x}", "ما يجب فعله عند {x}"),
@@ -148,7 +145,19 @@ def make_corpus(dest: Path, n: int, seed: int = 2026, source: Path | None = None
     folder = dest / "articles"
     if source and (source / "articles").is_dir():
         shutil.copytree(source / "articles", folder)  # our content, plus N synthetic articles
-    folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (folder / f"article-{i:05d}.md").write_text(article(rng, i, images), "utf-8")
+        # In its section's folder, as content_guard requires (elsewhere it is left out).
+        section = folder / section_folder(CATEGORIES[i % len(CATEGORIES)])
+        section.mkdir(parents=True, exist_ok=True)
+        (section / f"article-{i:05d}.md").write_text(article(rng, i, images), "utf-8")
     return dest
+
+
+def section_folder(category: str) -> str:
+    """Return the folder of a section: ``First aid`` -> ``first-aid``."""
+    return category.lower().replace(" ", "-")
+
+
+def synthetic_articles(content: Path) -> list[Path]:
+    """Return the synthetic articles of a corpus, in number order."""
+    return sorted((content / "articles").rglob("article-*.md"), key=lambda path: path.name)

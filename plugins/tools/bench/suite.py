@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools.bench.corpus import synthetic_articles
 from tools.bench.measure import measure
 
 SITEURL = "http://127.0.0.1:8000"
@@ -96,6 +97,12 @@ def run_pair(
     for side in ("plugins", "bare") if plugins_first else ("bare", "plugins"):
         override = {"PATH": str(content), **_override(work, side, warm)}
         results[side] = measure(root, settings, override, label=f"{kind} {side}")
+    if results["plugins"]["articles"] != results["bare"]["articles"]:
+        raise RuntimeError(
+            f"{kind} pair: the plugins built {results['plugins']['articles']} articles and bare "
+            f"Pelican {results['bare']['articles']}: the corpus breaks a content rule (run "
+            f"`invoke check` on {content}), so the two sides do not do the same work"
+        )
     return Pair(kind, results["bare"], results["plugins"], os.getloadavg())
 
 
@@ -104,7 +111,7 @@ def edit_one_article(content: Path) -> tuple[Path, str]:
 
     Returns the file and its text before the edit.
     """
-    article = sorted((content / "articles").glob("article-*.md"))[0]
+    article = synthetic_articles(content)[0]
     before = article.read_text(encoding="utf-8")
     lines = before.split("\n")
     lines[0] = lines[0] + " (updated)"

@@ -1,0 +1,139 @@
+"""kernel.memos: private pages are rendered again only when what they show changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from kernel import text
+from kernel.memos import PageMemo, ResultMemo, code_version, digest_of, folder_digest
+
+CONTENT = Path(__file__).parent / "fixtures" / "share_snippets" / "content"
+SITEURL = "https://www.sharewell.org.uk"
+SETTINGS = {"PLUGINS": ["share_snippets"], "SITEURL": SITEURL, "FEED_DOMAIN": SITEURL}
+
+
+def test_a_page_is_unchanged_only_with_the_same_inputs_site_and_file(tmp_path: Path):
+    page = tmp_path / "kit" / "index.html"
+    first = PageMemo(tmp_path / "cache", "owner", site="site-1")
+    assert not first.unchanged(page, {"title": "CPR"})  # never written
+    page.parent.mkdir()
+    page.write_text("kit", encoding="utf-8")
+    first.save()
+
+    again = PageMemo(tmp_path / "cache", "owner", site="site-1")
+    assert again.unchanged(page, {"title": "CPR"})
+    assert again.skipped == 1
+    assert not again.unchanged(page, {"title": "CPR (updated)"})
+    other_site = PageMemo(tmp_path / "cache", "owner", site="site-2")
+    assert not other_site.unchanged(page, {"title": "CPR"})  # the menu or theme changed
+    page.unlink()
+    gone = PageMemo(tmp_path / "cache", "owner", site="site-1")
+    assert not gone.unchanged(page, {"title": "CPR"})
+
+
+def test_a_failed_write_is_forgotten_and_a_damaged_memo_renders_everything(tmp_path: Path):
+    page = tmp_path / "index.html"
+    page.write_text("old", encoding="utf-8")
+    memo = PageMemo(tmp_path / "cache", "owner", site="s")
+    memo.unchanged(page, [1])
+    memo.forget(page)  # the render raised: the next build must write it
+    memo.save()
+    assert not PageMemo(tmp_path / "cache", "owner", site="s").unchanged(page, [1])
+    (tmp_path / "cache" / "owner" / "pages.json").write_text("{not json", encoding="utf-8")
+    assert not PageMemo(tmp_path / "cache", "owner", site="s").unchanged(page, [1])
+    assert PageMemo(None, "owner", site="s").unchanged(page, [1]) is False  # no cache: no memo
+
+
+def test_pages_a_preview_did_not_visit_keep_their_hashes(tmp_path: Path):
+    one, two = tmp_path / "one.html", tmp_path / "two.html"
+    for page in (one, two):
+        page.write_text("x", encoding="utf-8")
+    full = PageMemo(tmp_path / "cache", "owner", site="s")
+    full.unchanged(one, 1)
+    full.unchanged(two, 2)
+    full.save()
+    preview = PageMemo(tmp_path / "cache", "owner", site="s")
+    preview.unchanged(one, 1)  # a preview writes the saved article's page only
+    preview.save()
+    assert PageMemo(tmp_path / "cache", "owner", site="s").unchanged(two, 2)
+
+
+def test_hashes_are_stable_and_see_every_file(tmp_path: Path):
+    assert digest_of({"b": 1, "a": [1, "é"]}) == digest_of({"a": [1, "é"], "b": 1})
+    assert digest_of("<script>") != digest_of("&lt;script&gt;")
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "base.html").write_text("a", encoding="utf-8")
+    before = folder_digest([tmp_path / "t", tmp_path / "missing"])
+    (tmp_path / "t" / "base.html").write_text("b", encoding="utf-8")
+    assert folder_digest([tmp_path / "t"]) != before
+
+
+def _kits(output: Path) -> dict[str, int]:
+    private = output.with_name(f"{output.name}-private")
+    return {
+        p.relative_to(private).as_posix(): p.stat().st_mtime_ns
+        for p in private.rglob("share-kit/**/index.html")
+    }
+
+
+def test_a_rebuild_renders_only_the_kit_of_the_edited_article(build_site, tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    output = tmp_path / "site"
+    build_site(content_path=content, settings=SETTINGS, output=output)
+    first = _kits(output)
+    assert len(first) >= 2
+    cold = {path: (output.with_name("site-private") / path).read_bytes() for path in first}
+    # Make every mtime old, so a rewrite is seen even on a coarse clock.
+    for path in first:
+        os.utime(output.with_name("site-private") / path, ns=(1, 1))
+
+    build_site(content_path=content, settings=SETTINGS, output=output)
+    assert set(_kits(output).values()) == {1}, "an unchanged rebuild rendered a kit"
+
+    article = sorted(p for p in content.rglob("articles/**/*.md"))[0]
+    text = article.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("Title:"))
+    article.write_text(text.replace(title, title + " edited", 1), encoding="utf-8")
+    build_site(content_path=content, settings=SETTINGS, output=output)
+    rewritten = [path for path, mtime in _kits(output).items() if mtime != 1]
+    assert len(rewritten) == 1, rewritten
+    assert "edited" in (output.with_name("site-private") / rewritten[0]).read_text("utf-8")
+
+    # A change every kit shows (the site's name) renders every kit again, as a cold build.
+    build_site(content_path=content, settings={**SETTINGS, "SITENAME": "Sharewell <test>"},
+               output=output)  # fmt: skip
+    kits = _kits(output)
+    assert 1 not in kits.values()
+    page = (output.with_name("site-private") / rewritten[0]).read_text("utf-8")
+    assert "Sharewell &lt;test&gt;" in page
+    assert set(cold) == set(kits)
+
+
+def test_a_result_is_computed_once_per_input_and_kept_for_the_next_build(tmp_path: Path):
+    calls: list[str] = []
+
+    def words(html: str) -> int:
+        calls.append(html)
+        return len(html.split())
+
+    memo = ResultMemo(tmp_path, "owner", "words", version="v1")
+    assert memo.get("<p>one two</p>", words) == 2
+    assert memo.get("<p>one two</p>", words) == 2
+    assert memo.get("\ud800 lone surrogate", words) == 3  # text Pelican may hold, not UTF-8
+    assert len(calls) == 2
+    memo.save()
+    again = ResultMemo(tmp_path, "owner", "words", version="v1")
+    assert again.get("<p>one two</p>", words) == 2 and again.reused == 1
+    assert len(calls) == 2
+    again.save()  # only this build's answers: the surrogate one is gone
+    assert ResultMemo(tmp_path, "owner", "words", version="v1").previous.keys() == {
+        next(iter(again.current))
+    }
+    assert ResultMemo(tmp_path, "owner", "words", version="v2").previous == {}  # new rule
+    (tmp_path / "owner" / "words.json").write_text("[]", encoding="utf-8")
+    assert ResultMemo(tmp_path, "owner", "words", version="v1").previous == {}
+    assert code_version(text) != code_version(text, json) and code_version(text)
