@@ -81,3 +81,38 @@ def test_bad_options_stop_before_anything_is_built(args: list[str], tmp_path: Pa
         whole_site.main(["--root", str(tmp_path), "--workdir", str(tmp_path / "work"), *args])
     assert stopped.value.code == 2
     assert not (tmp_path / "work").exists()
+
+
+def test_the_synthetic_corpus_passes_every_content_rule(tmp_path: Path):
+    # A corpus the writer checks reject measures a smaller site than bare Pelican builds.
+    from conftest import build
+    from kernel import problems
+    from tools.bench.corpus import make_corpus, synthetic_articles
+
+    content = make_corpus(tmp_path / "content", 60, source=ROOT / "content")
+    assert len(synthetic_articles(content)) == 60
+    counted: list[int] = []
+
+    def count(generator) -> None:
+        counted.append(len(generator.articles) + len(generator.translations))
+
+    from pelican import signals
+
+    signals.article_generator_finalized.connect(count)
+    build(tmp_path / "out", content_path=content,
+          settings={"READER_FEATURES_SEARCH": False, "SHAREWELL_TODAY": "2026-11-01"})  # fmt: skip
+    found = [p for p in problems.current_store().problems if p.severity.name == "ERROR"]
+    assert found == []
+    assert counted == [60 + len(list((ROOT / "content" / "articles").rglob("*.md")))]
+
+
+def test_a_pair_whose_sides_built_different_sites_stops_the_bench(monkeypatch, tmp_path: Path):
+    from tools.bench import suite
+
+    def fake(root, settings, override, *, label):
+        return {"wall": 1.0, "articles": 10 if override.get("PLUGINS") == [] else 7}
+
+    monkeypatch.setattr(suite, "measure", fake)
+    with pytest.raises(RuntimeError, match="built 7 articles and bare Pelican 10"):
+        suite.run_pair(ROOT, ROOT / "pelicanconf.py", tmp_path, tmp_path, "cold",
+                       plugins_first=False)  # fmt: skip
