@@ -137,3 +137,28 @@ def test_a_result_is_computed_once_per_input_and_kept_for_the_next_build(tmp_pat
     (tmp_path / "owner" / "words.json").write_text("[]", encoding="utf-8")
     assert ResultMemo(tmp_path, "owner", "words", version="v1").previous == {}
     assert code_version(text) != code_version(text, json) and code_version(text)
+
+
+def test_a_rebuild_from_the_content_cache_still_names_an_unsafe_body(build_site, tmp_path: Path):
+    # content_guard remembers safe bodies only: an unsafe one is checked on every build.
+    from kernel import problems
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    hostile = Path(__file__).parent / "fixtures" / "hostile" / "content" / "articles"
+    shutil.copy(hostile / "first-aid" / "blank-line-then-script.md",
+                content / "articles" / "first-aid" / "script.md")  # fmt: skip
+    cached = {**SETTINGS, "PLUGINS": ["content_guard", "share_snippets"], "CACHE_CONTENT": True,
+              "LOAD_CONTENT_CACHE": True}  # fmt: skip
+    found = []
+    for _ in range(2):
+        output = build_site(content_path=content, settings=cached)
+        found.append(sorted(
+            (p.file.rsplit("/", 1)[-1], p.field) for p in problems.current_store().problems
+            if p.excludes
+        ))  # fmt: skip
+        assert not (output / "first-aid" / "blank-line-then-script" / "index.html").exists()
+    assert found[0] == found[1] and ("script.md", "body") in found[0]
+    memo = json.loads((tmp_path / "cache" / "content_guard" / "safe-bodies.json").read_text())
+    # True: safe, not checked again while unchanged; False: checked again on every build.
+    assert set(memo["results"].values()) == {True, False}

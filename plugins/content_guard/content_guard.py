@@ -104,7 +104,12 @@ def content_read(content: Any) -> None:
         # Writer metadata is text: the summary is HTML that shows exactly what was written.
         metadata["summary"] = markup.text_as_html(metadata["summary"])
     body = getattr(content, "_content", None)
-    found = markup.unsafe_parts(body) if body else []
+    if not body:
+        return
+    safe = RUN.get(content.settings).safe_bodies
+    if safe is not None and safe.get(str(body), _is_safe):
+        return
+    found = markup.unsafe_parts(body)
     if not found:
         return
     file = contents.source_display(content)
@@ -138,8 +143,15 @@ def write_feeds(generator: Any, writer: Any) -> None:
         writer.flush_feeds()
 
 
+def _is_safe(body: str) -> bool:
+    return not markup.unsafe_parts(body)
+
+
 def finished(pelican: Any) -> None:
-    """Forget this run's state."""
+    """Keep the bodies found safe for the next build, and forget this run's state."""
+    state = RUN.peek()
+    if state is not None and state.safe_bodies is not None:
+        state.safe_bodies.save()
     RUN.drop()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kernel import runs, settings
+from kernel import markup, memos, runs, settings
 from kernel.signals import declared_keys
 
 from .checks import Limits
@@ -91,12 +91,18 @@ class GuardRun:
     categories: set[Any] = field(default_factory=set)
     tags: set[Any] = field(default_factory=set)
     authors: set[Any] = field(default_factory=set)
+    # Bodies found safe by the last builds, by hash: a rebuild checks changed bodies only.
+    safe_bodies: memos.ResultMemo | None = None
 
     @classmethod
     def start(cls, pelican_settings: Mapping[str, Any]) -> GuardRun:
         dates = {k.name for k in declared_keys(pelican_settings).values() if k.kind == "date"}
         config = get_settings(pelican_settings)
-        return cls(config, frozenset(dates), limits_of(config), pelican_settings)
+        safe = memos.ResultMemo(
+            pelican_settings.get("CACHE_PATH"), "content_guard", "safe-bodies",
+            version=memos.code_version(markup),
+        )  # fmt: skip
+        return cls(config, frozenset(dates), limits_of(config), pelican_settings, safe_bodies=safe)
 
 
 RUN = runs.RunSlot(GuardRun.start)

@@ -457,6 +457,18 @@ def _tracked(read: Any) -> Any:
     return read_and_track
 
 
+def read_anew(source_path: str | os.PathLike) -> bool:
+    """Return whether this build parsed the source (False: restored from the content cache).
+
+    Work started early for a source ("prefetch") pays only for a file read anew: one from
+    the cache is unchanged, so the memos already hold what the early start would compute.
+    """
+    state = RUN.peek()
+    if state is None or not state.on:
+        return True
+    return os.path.abspath(source_path) in state.read  # noqa: PTH100 - Pelican's key is abspath
+
+
 def reading_uses(path: str | os.PathLike, by: str) -> None:
     """Record that the file being read uses ``path``: when it changes, read that file again."""
     state = RUN.peek()

@@ -36,7 +36,7 @@ from datetime import tzinfo as dt_tzinfo
 from pathlib import Path
 from typing import Any
 
-from kernel import clock, contents, memos, preview, problems, runs, sources, urls
+from kernel import cache, clock, contents, memos, preview, problems, runs, sources, urls
 from kernel.problems import Problem
 from kernel.settings import SettingsError
 from kernel.signals import (
@@ -296,6 +296,9 @@ def attach_share_data(generators: list) -> None:
         return
     settings = generators[0].settings
     state = RUN.get(settings)
+    # The build's fitted texts (kept from the last build): started here too, since no early
+    # start runs when every article comes unchanged from the content cache.
+    fitting.RUN.get(settings)
     siteurl = settings.get("SITEURL", "")
     articles = [c for c in contents.published(generators) if contents.is_article(c)]
     drafts = [c for c in contents.drafts(generators) if contents.is_article(c)]
@@ -322,6 +325,8 @@ def prefetch_share_texts(content: Any) -> None:
     """
     if not contents.is_article(content) or not _sharable(content):
         return
+    if not cache.read_anew(content.source_path):
+        return  # unchanged since the last build: its fitted texts are kept (fitting's memo)
     settings = content.settings
     config = RUN.get(settings).config
     early = ShareData(content, config, settings.get("SITEURL", ""), early=True)
