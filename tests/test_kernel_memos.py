@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 from kernel import text
-from kernel.memos import PageMemo, ResultMemo, code_version, digest_of, folder_digest
+from kernel.cache import folder_digest
+from kernel.memos import PageMemo, ResultMemo, code_version, digest_of
 
 CONTENT = Path(__file__).parent / "fixtures" / "share_snippets" / "content"
 SITEURL = "https://www.sharewell.org.uk"

@@ -123,18 +123,23 @@ _DESCRIBERS: tuple[tuple[Any, Any], ...] = (
 )
 
 
-def code_digest(folders: Iterable[str | os.PathLike]) -> str:
-    """Return a hash of every Python file under the plugin folders (their code shapes output)."""
+def folder_digest(folders: Iterable[str | os.PathLike], pattern: str = "*") -> str:
+    """Return a hash of the files matching ``pattern`` under the folders (names and bytes)."""
     digest = hashlib.sha256()
     for folder in folders:
         root = Path(folder)
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*.py")):
+        for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
             with contextlib.suppress(OSError):
                 digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def code_digest(folders: Iterable[str | os.PathLike]) -> str:
+    """Return a hash of every Python file under the plugin folders (their code shapes output)."""
+    return folder_digest(folders, "*.py")
 
 
 def _versions() -> dict[str, str]:

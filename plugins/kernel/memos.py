@@ -32,20 +32,6 @@ FILE = "pages.json"
 VERSION = 1
 
 
-def folder_digest(folders: Iterable[str | os.PathLike]) -> str:
-    """Return a hash of every file under the folders (templates, catalogs, static assets)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        root = Path(folder)
-        if not root.is_dir():
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            with contextlib.suppress(OSError):
-                digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def _site_wide(context: Mapping[str, Any]) -> list[Any]:
     """Return what every page's frame shows: sections, pages and the language sites."""
     categories = [(str(c), getattr(c, "url", "")) for c, _ in context.get("categories") or []]
@@ -62,7 +48,7 @@ def site_digest(settings: Mapping[str, Any], context: Mapping[str, Any],
     """Return the hash of what every page shares: settings, code, theme, folders, menus."""
     data = {
         "cache": cache.fingerprint(settings),  # settings, plugins' code, library versions
-        "theme": folder_digest([settings.get("THEME") or "", *folders]),
+        "theme": cache.folder_digest([settings.get("THEME") or "", *folders]),
         "site": _site_wide(context),
     }
     return digest_of(data)
@@ -74,6 +60,30 @@ def digest_of(value: Any) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _load(file: Path | None, version: Any, key: str) -> dict[str, Any]:
+    """Return the table a memo file keeps under ``key`` ({} if missing, damaged or foreign)."""
+    if file is None:
+        return {}
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("version") == version:
+            table = data.get(key)
+            return table if isinstance(table, dict) else {}
+    return {}
+
+
+def _save(file: Path | None, data: dict[str, Any]) -> None:
+    """Write a memo file atomically: a killed build leaves the last one whole."""
+    if file is None:
+        return
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".memo-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        Path(tmp).replace(file)
+
+
 class PageMemo:
     """Each page's input hash from the last build, and this build's."""
 
@@ -83,11 +93,7 @@ class PageMemo:
         self.previous: dict[str, str] = {}
         self.current: dict[str, str] = {}
         self.skipped = 0
-        if self.file is not None:
-            with contextlib.suppress(OSError, ValueError):
-                data = json.loads(self.file.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("version") == VERSION:
-                    self.previous = data.get("pages") or {}
+        self.previous = _load(self.file, VERSION, "pages")
 
     def unchanged(self, path: Path, inputs: Any) -> bool:
         """Return whether ``path`` already shows ``inputs`` (and remember them either way)."""
@@ -103,18 +109,9 @@ class PageMemo:
         self.current.pop(str(path), None)
 
     def save(self) -> None:
-        """Keep this build's hashes for the next build (atomically: a killed build keeps
-        the old ones)."""
-        if self.file is None:
-            return
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".pages-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # Pages this build did not visit (a preview writes one) are as it left them.
-                pages = {**self.previous, **self.current}
-                json.dump({"version": VERSION, "pages": pages}, handle)
-            Path(tmp).replace(self.file)
+        """Keep this build's hashes for the next build."""
+        # Pages this build did not visit (a preview writes one) are as it left them.
+        _save(self.file, {"version": VERSION, "pages": {**self.previous, **self.current}})
 
 
 def code_version(*modules: Any) -> str:
@@ -136,11 +133,7 @@ class ResultMemo:
         self.previous: dict[str, Any] = {}
         self.current: dict[str, Any] = {}
         self.reused = 0
-        if self.file is not None:
-            with contextlib.suppress(OSError, ValueError):
-                data = json.loads(self.file.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("version") == version:
-                    self.previous = data.get("results") or {}
+        self.previous = _load(self.file, version, "results")
 
     def get(self, text: str, compute: Any) -> Any:
         """Return ``compute(text)``, from the last build when ``text`` is unchanged."""
@@ -156,12 +149,5 @@ class ResultMemo:
         return value
 
     def save(self) -> None:
-        """Keep this build's answers (atomically) for the next build."""
-        if self.file is None:
-            return
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".memo-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": self.version, "results": self.current}, handle)
-            Path(tmp).replace(self.file)
+        """Keep this build's answers for the next build."""
+        _save(self.file, {"version": self.version, "results": self.current})
