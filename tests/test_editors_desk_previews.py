@@ -288,3 +288,13 @@ def test_clamp_lines_property():
             assert clamp.text.endswith(ELLIPSIS)
 
     check()
+
+
+def test_columns_counts_ascii_and_other_text_alike():
+    # ASCII takes a fast path (len); it must agree with the per-character rule.
+    from editors_desk.previews import columns
+
+    assert all(columns(chr(code) * 2) == 2 for code in range(128))
+    assert columns("Cafe\u0301 CPR") == 8  # a combining accent takes no column
+    assert columns("急救 CPR") == 8  # wide characters take two
+    assert columns("\U0001f9d1\u200d\U0001f384b") == 3  # the joiner glues the two emoji

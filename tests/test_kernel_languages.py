@@ -237,3 +237,25 @@ def test_every_catalog_string_is_translated():
                         "%(count)s"
                     }, (po, message.id)
     assert untranslated == []
+
+
+def test_a_catalog_written_between_two_runs_is_used_by_the_second(tmp_path, monkeypatch):
+    # The theme's answers (which catalogs exist) are kept for one run only: under
+    # `invoke livereload` a writer's new catalog shows on the next rebuild.
+    from kernel import runs
+
+    run = {"number": 1}
+    monkeypatch.setattr(runs, "current_run", lambda: run["number"])
+    env = Environment(loader=DictLoader({"t.html": '{{ _("Home") }}'}), autoescape=True,
+                      extensions=[i18n.ThemeTranslations])  # fmt: skip
+    theme = tmp_path / "theme"
+    (theme / "translations").mkdir(parents=True)
+    env.globals["THEME"] = str(theme)
+    problems.new_run()
+    render = env.get_template("t.html").render
+    assert render(DEFAULT_LANG="en-GB", page_lang="cy") == "Home"
+    folder = _catalog(tmp_path / "new", PO)
+    (folder / "cy").rename(theme / "translations" / "cy")
+    assert render(DEFAULT_LANG="en-GB", page_lang="cy") == "Home"  # same run: as it began
+    run["number"] = 2
+    assert render(DEFAULT_LANG="en-GB", page_lang="cy") == "Hafan"

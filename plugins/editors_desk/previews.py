@@ -41,6 +41,8 @@ _TRAILING = " ,;:.-–—"
 
 def columns(text: str) -> int:
     """Return the display width of text: wide/fullwidth characters 2, combining marks 0."""
+    if text.isascii():  # every ASCII character is one column (most titles, on every wrap)
+        return len(text)
     width = 0
     joined = False
     for char in text:

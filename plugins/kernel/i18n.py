@@ -35,7 +35,7 @@ from jinja2 import pass_context
 from jinja2.ext import InternationalizationExtension
 from markupsafe import Markup, escape
 
-from . import clock, contents, lang, problems
+from . import clock, contents, lang, problems, runs
 from .problems import Problem, Severity
 
 THEME_DOMAIN = "messages"
@@ -61,8 +61,39 @@ class Catalog:
         return self.translations.ngettext(msgid, plural, n)
 
 
+class _RunMemo:
+    """Answers that hold for one run: which catalogs exist, each page's interface language.
+
+    A page asks for dozens of strings; without this each asked the file system again.
+    A new run (autoreload) starts empty, so a catalog created meanwhile is found.
+    """
+
+    def __init__(self) -> None:
+        self.run = -1
+        self.paths: dict[tuple[str, str, str], Path | None] = {}
+        self.interface: dict[tuple[Any, ...], str] = {}
+
+    def fresh(self) -> _RunMemo:
+        if self.run != runs.current_run():
+            self.run = runs.current_run()
+            self.paths.clear()
+            self.interface.clear()
+        return self
+
+
+_RUN_MEMO = _RunMemo()
+
+
 def catalog_path(folder: Path, domain: str, tag: str) -> Path | None:
     """Return the ``.po`` file for a language (``cy-GB`` then ``cy``), or None."""
+    memo = _RUN_MEMO.fresh().paths
+    key = (str(folder), domain, str(tag))
+    if key not in memo:
+        memo[key] = _find_catalog(Path(folder), domain, tag)
+    return memo[key]
+
+
+def _find_catalog(folder: Path, domain: str, tag: str) -> Path | None:
     tag = lang.normalise(tag)
     for name in (tag.replace("-", "_"), tag, lang.primary(tag)):
         path = Path(folder) / name / "LC_MESSAGES" / f"{domain}.po"
@@ -212,6 +243,17 @@ def theme_folder(context: Mapping[str, Any]) -> Path:
 
 def interface_language(context: Mapping[str, Any]) -> str:
     """Return the language the theme's own words are in: the page's, if the theme has it."""
+    item_langs = tuple(getattr(context.get(key), "lang", None) for key in ("article", "page"))
+    key = (context.get("DEFAULT_LANG"), context.get("page_lang"), item_langs,
+           context.get("THEME"))  # fmt: skip
+    memo = _RUN_MEMO.fresh().interface
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _interface_language_of(context)
+    return found
+
+
+def _interface_language_of(context: Mapping[str, Any]) -> str:
     tag = page_language(context)
     default = lang.normalise(context.get("DEFAULT_LANG"), "en-GB")
     if lang.same_language(tag, default) or has_catalog(theme_folder(context), THEME_DOMAIN, tag):

@@ -80,7 +80,7 @@ def _save(file: Path | None, data: dict[str, Any]) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".memo-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
         Path(tmp).replace(file)
 
 
@@ -137,7 +137,7 @@ class ResultMemo:
 
     def get(self, text: str, compute: Any) -> Any:
         """Return ``compute(text)``, from the last build when ``text`` is unchanged."""
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        key = self._key(text)
         if key in self.current:
             return self.current[key]
         if key in self.previous:
@@ -148,6 +148,21 @@ class ResultMemo:
         self.current[key] = value
         return value
 
-    def save(self) -> None:
-        """Keep this build's answers for the next build."""
-        _save(self.file, {"version": self.version, "results": self.current})
+    def put(self, text: str, value: Any) -> None:
+        """Replace the answer for ``text`` (the kept one was unusable)."""
+        self.current[self._key(text)] = value
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def save(self, *, keep_previous: bool = False) -> None:
+        """Keep this build's answers for the next build.
+
+        ``keep_previous``: a build that asked for some inputs only (a preview) keeps the
+        last build's other answers too. Nothing changed: the file is left as it is.
+        """
+        results = {**self.previous, **self.current} if keep_previous else self.current
+        if results == self.previous and self.file is not None and self.file.is_file():
+            return
+        _save(self.file, {"version": self.version, "results": results})

@@ -6,13 +6,14 @@ order: templates render after all_generators_finalized, exports run in finalized
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kernel import urls
+from kernel import memos, urls
 from kernel.i18n import plugin_translator
 
 from . import fitting
@@ -92,10 +93,13 @@ def split_list(value: Any) -> list[str]:
 class ShareData:
     """Share links and fitted texts for one article, exposed to templates as article.share."""
 
-    def __init__(self, article: Any, settings: dict, siteurl: str, *, early: bool = False) -> None:
+    def __init__(self, article: Any, settings: dict, siteurl: str, *, early: bool = False,
+                 memo: memos.ResultMemo | None = None) -> None:  # fmt: skip
         self._article = article
         self._settings = settings
         self._siteurl = siteurl
+        # The build's snippets by their inputs (kept from the last build), if it keeps them.
+        self._memo = memo
         # While Pelican is still reading (fitting.prefetch): the body's links are not resolved
         # yet and `article.content` would remember them unresolved, so read the raw HTML.
         self._body = "_content" if early else "content"
@@ -255,7 +259,39 @@ class ShareData:
     @cached_property
     def networks(self) -> dict[str, Snippet]:
         """Return the enabled networks' snippets, in configured order."""
-        return {key: self._snippet(key) for key in self._settings["SHARE_SNIPPETS_NETWORKS"]}
+        keys = self._settings["SHARE_SNIPPETS_NETWORKS"]
+        if self._memo is None:
+            return {key: self._snippet(key) for key in keys}
+        inputs = self.inputs()
+        stored = self._memo.get(inputs, lambda _: self._stored())
+        snippets = _snippets_of(stored, keys)
+        if snippets is None:  # a damaged entry, or one from another version: make it again
+            stored = self._stored()
+            self._memo.put(inputs, stored)
+            snippets = _snippets_of(stored, keys)
+        fitting.keep(stored["fits"])
+        for key in keys:  # asked again so an untranslated label is reported on every build
+            self._words(NETWORKS[key].name)
+        return snippets
+
+    def inputs(self) -> str:
+        """Return everything the snippets depend on besides the settings and the code."""
+        meta = self._meta
+        overrides = {k: str(v) for k, v in meta.items() if k.startswith("share_text")}
+        settings = getattr(self._article, "settings", None) or {}
+        return json.dumps(
+            [self.title, self.description, self.tags, self.canonical, self.fields, overrides,
+             getattr(self._article, "in_default_lang", True), settings.get("DEFAULT_LANG")],
+            ensure_ascii=False, default=str,
+        )  # fmt: skip
+
+    def _stored(self) -> dict[str, Any]:
+        """Return the snippets as plain data, with the keys of the fitted texts they used."""
+        keys = self._settings["SHARE_SNIPPETS_NETWORKS"]
+        return {
+            "snippets": [asdict(self._snippet(key)) for key in keys],
+            "fits": [fitting.job_key(self.fit_job(key)) for key in keys],
+        }
 
     @property
     def links(self) -> list[Snippet]:
@@ -282,6 +318,17 @@ class ShareData:
             "modified": modified.isoformat(timespec="seconds") if modified else "",
             "networks": {key: _export(sn) for key, sn in self.networks.items()},
         }
+
+
+def _snippets_of(stored: Any, keys: list[str]) -> dict[str, Snippet] | None:
+    """Return the snippets a memo entry holds, in ``keys`` order (None: not a whole entry)."""
+    try:
+        snippets = {entry["key"]: Snippet(**entry) for entry in stored["snippets"]}
+        if list(snippets) != list(keys) or not isinstance(stored["fits"], list):
+            return None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return snippets
 
 
 def _export(sn: Snippet) -> dict:

@@ -146,6 +146,12 @@ class Fits:
         self.done[key] = entry
         return _post(entry, job[3])
 
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep these posts for the next build though nobody asked for them (memoized)."""
+        for key in keys:
+            if key not in self.done and key in self.kept:
+                self.done[key] = self.kept[key]
+
     def save(self) -> dict[str, int]:
         """Keep this build's posts for the next build; return the counts."""
         counts = {"fitted": self.fitted, "reused": self.reused}
@@ -171,6 +177,13 @@ class Fits:
 
 
 RUN = RunSlot(Fits.start)
+
+
+def keep(keys: Iterable[str]) -> None:
+    """Keep these fitted posts for the next build (their snippets were reused whole)."""
+    fits = RUN.peek()
+    if fits is not None:
+        fits.keep(keys)
 
 
 def fitted(job: Job) -> tuple[Post, int]:

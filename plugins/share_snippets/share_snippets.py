@@ -50,13 +50,15 @@ from kernel.signals import (
 from pelican import signals
 from pelican.utils import sanitised_join
 
-from . import fitting
+from . import export, fitting
 from .compose import fit, strip_markup
 from .data import ShareData
 from .export import MAX_SCHEDULER_ROWS, MIN_SPACING_MINUTES, write_all
 from .networks import DEFAULT_NETWORKS, NETWORKS, add_params
 
 logger = logging.getLogger(__name__)
+TRANSLATIONS = Path(__file__).parent / "translations"
+EXPORT_FILES = ("snippets.json", "snippets.csv")  # one missing: write the exports again
 
 DEFAULTS: dict[str, Any] = {
     "SHARE_SNIPPETS_NETWORKS": list(DEFAULT_NETWORKS),
@@ -210,10 +212,19 @@ class ShareRun:
 
     config: dict[str, Any]
     items: list[Any] = field(default_factory=list)
+    # Each article's snippets by their inputs: a rebuild assembles changed articles' only.
+    snippets: memos.ResultMemo | None = None
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> ShareRun:
-        return cls(get_settings(dict(settings)))
+        # Settings, code and the labels' catalogs shape every snippet: their hash is the
+        # memo's version, so a change to any of them makes every snippet again.
+        version = memos.digest_of(
+            [cache.fingerprint(settings), cache.folder_digest([TRANSLATIONS])]
+        )
+        snippets = memos.ResultMemo(settings.get("CACHE_PATH"), "share_snippets", "snippets",
+                                    version=version)  # fmt: skip
+        return cls(get_settings(dict(settings)), snippets=snippets)
 
 
 RUN = runs.RunSlot(ShareRun.start)
@@ -311,7 +322,7 @@ def attach_share_data(generators: list) -> None:
         with problems.isolated(
             contents.source_display(article), "share_snippets", "make the share text"
         ):
-            article.share = ShareData(article, state.config, siteurl)
+            article.share = ShareData(article, state.config, siteurl, memo=state.snippets)
         if article in articles and article.share is not None:
             state.items.append(article)
     logger.debug("share_snippets: attached share data to %d articles", len(state.items))
@@ -411,16 +422,29 @@ def write_exports(pelican: Any) -> None:
         start = schedule_start(config, pelican.settings)
         folder = contents.private_folder(pelican.settings)
         directory = folder / config["SHARE_SNIPPETS_EXPORT_DIR"]
-        paths = write_all(
-            directory, data, start=start,
-            spacing_minutes=config["SHARE_SNIPPETS_SCHEDULE_SPACING"],
-            scheduler_networks=config["SHARE_SNIPPETS_SCHEDULE_NETWORKS"],
-            max_rows=config["SHARE_SNIPPETS_SCHEDULE_MAX_ROWS"],
-        )  # fmt: skip
-        logger.info(
-            "share_snippets: %d articles x %d networks; wrote %d export files to %s",
-            len(items), len(config["SHARE_SNIPPETS_NETWORKS"]), len(paths), directory,
-        )  # fmt: skip
+        options = {
+            "start": start, "spacing_minutes": config["SHARE_SNIPPETS_SCHEDULE_SPACING"],
+            "scheduler_networks": config["SHARE_SNIPPETS_SCHEDULE_NETWORKS"],
+            "max_rows": config["SHARE_SNIPPETS_SCHEDULE_MAX_ROWS"],
+        }  # fmt: skip
+        # The files are left as they are when no record or option changed (most rebuilds).
+        memo = memos.PageMemo(pelican.settings.get("CACHE_PATH"), "share_snippets/exports",
+                              memos.code_version(export))  # fmt: skip
+        inputs = memos.digest_of([data, options])  # once: the records are megabytes
+        kept = [memo.unchanged(directory / name, inputs) for name in EXPORT_FILES]
+        if all(kept):
+            logger.info("share_snippets: %d articles; export files in %s unchanged",
+                        len(items), directory)  # fmt: skip
+        else:
+            paths = write_all(directory, data, **options)
+            memo.save()
+            logger.info(
+                "share_snippets: %d articles x %d networks; wrote %d export files to %s",
+                len(items), len(config["SHARE_SNIPPETS_NETWORKS"]), len(paths), directory,
+            )  # fmt: skip
+    if state.snippets is not None:
+        # A preview assembled the saved pages' snippets only: keep everyone else's too.
+        state.snippets.save(keep_previous=preview.is_preview(pelican.settings))
 
 
 def save_fitted_texts(pelican: Any) -> None:
