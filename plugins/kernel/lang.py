@@ -62,6 +62,16 @@ def primary(tag: str | None) -> str:
 
 def same_language(first: str | None, second: str | None) -> bool:
     """Return whether two tags name the same language (``en`` and ``en-GB`` do)."""
+    # Asked for every string of every page: remember answers (for text tags, as normalise).
+    return _same_language(_as_text(first), _as_text(second))
+
+
+def _as_text(tag: Any) -> str | None:
+    return tag if tag is None or isinstance(tag, str) else (str(tag) if tag else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _same_language(first: str | None, second: str | None) -> bool:
     language = primary(first)
     return bool(language) and language == primary(second)
 

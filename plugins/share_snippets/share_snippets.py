@@ -367,7 +367,7 @@ def write_share_kits(generator: Any, writer: Any) -> None:
     # A rebuild renders only the kits whose posts (or the site around them) changed.
     memo = memos.PageMemo(
         generator.settings.get("CACHE_PATH"), "share_snippets",
-        memos.site_digest(generator.settings, generator.context),
+        memos.site_digest(generator.settings, generator.context, [TRANSLATIONS]),
     )  # fmt: skip
     for article in sources.kept(state.items):
         share = article.share
@@ -391,9 +391,11 @@ def write_share_kits(generator: Any, writer: Any) -> None:
 def kit_inputs(article: Any) -> list[Any]:
     """Return everything an article's share kit shows besides the site around it."""
     share = article.share
+    # The posts are made from share.inputs() alone, with the settings, code and labels that
+    # the site digest covers: their inputs stand for them (a fraction of their size to hash).
     return [
         share.title, share.canonical, share.image_url, share.image_alt, share.kit_url,
-        getattr(article, "lang", ""), [vars(link) for link in share.links],
+        getattr(article, "lang", ""), share.inputs(),
     ]  # fmt: skip
 
 
