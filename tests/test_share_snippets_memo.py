@@ -43,13 +43,19 @@ def _cache(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "share_snippets"
 
 
-def test_a_rebuild_reuses_every_snippet_and_gives_the_same_exports(
-    build_site, tmp_path: Path, assembled: list[str]
-):
+def _first_build(build_site, tmp_path: Path) -> tuple[Path, Path]:
+    """Copy the fixture content and build it once; return (content, output)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     output = tmp_path / "site"
     build_site(content_path=content, settings=SETTINGS, output=output)
+    return content, output
+
+
+def test_a_rebuild_reuses_every_snippet_and_gives_the_same_exports(
+    build_site, tmp_path: Path, assembled: list[str]
+):
+    content, output = _first_build(build_site, tmp_path)
     cold = _exports(output)
     assert len(assembled) >= 3 and cold
     fits = sorted(_cache(tmp_path).glob("fits-*.json"))
@@ -90,10 +96,7 @@ def test_a_rebuild_reuses_every_snippet_and_gives_the_same_exports(
 def test_a_change_of_settings_or_a_damaged_memo_assembles_everything_again(
     build_site, tmp_path: Path, assembled: list[str]
 ):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    output = tmp_path / "site"
-    build_site(content_path=content, settings=SETTINGS, output=output)
+    content, output = _first_build(build_site, tmp_path)
     count = len(assembled)
 
     assembled.clear()
