@@ -272,6 +272,8 @@ class ShareData:
         fitting.keep(stored["fits"])
         for key in keys:  # asked again so an untranslated label is reported on every build
             self._words(NETWORKS[key].name)
+            if key in TRANSLATED_LABELS:
+                self._words(NETWORKS[key].label)
         return snippets
 
     def inputs(self) -> str:
