@@ -25,7 +25,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,32 +61,24 @@ class Catalog:
         return self.translations.ngettext(msgid, plural, n)
 
 
-class _RunMemo:
+@dataclass
+class _RunAnswers:
     """Answers that hold for one run: which catalogs exist, each page's interface language.
 
     A page asks for dozens of strings; without this each asked the file system again.
-    A new run (autoreload) starts empty, so a catalog created meanwhile is found.
+    A new run (autoreload) gets new answers, so a catalog created meanwhile is found.
     """
 
-    def __init__(self) -> None:
-        self.run = -1
-        self.paths: dict[tuple[str, str, str], Path | None] = {}
-        self.interface: dict[tuple[Any, ...], str] = {}
-
-    def fresh(self) -> _RunMemo:
-        if self.run != runs.current_run():
-            self.run = runs.current_run()
-            self.paths.clear()
-            self.interface.clear()
-        return self
+    paths: dict[tuple[str, str, str], Path | None] = field(default_factory=dict)
+    interface: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
-_RUN_MEMO = _RunMemo()
+_RUN_ANSWERS = runs.RunSlot(lambda _settings: _RunAnswers())
 
 
 def catalog_path(folder: Path, domain: str, tag: str) -> Path | None:
     """Return the ``.po`` file for a language (``cy-GB`` then ``cy``), or None."""
-    memo = _RUN_MEMO.fresh().paths
+    memo = _RUN_ANSWERS.get({}).paths
     key = (str(folder), domain, str(tag))
     if key not in memo:
         memo[key] = _find_catalog(Path(folder), domain, tag)
@@ -246,7 +238,7 @@ def interface_language(context: Mapping[str, Any]) -> str:
     item_langs = tuple(getattr(context.get(key), "lang", None) for key in ("article", "page"))
     key = (context.get("DEFAULT_LANG"), context.get("page_lang"), item_langs,
            context.get("THEME"))  # fmt: skip
-    memo = _RUN_MEMO.fresh().interface
+    memo = _RUN_ANSWERS.get({}).interface
     found = memo.get(key)
     if found is None:
         found = memo[key] = _interface_language_of(context)
