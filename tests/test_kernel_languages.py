@@ -258,3 +258,18 @@ def test_a_catalog_written_between_two_runs_is_used_by_the_second(tmp_path, monk
     assert render(DEFAULT_LANG="en-GB", page_lang="cy") == "Home"  # same run: as it began
     monkeypatch.setattr(runs._runs, "number", 2)
     assert render(DEFAULT_LANG="en-GB", page_lang="cy") == "Hafan"
+
+
+def test_a_page_keeps_its_interface_language_only_while_page_lang_stays(tmp_path):
+    # Each render keeps its answer (asked once per string); a template that sets `page_lang`
+    # again, an include and the next page each ask anew.
+    env = _env(tmp_path, {
+        "t.html": '{{ _("Home") }}|{% set page_lang = "en-GB" %}{{ _("Home") }}|'
+                  '{% set page_lang = "cy" %}{{ _("Home") }}|{% include "i.html" %}',
+        "i.html": '{{ _("Home") }}',
+    })  # fmt: skip
+    problems.new_run()
+    render = env.get_template("t.html").render
+    assert render(DEFAULT_LANG="en-GB", article=Item("cy")) == "Hafan|Home|Hafan|Hafan"
+    assert render(DEFAULT_LANG="en-GB", article=Item("en")) == "Home|Home|Hafan|Hafan"
+    assert render(DEFAULT_LANG="en-GB", page_lang="ur") == "Home|Home|Hafan|Hafan"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from share_snippets.compose import fit, hashtags_from
 from share_snippets.counting import (
     BLUESKY_LIMIT,
-    X_CONFIG,
+    X_LIMIT,
     bluesky_facets,
     bluesky_length,
     bluesky_links,
@@ -32,6 +32,7 @@ from share_snippets.counting import (
     mastodon_countable,
     mastodon_length,
     utf8_length,
+    x_config,
     x_length,
     x_links,
 )
@@ -62,7 +63,7 @@ def test_x_weighted_length_passes_twitter_text_conformance(section, config):
     cases = _suite("validate.yml")[section]
     failures = []
     for case in cases:
-        result = parse_tweet(case["text"], config or X_CONFIG).asdict()
+        result = parse_tweet(case["text"], config or x_config()).asdict()
         if config is None and x_length(case["text"]) != case["expected"]["weightedLength"]:
             failures.append((case["description"], "x_length"))
         if any(result[key] != value for key, value in case["expected"].items()):
@@ -77,6 +78,26 @@ def test_x_tweet_validity_passes_twitter_text_conformance():
     failures = [c["description"] for c in cases
                 if parse_tweet(c["text"], config).valid != c["expected"]]  # fmt: skip
     assert len(cases) == 8 and failures == []
+
+
+def test_x_limit_and_config_are_twitter_texts_own():
+    # X_LIMIT is written out so twitter-text is imported only when a text is counted.
+    assert x_config() is twitter_text_config["version3"]
+    assert twitter_text_config["version3"]["max_weighted_tweet_length"] == X_LIMIT
+
+
+def test_twitter_text_is_imported_only_when_a_text_is_counted():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; import share_snippets.share_snippets, share_snippets.networks; "
+        "print(any(m.startswith('twitter_text') for m in sys.modules))"
+    )
+    env_path = str(Path(__file__).parents[1] / "plugins")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env={"PYTHONPATH": env_path}, check=True)  # fmt: skip
+    assert out.stdout.strip() == "False"
 
 
 # ---- twitter-text: which URLs X shortens to 23 ---------------------------------------------
@@ -128,7 +149,7 @@ def test_x_links_know_every_top_level_domain():
     ],
 )
 def test_x_length_of_hostile_cases(text, expected):
-    assert x_length(text) == expected == parse_tweet(text, X_CONFIG).weightedLength
+    assert x_length(text) == expected == parse_tweet(text, x_config()).weightedLength
 
 
 # ---- Unicode: grapheme clusters -----------------------------------------------------------
@@ -256,7 +277,7 @@ def test_every_fitted_text_is_valid_by_the_reference_count(title, summary, tags,
     post = fit(title, summary, hashtags_from(tags, 3), url, rule)
     assert post.text.endswith(url)
     if key == "x":
-        assert parse_tweet(post.text, X_CONFIG).valid
+        assert parse_tweet(post.text, x_config()).valid
     elif key == "bluesky":
         assert grapheme_count(post.text) <= BLUESKY_LIMIT and utf8_length(post.text) <= 3000
     elif key == "mastodon":

@@ -13,11 +13,11 @@ from conftest import format_violations, run_axe
 from kernel.settings import SettingsError
 from playwright.sync_api import expect
 from share_snippets.counting import (
-    X_CONFIG,
     grapheme_count,
     mastodon_length,
     utf8_length,
     utf16_length,
+    x_config,
     x_length,
 )
 from twitter_text import parse_tweet
@@ -92,7 +92,7 @@ def test_canonical_never_carries_campaign_parameters(site):
 def valid_as_written(network: str, text: str) -> bool:
     """Check a text with the reference count, assuming no link shortening."""
     if network == "x":
-        return parse_tweet(text, X_CONFIG).valid
+        return parse_tweet(text, x_config()).valid
     if network == "bluesky":
         return grapheme_count(text) <= 300 and utf8_length(text) <= 3000
     if network == "mastodon":

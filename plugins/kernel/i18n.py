@@ -19,6 +19,7 @@ the string, so a strict build never ships an English button on a Welsh page unno
 
 from __future__ import annotations
 
+import contextlib
 import gettext as stdlib_gettext
 import io
 import os
@@ -233,8 +234,31 @@ def theme_folder(context: Mapping[str, Any]) -> Path:
     return Path(str(context.get("THEME") or ".")) / CATALOG_FOLDER
 
 
+_CONTEXT_ANSWER = "_sharewell_interface_language"
+
+
 def interface_language(context: Mapping[str, Any]) -> str:
     """Return the language the theme's own words are in: the page's, if the theme has it."""
+    return _interface(context)[0]
+
+
+def _interface(context: Mapping[str, Any]) -> tuple[str, bool]:
+    """Return the interface language, and whether it is the source language (no catalog)."""
+    # A page asks this for each of its hundred or so strings. A Jinja context (one template's
+    # render: its page and settings are fixed) keeps its answer while `page_lang` is the same.
+    page_lang = context.get("page_lang")
+    kept = getattr(context, _CONTEXT_ANSWER, None)
+    if kept is not None and kept[0] is page_lang:
+        return kept[1]
+    tag = _interface_language_for(context)
+    found = (tag, lang.same_language(tag, context.get("DEFAULT_LANG") or "en-GB")
+             or lang.same_language(tag, "en"))  # fmt: skip
+    with contextlib.suppress(AttributeError, TypeError):  # a plain mapping keeps nothing
+        setattr(context, _CONTEXT_ANSWER, (page_lang, found))
+    return found
+
+
+def _interface_language_for(context: Mapping[str, Any]) -> str:
     item_langs = tuple(getattr(context.get(key), "lang", None) for key in ("article", "page"))
     key = (context.get("DEFAULT_LANG"), context.get("page_lang"), item_langs,
            context.get("THEME"))  # fmt: skip
@@ -254,10 +278,8 @@ def _interface_language_of(context: Mapping[str, Any]) -> str:
 
 
 def _theme_text(context: Any, message: str, plural: str | None = None, n: int = 1) -> str:
-    tag = interface_language(context)
-    if lang.same_language(tag, context.get("DEFAULT_LANG") or "en-GB") or lang.same_language(
-        tag, "en"
-    ):  # the source language: no catalog to open (most strings of most pages)
+    tag, is_source = _interface(context)
+    if is_source:  # the source language: no catalog to open (most strings of most pages)
         text = message if plural is None or n == 1 else plural
     else:
         text = Translator(theme_folder(context), THEME_DOMAIN)(context, tag, message, plural, n)

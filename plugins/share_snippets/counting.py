@@ -19,16 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 from icu4py.breakers import CharacterBreaker
-from twitter_text import extract_urls_with_indices, parse_tweet
-from twitter_text.config import config as twitter_text_config
-from twitter_text.regexp.valid_cctld import valid_cctld
-from twitter_text.regexp.valid_gtld import valid_gtld
 
-X_CONFIG = twitter_text_config["version3"]
-X_LIMIT = X_CONFIG["max_weighted_tweet_length"]
+# twitter-text is imported on first use: compiling its emoji pattern takes about 0.6 s, and a
+# rebuild that reuses every share text never counts one (tests check the limit is its own).
+X_LIMIT = 280  # twitter-text config v3 max_weighted_tweet_length
 
 BLUESKY_LIMIT = 300
 BLUESKY_MAX_BYTES = 3000
@@ -106,29 +104,51 @@ def is_emoji(cluster: str) -> bool:
 
 
 # ---- X ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _twitter_text() -> Any:
+    # 0.6 s to import (its emoji pattern), so only when a text is counted
+    import twitter_text.config  # noqa: PLC0415
+    import twitter_text.regexp.valid_cctld  # noqa: PLC0415
+    import twitter_text.regexp.valid_gtld  # noqa: PLC0415
+
+    return twitter_text
+
+
+def x_config() -> dict:
+    """Return twitter-text's v3 configuration (the one X uses)."""
+    return _twitter_text().config.config["version3"]
+
+
+def _parse_tweet(text: str) -> Any:
+    return _twitter_text().parse_tweet(text, x_config())
+
+
+def _extract_urls(text: str, **options: Any) -> list[dict[str, Any]]:
+    return _twitter_text().extract_urls_with_indices(text, **options)
+
+
 def x_length(text: str) -> int:
     """Return the X weighted length (twitter-text v3 parseTweet)."""
-    return parse_tweet(text, X_CONFIG).weightedLength
+    return _parse_tweet(text).weightedLength
 
 
 def x_valid(text: str) -> bool:
     """Return True if X accepts text (length and characters, twitter-text v3)."""
-    return parse_tweet(text, X_CONFIG).valid
+    return _parse_tweet(text).valid
 
 
 def x_links(text: str) -> list[Link]:
     """Return the links X shortens to t.co (twitter-text extractUrlsWithIndices)."""
-    return [
-        Link(u["indices"][0], u["indices"][1], u["url"]) for u in extract_urls_with_indices(text)
-    ]
+    return [Link(u["indices"][0], u["indices"][1], u["url"]) for u in _extract_urls(text)]
 
 
 # ---- Bluesky ----------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def top_level_domains() -> frozenset[str]:
     """Return the IANA top-level domains twitter-text knows (for scheme-less links)."""
+    regexp = _twitter_text().regexp
     names: set[str] = set()
-    for pattern in (valid_gtld, valid_cctld):
+    for pattern in (regexp.valid_gtld.valid_gtld, regexp.valid_cctld.valid_cctld):
         body = pattern.pattern.split("(?:(?:", 1)[1].split(")", 1)[0]
         names.update(part.lower() for part in body.split("|") if part)
     return frozenset(names)
@@ -207,7 +227,7 @@ def utf8_length(text: str) -> int:
 def mastodon_links(text: str) -> list[Link]:
     """Return the URLs Mastodon links and counts as 23 (twitter-text, scheme required)."""
     links = []
-    for url in extract_urls_with_indices(text, extract_urls_without_protocol=False):
+    for url in _extract_urls(text, extract_urls_without_protocol=False):
         start, end = url["indices"]
         links.append(Link(start, end, url["url"]))
     return links
