@@ -64,14 +64,13 @@ class Catalog:
 
 @dataclass
 class _RunAnswers:
-    """Answers that hold for one run: which catalogs exist, each page's interface language.
+    """Answers that hold for one run: which catalogs exist.
 
     A page asks for dozens of strings; without this each asked the file system again.
     A new run (autoreload) gets new answers, so a catalog created meanwhile is found.
     """
 
     paths: dict[tuple[str, str, str], Path | None] = field(default_factory=dict)
-    interface: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
 _RUN_ANSWERS = runs.RunSlot(lambda _settings: _RunAnswers())
@@ -250,22 +249,11 @@ def _interface(context: Mapping[str, Any]) -> tuple[str, bool]:
     kept = getattr(context, _CONTEXT_ANSWER, None)
     if kept is not None and kept[0] is page_lang:
         return kept[1]
-    tag = _interface_language_for(context)
+    tag = _interface_language_of(context)
     found = (tag, lang.same_language(tag, context.get("DEFAULT_LANG") or "en-GB")
              or lang.same_language(tag, "en"))  # fmt: skip
     with contextlib.suppress(AttributeError, TypeError):  # a plain mapping keeps nothing
         setattr(context, _CONTEXT_ANSWER, (page_lang, found))
-    return found
-
-
-def _interface_language_for(context: Mapping[str, Any]) -> str:
-    item_langs = tuple(getattr(context.get(key), "lang", None) for key in ("article", "page"))
-    key = (context.get("DEFAULT_LANG"), context.get("page_lang"), item_langs,
-           context.get("THEME"))  # fmt: skip
-    memo = _RUN_ANSWERS.get({}).interface
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _interface_language_of(context)
     return found
 
 
