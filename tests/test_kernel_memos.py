@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kernel import text
 from kernel.cache import folder_digest
-from kernel.memos import PageMemo, ResultMemo, code_version, digest_of
+from kernel.memos import PageMemo, ResultMemo, RunningDigest, code_version, digest_of
 
 CONTENT = Path(__file__).parent / "fixtures" / "share_snippets" / "content"
 SITEURL = "https://www.sharewell.org.uk"
@@ -70,6 +70,23 @@ def test_hashes_are_stable_and_see_every_file(tmp_path: Path):
     before = folder_digest([tmp_path / "t", tmp_path / "missing"])
     (tmp_path / "t" / "base.html").write_text("b", encoding="utf-8")
     assert folder_digest([tmp_path / "t"]) != before
+
+
+def _running(*values) -> str:
+    digest = RunningDigest()
+    for value in values:
+        digest.add(value)
+    return digest.hexdigest()
+
+
+def test_a_running_digest_sees_every_value_its_order_and_its_boundaries():
+    records = [{"title": "CPR", "url": "/a/"}, {"url": "/b/", "title": 'x "/ <script>'}]
+    assert _running(*records) == _running(*[dict(reversed(r.items())) for r in records])
+    assert _running(*records) != _running(*reversed(records))
+    assert _running("ab") != _running("a", "b")  # where one value ends is part of the hash
+    assert _running("a\x1e", "b") != _running("a", "\x1eb")  # even with the separator inside
+    assert _running() != _running("")
+    assert _running("é" * 10_000) != _running("e" * 10_000)
 
 
 def _kits(output: Path) -> dict[str, int]:

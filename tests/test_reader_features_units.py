@@ -341,3 +341,36 @@ def test_a_missing_binary_is_a_configuration_error_not_a_crash(tmp_path, caplog)
     assert "search index not built" in errors[0].getMessage()
     assert "/nope/pagefind" in errors[0].getMessage()
     assert reader_features.last_search(tmp_path / "cache") is None
+
+
+def test_the_index_fingerprint_counts_only_the_pages_pagefind_reads(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "pagefind").mkdir()
+    article = site / "a" / "index.html"
+    article.write_text("<main data-pagefind-body>CPR</main>", encoding="utf-8")
+    desk = site / "desk.html"
+    desk.write_text("<main>built at 10:00</main>", encoding="utf-8")
+    (site / "pagefind" / "x.html").write_text("bundle", encoding="utf-8")
+    first = search.index_fingerprint(site, "pagefind", ["--output-subdir", "pagefind"], "1.5")
+    desk.write_text("<main>built at 10:01</main>", encoding="utf-8")
+    (site / "pagefind" / "x.html").write_text("new bundle", encoding="utf-8")
+    assert (
+        search.index_fingerprint(site, "pagefind", ["--output-subdir", "pagefind"], "1.5") == first
+    )
+    assert (
+        search.index_fingerprint(site, "pagefind", ["--output-subdir", "pagefind"], "1.6") != first
+    )
+    article.write_text("<main data-pagefind-body>CPR, 30:2</main>", encoding="utf-8")
+    changed = search.index_fingerprint(site, "pagefind", ["--output-subdir", "pagefind"], "1.5")
+    assert changed != first
+    article.rename(site / "a" / "moved.html")  # a page's address is part of what is indexed
+    assert (
+        search.index_fingerprint(site, "pagefind", ["--output-subdir", "pagefind"], "1.5")
+        != changed
+    )
+    # With no page marked, Pagefind reads every page, so every page counts.
+    (site / "a" / "moved.html").unlink()
+    unmarked = search.index_fingerprint(site, "pagefind", [], "1.5")
+    desk.write_text("<main>built at 10:02</main>", encoding="utf-8")
+    assert search.index_fingerprint(site, "pagefind", [], "1.5") != unmarked

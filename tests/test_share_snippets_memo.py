@@ -123,3 +123,27 @@ def test_a_change_of_settings_or_a_damaged_memo_assembles_everything_again(
     memo.write_text("{not json", encoding="utf-8")
     build_site(content_path=content, settings=medium, output=output)
     assert json.loads(memo.read_text(encoding="utf-8"))["results"]
+
+
+def test_an_article_whose_record_breaks_costs_only_its_own_export_row(
+    build_site, tmp_path: Path, monkeypatch, caplog
+):
+    content, output = _first_build(build_site, tmp_path)
+    cold = _exports(output)
+    real = data.ShareData.record
+
+    def breaks_for_one(self):
+        if Path(self._article.source_path).name == "hard-title.md":
+            raise ValueError("broken record")
+        return real(self)
+
+    monkeypatch.setattr(data.ShareData, "record", breaks_for_one)
+    article = content / "articles" / "first-aid" / "hard-title.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    build_site(content_path=content, settings=SETTINGS, output=output)
+    exported = _exports(output)
+    assert exported and len(exported) == len(cold) - 1
+    assert all(exported[slug] == cold[slug] for slug in exported)
+    named = [r for r in caplog.records if "hard-title.md" in r.getMessage()
+             and "export the share text" in r.getMessage()]  # fmt: skip
+    assert len(named) == 1, "the broken record is named once, not once per pass"

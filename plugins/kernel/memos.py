@@ -60,6 +60,25 @@ def digest_of(value: Any) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+class RunningDigest:
+    """A hash of many plain values added one at a time, so a long list is never held whole.
+
+    Each value is hashed as ``digest_of`` reads it; a record separator that JSON text never
+    contains (control characters are escaped) keeps ``["ab"]`` apart from ``["a", "b"]``.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    def add(self, value: Any) -> None:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+        self._hash.update(text.encode("utf-8"))
+        self._hash.update(b"\x1e")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
 def _load(file: Path | None, version: Any, key: str) -> dict[str, Any]:
     """Return the table a memo file keeps under ``key`` ({} if missing, damaged or foreign)."""
     if file is None:

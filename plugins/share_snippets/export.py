@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -59,35 +59,34 @@ def chunked(rows: Sequence, size: int) -> list[Sequence]:
     return [rows[i : i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
-def snippet_rows(articles: Iterable[dict], slots: dict[str, datetime]) -> list[dict]:
-    """Flatten article records to one CSV row per article x network (slots by URL)."""
-    rows = []
+def snippet_rows(articles: Iterable[dict], slots: dict[str, datetime]) -> Iterator[dict]:
+    """Yield one CSV row per article x network (slots by URL), one at a time."""
     for art in articles:
         for key, net in art["networks"].items():
-            rows.append(
-                {
-                    "article_slug": art["slug"],
-                    "article_title": art["title"],
-                    "article_url": art["url"],
-                    "network": key,
-                    "text": net["text"],
-                    "url": net["url"],
-                    "share_link": net["share_link"],
-                    "length": net["length"],
-                    "limit": "" if net["limit"] is None else net["limit"],
-                    "image_url": art["image_url"] or "",
-                    "published": art["published"],
-                    "modified": art["modified"],
-                    "scheduled": iso(slots.get(art["url"])),
-                }
-            )
-    return rows
+            yield {
+                "article_slug": art["slug"],
+                "article_title": art["title"],
+                "article_url": art["url"],
+                "network": key,
+                "text": net["text"],
+                "url": net["url"],
+                "share_link": net["share_link"],
+                "length": net["length"],
+                "limit": "" if net["limit"] is None else net["limit"],
+                "image_url": art["image_url"] or "",
+                "published": art["published"],
+                "modified": art["modified"],
+                "scheduled": iso(slots.get(art["url"])),
+            }
 
 
 def write_json(path: Path, data: dict) -> Path:
     """Write data as pretty, UTF-8 JSON (non-ASCII kept as is)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # Streamed: the whole text of a large site's snippets is tens of megabytes.
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
     return path
 
 

@@ -256,17 +256,8 @@ def write_exports(pelican: Any) -> None:
     items = sorted(sources.kept(state.items), key=lambda a: (a.date, a.url), reverse=True)
     # A preview writes the saved pages only; the full build after it writes the exports.
     if config["SHARE_SNIPPETS_EXPORT"] and not preview.is_preview(pelican.settings):
-        records = []
-        for article in items:
-            display = contents.source_display(article)
-            with problems.isolated(display, "share_snippets", "export the share text"):
-                records.append(article.share.record())
-        data = {
-            "version": 1,
-            "site_url": pelican.settings.get("SITEURL", ""),
-            "networks": config["SHARE_SNIPPETS_NETWORKS"],
-            "articles": records,
-        }
+        site_url = pelican.settings.get("SITEURL", "")
+        networks = config["SHARE_SNIPPETS_NETWORKS"]
         start = schedule_start(config, pelican.settings)
         folder = contents.private_folder(pelican.settings)
         directory = folder / config["SHARE_SNIPPETS_EXPORT_DIR"]
@@ -276,19 +267,32 @@ def write_exports(pelican: Any) -> None:
             "max_rows": config["SHARE_SNIPPETS_SCHEDULE_MAX_ROWS"],
         }  # fmt: skip
         # The files are left as they are when no record or option changed (most rebuilds).
+        # The records are hashed one by one and not kept: all of them are ~90 KB an
+        # article, the largest peak of a rebuild; only a change makes them again, to write.
         memo = memos.PageMemo(pelican.settings.get("CACHE_PATH"), "share_snippets/exports",
                               memos.code_version(export))  # fmt: skip
-        inputs = memos.digest_of([data, options])  # once: the records are megabytes
+        digest = memos.RunningDigest()
+        digest.add([site_url, networks, options])
+        exported = []
+        for article in items:
+            with problems.isolated(contents.source_display(article), "share_snippets",
+                                   "export the share text"):  # fmt: skip
+                digest.add(article.share.record())
+                exported.append(article)
+        inputs = digest.hexdigest()
         kept = [memo.unchanged(directory / name, inputs) for name in EXPORT_FILES]
         if all(kept):
             logger.info("share_snippets: %d articles; export files in %s unchanged",
                         len(items), directory)  # fmt: skip
         else:
+            # Each record was made once above without error; it is plain data, made the same.
+            data = {"version": 1, "site_url": site_url, "networks": networks,
+                    "articles": [article.share.record() for article in exported]}  # fmt: skip
             paths = write_all(directory, data, **options)
             memo.save()
             logger.info(
                 "share_snippets: %d articles x %d networks; wrote %d export files to %s",
-                len(items), len(config["SHARE_SNIPPETS_NETWORKS"]), len(paths), directory,
+                len(items), len(networks), len(paths), directory,
             )  # fmt: skip
     if state.snippets is not None:
         # A preview assembled the saved pages' snippets only: keep everyone else's too.
