@@ -262,3 +262,15 @@ def test_missing_glyphs_are_a_problem_naming_file_field_and_characters() -> None
     assert problem.file == "articles/first-aid/burns.md" and problem.field == "title"
     assert "U+F0001" in problem.problem and problem.severity == "warning"
     assert missing_glyphs("x.md", layout, {"title": "ok", "section": "ok"}, fonts) == []
+
+
+def test_coverage_is_every_code_point_the_font_maps_without_reading_its_outlines():
+    from fontTools.ttLib import TTFont
+
+    for path in STACK:
+        with TTFont(path, fontNumber=0) as font:  # read whole, glyph names and all
+            expected = frozenset(font.getBestCmap())
+        assert textfit.coverage(path) == expected, path
+    cjk = next(p for p in STACK if "CJKsc" in p)
+    assert {ord("中"), ord("급")} <= textfit.coverage(cjk)
+    assert ord("A") not in textfit.coverage(next(p for p in STACK if "Arabic" in p))

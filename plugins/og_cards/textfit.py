@@ -57,6 +57,11 @@ class Fit:
 def coverage(path: str) -> frozenset[int]:
     """Return the code points the font file maps to glyphs."""
     with TTFont(path, lazy=True, fontNumber=0) as font:
+        if "maxp" in font:
+            # Only which code points have a glyph matters, not the glyphs' names: numbered
+            # names keep fontTools from reading a CFF font's whole outline table (9 MB for
+            # the CJK subset) to name them, which every build did in Pelican's process.
+            font.setGlyphOrder([f"g{number}" for number in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap())
 
 
