@@ -54,10 +54,14 @@ def site_digest(settings: Mapping[str, Any], context: Mapping[str, Any],
     return digest_of(data)
 
 
+def _hashed_text(value: Any) -> bytes:
+    """Return the text a hash reads of plain data: keys sorted, anything else by ``str``."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+
+
 def digest_of(value: Any) -> str:
     """Return a short hash of plain data (anything else by ``str``)."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(_hashed_text(value), digest_size=16).hexdigest()
 
 
 class RunningDigest:
@@ -71,8 +75,7 @@ class RunningDigest:
         self._hash = hashlib.blake2b(digest_size=16)
 
     def add(self, value: Any) -> None:
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-        self._hash.update(text.encode("utf-8"))
+        self._hash.update(_hashed_text(value))
         self._hash.update(b"\x1e")
 
     def hexdigest(self) -> str:
