@@ -61,3 +61,18 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     readability.load(tmp_path)  # no exception
     assert readability.page_scores({"CACHE_PATH": str(tmp_path)}, PAGE)[0] > 0
     readability.save()
+
+
+def test_a_page_a_worker_is_scoring_is_waited_for_not_scored_twice(tmp_path):
+    import threading
+    from concurrent.futures import Future
+
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
+    readability.load(tmp_path)
+    run = readability.RUN.get(settings)
+    running: Future = Future()
+    assert running.set_running_or_notify_cancel()
+    threading.Timer(0.2, running.set_result, [[12.5, 30.0]]).start()
+    run.pending[f"{readability.MIN_WORDS}:{readability._key(PAGE)}"] = running
+    assert readability.page_scores(settings, PAGE) == (12.5, 30.0)
+    assert readability.save()["scored"] == 1

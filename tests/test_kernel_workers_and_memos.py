@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import operator
+import threading
+import time
+from concurrent.futures import CancelledError, Future
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,56 @@ def test_a_worker_computes_the_same_result_and_the_pool_stops():
     workers.stop()
     assert workers.POOL.peek() is None
     workers.stop()  # idempotent: a second site_written or a new run
+
+
+def _nap_then_clock(seconds: float) -> float:
+    time.sleep(seconds)
+    return time.monotonic()  # system-wide on Linux: comparable between processes
+
+
+def test_work_wanted_sooner_overtakes_held_back_work():
+    # Five cards queued first, then one share text: a first-in-first-out pool would finish
+    # the text last; the held-back lane lets it in after at most the card in the worker.
+    settings = {"SHAREWELL_WORKERS": 1}
+    cards = [workers.submit_later(settings, _nap_then_clock, 0.3) for _ in range(5)]
+    text = workers.submit(settings, _nap_then_clock, 0.0)
+    assert all(card is not None for card in cards) and text is not None
+    finished = [card.result(timeout=60) for card in cards]
+    assert text.result(timeout=60) < finished[2]
+    assert finished == sorted(finished)  # held-back work keeps its own order
+
+
+def test_held_back_work_can_be_cancelled_fails_like_work_and_stops_with_the_pool():
+    settings = {"SHAREWELL_WORKERS": 1}
+    first = workers.submit_later(settings, _nap_then_clock, 0.3)
+    skipped = workers.submit_later(settings, _nap_then_clock, 0.0)
+    broken = workers.submit_later(settings, operator.truediv, 1, 0)
+    assert skipped.cancel()  # not handed to a worker yet
+    assert isinstance(broken.exception(timeout=60), ZeroDivisionError)
+    assert first.done() and skipped.cancelled()
+    never = [workers.submit_later(settings, _nap_then_clock, 0.5) for _ in range(4)]
+    workers.stop()  # returns: nothing left waits on a worker
+    assert all(f.done() for f in never)
+    with pytest.raises(CancelledError):
+        never[-1].result(timeout=0)
+    assert workers.submit_later({"SHAREWELL_WORKERS": 0}, operator.add, 1, 2) is None
+
+
+def test_started_work_is_waited_for_not_done_twice(tmp_path: Path):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
+    job = _job("A worker is fitting this one")
+    fits = fitting.RUN.get(settings)
+    running: Future = Future()
+    assert running.set_running_or_notify_cancel()
+    worker_answer = ["From the worker", "", [], False, 42]
+    threading.Timer(0.2, running.set_result, [[worker_answer]]).start()
+    fits.pending[fitting.job_key(job)] = (running, 0)
+    post, length = fits.get(job)
+    assert (post.title, length) == ("From the worker", 42)  # the worker's, not a second fit
+    queued: Future = Future()  # not started: cancelled and fitted here
+    other = _job("Nobody started this one")
+    fits.pending[fitting.job_key(other)] = (queued, 0)
+    assert fits.get(other)[0] == fit(*other) and queued.cancelled()
 
 
 @pytest.mark.parametrize(

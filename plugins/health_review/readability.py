@@ -118,12 +118,11 @@ class PageScores:
             self.reused += 1
         if hit is None and key in self.pending:
             future = self.pending.pop(key)
-            # Never wait for a low-priority worker on a busy machine: not done, score it here.
-            if future.done() and not future.cancelled() and future.exception() is None:
+            # Never wait for work a low-priority worker has not started: score it here.
+            # Started work is waited for (one page's scoring) rather than done twice.
+            if not future.cancel() and future.exception() is None:
                 hit = future.result()
                 self.scored += 1
-            else:
-                future.cancel()
         if hit is None:
             hit = score_page(body_html, min_words)  # scores() counts textstat's runs
         self.used[key] = hit

@@ -7,6 +7,14 @@ two pools on a two-core machine would fight each other and Pelican for the same 
 
     future = workers.submit(settings, score, text)   # None: no pool, call it yourself
     result = workers.result(future, score, text)      # waits; computes inline if no future
+    future = workers.submit_later(settings, render, spec)  # wanted only when the site is done
+
+Work is wanted at two times. Scores and share texts are asked for while Pelican is still
+writing pages: if no worker has started one, Pelican's process does it itself (it waits only
+for started work), so that work must not queue behind a thousand cards. Cards are wanted only when the site is
+finished, so ``submit_later`` holds them back and hands the workers one at a time each (the
+queue the pool sees is never longer than one card per worker): work submitted later with
+``submit`` still starts within one card's time.
 
 The pool starts on first use (a build that needs nothing never forks), its workers run at a
 lower priority (``SHAREWELL_WORKER_NICE``) so Pelican keeps its core, and it is shut down when
@@ -24,8 +32,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from . import settings as kernel_settings
@@ -67,11 +77,12 @@ class WorkerPool:
         self.start_method: str | None = config["SHAREWELL_START_METHOD"]
         self._pool: ProcessPoolExecutor | None = None
         self.submitted = 0
+        # submit_later's work not handed to the pool yet, and how much of it the pool holds
+        self._later: deque[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._later_in_pool = 0
+        self._lock = threading.Lock()  # pool results arrive on the executor's own thread
 
-    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
-        """Start ``fn(*args)`` in a worker; return None when there is no pool."""
-        if self.size <= 0:
-            return None
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.size,
@@ -79,11 +90,67 @@ class WorkerPool:
                 initializer=_lower_priority,
                 initargs=(self.nice,),
             )
+        return self._pool
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Start ``fn(*args)`` in a worker; return None when there is no pool."""
+        if self.size <= 0:
+            return None
         self.submitted += 1
-        return self._pool.submit(fn, *args)
+        return self._executor().submit(fn, *args)
+
+    def submit_later(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Queue ``fn(*args)`` behind everything ``submit`` starts; None when there is no pool.
+
+        The future is done when the work is; cancelling it before a worker starts it skips it.
+        """
+        if self.size <= 0:
+            return None
+        self.submitted += 1
+        future: Future[T] = Future()
+        with self._lock:
+            self._later.append((future, fn, args))
+        self._hand_on()
+        return future
+
+    def _hand_on(self) -> None:
+        """Give the pool held-back work until it holds one piece per worker."""
+        while True:
+            with self._lock:
+                if self._later_in_pool >= self.size or not self._later:
+                    return
+                future, fn, args = self._later.popleft()
+                if future.cancelled():
+                    continue
+                self._later_in_pool += 1
+            try:
+                started = self._executor().submit(fn, *args)
+            except RuntimeError as error:  # the pool is shutting down
+                with self._lock:
+                    self._later_in_pool -= 1
+                with contextlib.suppress(InvalidStateError):
+                    future.set_exception(error)
+                continue
+            started.add_done_callback(lambda done, future=future: self._finished(done, future))
+
+    def _finished(self, done: Future, future: Future) -> None:
+        with self._lock:
+            self._later_in_pool -= 1
+        with contextlib.suppress(InvalidStateError):  # the caller cancelled it meanwhile
+            if done.cancelled():
+                future.cancel()
+            elif done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(done.result())
+        self._hand_on()
 
     def shutdown(self) -> None:
         """Stop the workers (idempotent); unfinished work is cancelled."""
+        with self._lock:
+            held, self._later = list(self._later), deque()
+        for future, _, _ in held:
+            future.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -100,6 +167,11 @@ def pool(settings: Mapping[str, Any]) -> WorkerPool:
 def submit(settings: Mapping[str, Any], fn: Callable[..., T], *args: Any) -> Future[T] | None:
     """Start ``fn(*args)`` in this run's pool; None when the build runs without workers."""
     return pool(settings).submit(fn, *args)
+
+
+def submit_later(settings: Mapping[str, Any], fn: Callable[..., T], *args: Any) -> Future[T] | None:
+    """Queue ``fn(*args)`` behind the work wanted sooner (``WorkerPool.submit_later``)."""
+    return pool(settings).submit_later(fn, *args)
 
 
 def result(future: Future[T] | None, fn: Callable[..., T], *args: Any) -> T:

@@ -66,7 +66,7 @@ class CardJobs:
         nice: int = 10,
         executor: Any = None,
     ) -> None:
-        """``executor``: a shared pool (``submit(fn, *args)`` -> Future or None) to use
+        """``executor``: a shared pool (``submit_later(fn, *args)`` -> Future or None) to use
         instead of starting one of our own (the build passes the kernel's)."""
         self.executor = executor
         self.cache_dir = cache_dir
@@ -128,7 +128,8 @@ class CardJobs:
             path = str(self.cached_path(digest, spec["format"]))
             if self.executor is not None:
                 self.cards_dir.mkdir(parents=True, exist_ok=True)
-                job.future = self.executor.submit(render_card, spec, path)
+                # Cards are wanted when the site is finished: scores and share texts go first.
+                job.future = self.executor.submit_later(render_card, spec, path)
             else:
                 job.future = self._pool().submit(render_card, spec, path)
 

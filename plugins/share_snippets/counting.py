@@ -119,7 +119,10 @@ def x_config() -> dict:
     return _twitter_text().config.config["version3"]
 
 
+@lru_cache(maxsize=256)
 def _parse_tweet(text: str) -> Any:
+    # Fitting asks twice of every candidate (valid? how long?) and once more of the post it
+    # keeps; the result is a frozen dataclass, and its emoji scan is most of a fit's cost.
     return _twitter_text().parse_tweet(text, x_config())
 
 

@@ -133,13 +133,12 @@ class Fits:
             self.reused += 1
         if entry is None and key in self.pending:
             future, index = self.pending.pop(key)
-            # Never wait for a worker: on a busy machine a low-priority worker may not have
-            # started, and this process would sit idle. Not done yet: fit it here.
-            if future.done() and not future.cancelled() and future.exception() is None:
+            # Never wait for work a worker has not started (on a busy machine a low-priority
+            # worker may not get to it soon): cancel it and fit here. Started work is waited
+            # for: it ends within one article's fitting, and fitting it twice wastes a core.
+            if not future.cancel() and future.exception() is None:
                 entry = future.result()[index]
                 self.fitted += 1
-            else:
-                future.cancel()
         if entry is None:
             entry = fit_one(job)
             self.fitted += 1
