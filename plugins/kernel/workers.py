@@ -11,10 +11,10 @@ two pools on a two-core machine would fight each other and Pelican for the same 
 
 Work is wanted at two times. Scores and share texts are asked for while Pelican is still
 writing pages: if no worker has started one, Pelican's process does it itself (it waits only
-for started work), so that work must not queue behind a thousand cards. Cards are wanted only when the site is
-finished, so ``submit_later`` holds them back and hands the workers one at a time each (the
-queue the pool sees is never longer than one card per worker): work submitted later with
-``submit`` still starts within one card's time.
+for started work), so that work must not queue behind a thousand cards. Cards are wanted only
+when the site is finished, so ``submit_later`` holds them back and hands the workers one at a
+time each (the queue the pool sees is never longer than one card per worker): work submitted
+later with ``submit`` still starts within one card's time.
 
 The pool starts on first use (a build that needs nothing never forks), its workers run at a
 lower priority (``SHAREWELL_WORKER_NICE``) so Pelican keeps its core, and it is shut down when
