@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kernel import files
 from PIL import Image, ImageOps
 
 # Bump when encoding changes in a way that should give every copy a new name.
@@ -170,17 +170,6 @@ def load(path: str | Path) -> Image.Image:
         raise ImageSourceError(f"{type(error).__name__}: {error}") from error
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename: never a half-written image."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def render_plan(plan_source: str, copies: list[Copy], cache: str, max_bytes: int) -> list[dict]:
     """Encode the copies missing from ``cache`` (runs in worker processes); report each one."""
     missing = [c for c in copies if not (Path(cache) / c.name).is_file()]
@@ -196,6 +185,6 @@ def render_plan(plan_source: str, copies: list[Copy], cache: str, max_bytes: int
     image = load(plan_source)
     for copy in missing:
         data, fits = encode(image, copy, max_bytes)
-        write_atomic(Path(cache) / copy.name, data)
+        files.write_bytes(Path(cache) / copy.name, data)
         results.append({"name": copy.name, "bytes": len(data), "fits": fits, "new": True})
     return results

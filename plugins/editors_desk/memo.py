@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from kernel import files
 
 from . import crawl
 
@@ -100,9 +101,5 @@ class DeskMemo:
             return
         data = {"version": VERSION, "templates": self.templates, "heads": self.used_heads,
                 "rows": self.used_rows}  # fmt: skip
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".memo-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            Path(tmp).replace(self.file)
+        with contextlib.suppress(OSError), files.replaced(self.file) as handle:
+            json.dump(data, handle, ensure_ascii=False)

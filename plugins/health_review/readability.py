@@ -20,14 +20,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kernel import preview, workers
+from kernel import files, preview, workers
 from kernel.runs import RunSlot
 from kernel.text import html_to_text
 
@@ -140,10 +139,8 @@ class PageScores:
         with contextlib.suppress(OSError):
             self.file.parent.mkdir(parents=True, exist_ok=True)
             if self.used.keys() != self.kept.keys():
-                fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".readability-")
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                with files.replaced(self.file) as handle:
                     json.dump(self.used, handle, sort_keys=True)
-                Path(tmp).replace(self.file)
             (self.file.parent / REPORT).write_text(json.dumps(counts) + "\n", encoding="utf-8")
         return counts
 

@@ -21,12 +21,11 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import cache
+from . import cache, files
 
 FILE = "pages.json"
 VERSION = 1
@@ -98,12 +97,8 @@ def _save(file: Path | None, data: dict[str, Any]) -> None:
     """Write a memo file atomically: a killed build leaves the last one whole."""
     if file is None:
         return
-    with contextlib.suppress(OSError):
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".memo-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        Path(tmp).replace(file)
+    with contextlib.suppress(OSError), files.replaced(file) as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
 
 
 class PageMemo:

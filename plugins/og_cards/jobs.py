@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kernel import files
 from rich.progress import Progress
 
-from og_cards.render import render_card, write_atomic
+from og_cards.render import render_card
 from og_cards.spec import EXTENSIONS
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ class CardJobs:
     def _save_manifest(self) -> None:
         data = {"version": MANIFEST_VERSION, "cards": self.manifest}
         blob = json.dumps(data, sort_keys=True, indent=0).encode("utf-8")
-        write_atomic(self.cache_dir / "manifest.json", blob)
+        files.write_bytes(self.cache_dir / "manifest.json", blob)
 
     def shutdown(self) -> None:
         """Stop the worker processes (idempotent)."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kernel import files
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 from og_cards import textfit
@@ -360,17 +360,6 @@ def encode(
     return buffer.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def render_card(spec: dict[str, Any], dest: str) -> dict[str, Any]:
     """Render, encode and write one card; on failure fall back to the text layout with a warning."""
     started = time.perf_counter()
@@ -387,7 +376,7 @@ def render_card(spec: dict[str, Any], dest: str) -> dict[str, Any]:
     data = encode(
         card, spec["format"], spec["max_bytes"], spec["jpeg_quality"], spec["png_colours"]
     )
-    write_atomic(Path(dest), data)
+    files.write_bytes(Path(dest), data)
     return {
         "bytes": len(data),
         "width": card.width,

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kernel import files
 from kernel.text import spreadsheet_safe
 
 SNIPPET_COLUMNS = (
@@ -81,19 +82,17 @@ def snippet_rows(articles: Iterable[dict], slots: dict[str, datetime]) -> Iterat
 
 
 def write_json(path: Path, data: dict) -> Path:
-    """Write data as pretty, UTF-8 JSON (non-ASCII kept as is)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write data as pretty, UTF-8 JSON (non-ASCII kept as is), whole or not at all."""
     # Streamed: the whole text of a large site's snippets is tens of megabytes.
-    with path.open("w", encoding="utf-8") as handle:
+    with files.replaced(path) as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
     return path
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> Path:
-    """Write rows as a UTF-8 CSV with a header line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    """Write rows as a UTF-8 CSV with a header line, whole or not at all."""
+    with files.replaced(path, newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(columns))
         writer.writeheader()
         writer.writerows(

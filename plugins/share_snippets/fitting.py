@@ -19,8 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kernel import preview, workers
+from kernel import files, preview, workers
 from kernel.runs import RunSlot
 
 from .compose import Post, Rule, fit, join_post
@@ -167,10 +165,8 @@ class Fits:
                 for old in self.file.parent.glob("fits-*.json"):
                     if old != self.file:
                         old.unlink(missing_ok=True)  # another version of the fitting code
-                fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".fits-", suffix=".json")
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                with files.replaced(self.file) as handle:
                     json.dump(self.done, handle, ensure_ascii=False, separators=(",", ":"))
-                Path(tmp).replace(self.file)
             (self.file.parent / REPORT).write_text(json.dumps(counts) + "\n", encoding="utf-8")
         return counts
 
