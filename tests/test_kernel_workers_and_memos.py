@@ -74,6 +74,7 @@ def test_held_back_work_can_be_cancelled_fails_like_work_and_stops_with_the_pool
     assert skipped.cancel()  # not handed to a worker yet
     assert isinstance(broken.exception(timeout=60), ZeroDivisionError)
     assert first.done() and skipped.cancelled()
+    assert not first.cancel()  # handed to a worker: too late, as with the pool's own futures
     never = [workers.submit_later(settings, _nap_then_clock, 0.5) for _ in range(4)]
     workers.stop()  # returns: nothing left waits on a worker
     assert all(f.done() for f in never)

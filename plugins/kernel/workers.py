@@ -35,7 +35,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, InvalidStateError, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from . import settings as kernel_settings
@@ -120,9 +120,9 @@ class WorkerPool:
                 if self._later_in_pool >= self.size or not self._later:
                     return
                 future, fn, args = self._later.popleft()
-                if future.cancelled():
-                    continue
-                self._later_in_pool += 1
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled while held back: skipped
+                self._later_in_pool += 1  # running now: cancel() refuses, as a pool's future
             try:
                 started = self._executor().submit(fn, *args)
             except RuntimeError as error:  # the pool is shutting down
@@ -136,9 +136,9 @@ class WorkerPool:
     def _finished(self, done: Future, future: Future) -> None:
         with self._lock:
             self._later_in_pool -= 1
-        with contextlib.suppress(InvalidStateError):  # the caller cancelled it meanwhile
-            if done.cancelled():
-                future.cancel()
+        with contextlib.suppress(InvalidStateError):
+            if done.cancelled():  # the pool was shut down before a worker took it
+                future.set_exception(CancelledError())
             elif done.exception() is not None:
                 future.set_exception(done.exception())
             else:
