@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -82,6 +84,20 @@ def test_mastodon_counts_each_url_as_23():
 )
 def test_threads_counts_emoji_as_utf8_bytes(text, expected):
     assert threads_length(text) == expected
+
+
+def test_threads_length_without_emoji_is_the_per_cluster_count():
+    # an emoji-free text is counted in one step; it must equal the definition, cluster by cluster
+    from share_snippets.counting import graphemes, is_emoji
+
+    def by_cluster(text):
+        return sum(len(c.encode("utf-8")) if is_emoji(c) else len(c) for c in graphemes(text))
+
+    rng = random.Random(18)  # noqa: S311 - repeatable test input, not a secret
+    alphabet = "ab 09#*…’ŵé\u0301\r\n\u200d\ufe0f\u20e3☎©🇬🇧😀日"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert threads_length(text) == by_cluster(text), repr(text)
 
 
 # ---- composition -----------------------------------------------------------------------

@@ -111,6 +111,9 @@ def _twitter_text() -> Any:
     import twitter_text.regexp.valid_cctld  # noqa: PLC0415
     import twitter_text.regexp.valid_gtld  # noqa: PLC0415
 
+    from . import x_emoji  # noqa: PLC0415
+
+    x_emoji.install()  # its emoji scan, skipped for a text with no emoji character
     return twitter_text
 
 
@@ -122,7 +125,7 @@ def x_config() -> dict:
 @lru_cache(maxsize=256)
 def _parse_tweet(text: str) -> Any:
     # Fitting asks twice of every candidate (valid? how long?) and once more of the post it
-    # keeps; the result is a frozen dataclass, and its emoji scan is most of a fit's cost.
+    # keeps; the result is a frozen dataclass.
     return _twitter_text().parse_tweet(text, x_config())
 
 
@@ -258,6 +261,10 @@ def mastodon_length(text: str, url_length: int = MASTODON_URL_LENGTH) -> int:
 # ---- Threads ----------------------------------------------------------------------------
 def threads_length(text: str) -> int:
     """Return the Threads length: code points, each emoji cluster as its UTF-8 bytes."""
+    if not _EMOJI_CLUSTER.search(text):
+        # The pattern has no anchor or look-around: no match in the text, none in a cluster,
+        # and the clusters' code points add up to the text's.
+        return len(text)
     total = 0
     for cluster in graphemes(text):
         total += len(cluster.encode("utf-8")) if is_emoji(cluster) else len(cluster)

@@ -32,7 +32,7 @@ from kernel.runs import RunSlot
 from .compose import Post, Rule, fit, join_post
 
 REPORT = "last-build.json"
-_CODE = ("compose.py", "counting.py", "networks.py", "fitting.py")
+_CODE = ("compose.py", "counting.py", "x_emoji.py", "networks.py", "fitting.py")
 
 # (title, summary, hashtags, url, rule): what one fitted post depends on
 Job = tuple[str, str, tuple[str, ...], str, Rule]
