@@ -111,6 +111,9 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "extensions": ["kernel.i18n.ThemeTranslations"],
+    # Pelican makes a new environment for every build (autoreload included), so a template
+    # cannot change under it; without this, Jinja stats each included file on every page.
+    "auto_reload": False,
 }
 
 

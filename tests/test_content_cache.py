@@ -222,3 +222,29 @@ def test_a_check_answer_follows_the_files_it_asks_about(tmp_path: Path, corpus: 
     shutil.copyfile(corpus / "images" / "first-aid-kit.png", corpus / "images" / "kit-2.png")
     _warm(tmp_path, corpus, "warm-added")
     assert missing() == []  # the article did not change, the content folder did
+
+
+def test_a_template_edited_between_builds_in_one_process_shows_in_the_next(
+    tmp_path: Path, corpus: Path
+) -> None:
+    # Jinja does not re-check template files (auto_reload off): safe only because Pelican
+    # makes a new environment for every build, as `invoke livereload` runs them.
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    assert read_settings(str(ROOT / "pelicanconf.py"))["JINJA_ENVIRONMENT"]["auto_reload"] is False
+    first = _warm(tmp_path, corpus, "first", THEME=str(theme))
+    page = "first-aid/how-to-do-cpr/index.html"
+    assert "theme-edit-marker" not in (first / page).read_text("utf-8")
+    for name in ("base.html", "partials/share.html"):
+        path = theme / "templates" / name
+        path.write_text(
+            path.read_text("utf-8").replace("</footer>", "<!-- theme-edit-marker --></footer>")
+            if name == "base.html"
+            else path.read_text("utf-8").replace(
+                "</section>", "</section><i hidden>theme-edit-marker-2</i>", 1
+            ),
+            "utf-8",
+        )
+    second = _warm(tmp_path, corpus, "second", THEME=str(theme))
+    text = (second / page).read_text("utf-8")
+    assert "theme-edit-marker -->" in text and "theme-edit-marker-2" in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 
 import pytest
 from kernel import clock, runs, settings, text, urls
@@ -240,3 +242,12 @@ def test_run_slot_gives_each_run_a_fresh_state():
     slot.drop()
     assert slot.peek() is None
     assert len(made) == 2
+
+
+def test_collapse_treats_every_unicode_space_as_regular_expressions_do():
+    collapse = text.collapse
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", c))
+    assert spaces == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert collapse(f"{spaces}Call{spaces}999\n\n now{spaces}") == "Call 999 now"
+    assert collapse(None) == collapse("") == collapse(spaces) == ""
+    assert collapse("a\u200bb") == "a\u200bb"  # a zero-width space is not white space

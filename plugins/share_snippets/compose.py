@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from kernel.text import html_to_text, paragraphs
@@ -74,13 +75,18 @@ def first_sentence(body_html: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0].strip()
 
 
+@lru_cache(maxsize=4096)
+def _hashtag(tag: str) -> str:
+    # Asked for each network of each article (24 times), and sites reuse their tags.
+    return "".join(w[:1].upper() + w[1:] for w in _HASHTAG_CHARS.split(tag.lstrip("#")) if w)
+
+
 def hashtags_from(tags: Iterable[str], maximum: int) -> tuple[str, ...]:
     """Return CamelCase, #-safe, de-duplicated hashtags (without '#'), at most maximum."""
     out: list[str] = []
     seen: set[str] = set()
     for tag in tags:
-        words = [w for w in _HASHTAG_CHARS.split(str(tag).lstrip("#")) if w]
-        name = "".join(w[:1].upper() + w[1:] for w in words)
+        name = _hashtag(str(tag))
         if not name or name.isdigit() or name.casefold() in seen:
             continue
         seen.add(name.casefold())

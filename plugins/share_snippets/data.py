@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,7 @@ class ShareData:
         # While Pelican is still reading (fitting.prefetch): the body's links are not resolved
         # yet and `article.content` would remember them unresolved, so read the raw HTML.
         self._body = "_content" if early else "content"
+        self._tracked: dict[str, str] = {}  # each network's URL, asked for by text and link
 
     # ---- inputs -----------------------------------------------------------------------
     @property
@@ -193,13 +194,17 @@ class ShareData:
     # ---- outputs ----------------------------------------------------------------------
     def tracked_url(self, key: str) -> str:
         """Return the canonical URL with campaign parameters for network key."""
+        found = self._tracked.get(key)
+        if found is not None:
+            return found
         s = self._settings
         if not s["SHARE_SNIPPETS_UTM"]:
             return self.canonical
         campaign = s["SHARE_SNIPPETS_UTM_CAMPAIGN"].format(**self.fields)
         params = [("utm_source", key), ("utm_medium", s["SHARE_SNIPPETS_UTM_MEDIUM"]),
                   ("utm_campaign", campaign)]  # fmt: skip
-        return add_params(self.canonical, params)
+        found = self._tracked[key] = add_params(self.canonical, params)
+        return found
 
     def _network(self, key: str) -> Network:
         net = NETWORKS[key]
@@ -291,7 +296,7 @@ class ShareData:
         """Return the snippets as plain data, with the keys of the fitted texts they used."""
         keys = self._settings["SHARE_SNIPPETS_NETWORKS"]
         return {
-            "snippets": [asdict(self._snippet(key)) for key in keys],
+            "snippets": [_plain(self._snippet(key)) for key in keys],
             "fits": [fitting.job_key(self.fit_job(key)) for key in keys],
         }
 
@@ -320,6 +325,14 @@ class ShareData:
             "modified": modified.isoformat(timespec="seconds") if modified else "",
             "networks": {key: _export(sn) for key, sn in self.networks.items()},
         }
+
+
+def _plain(snippet: Snippet) -> dict[str, Any]:
+    """Return a snippet's fields (every one a str, int, bool or None: no deep copy needed)."""
+    return {name: getattr(snippet, name) for name in _SNIPPET_FIELDS}
+
+
+_SNIPPET_FIELDS = tuple(f.name for f in fields(Snippet))
 
 
 def _snippets_of(stored: Any, keys: list[str]) -> dict[str, Snippet] | None:

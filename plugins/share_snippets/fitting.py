@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def _rule_key(rule: Rule) -> list[Any]:
     return [name(rule.counter), rule.limit, rule.max_links, rule.max_bytes, name(rule.accepts)]
 
 
+@lru_cache(maxsize=256)  # asked by the worker's prefetch, the post's request and its memo entry
 def job_key(job: Job) -> str:
     """Return the key of one post's inputs (every field that changes the result)."""
     title, summary, tags, url, rule = job
