@@ -374,3 +374,59 @@ def test_the_index_fingerprint_counts_only_the_pages_pagefind_reads(tmp_path):
     unmarked = search.index_fingerprint(site, "pagefind", [], "1.5")
     desk.write_text("<main>built at 10:02</main>", encoding="utf-8")
     assert search.index_fingerprint(site, "pagefind", [], "1.5") != unmarked
+
+
+def _marked(path, words):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><title>{words}</title></head><body>"
+        f"<main data-pagefind-body><h1>{words}</h1></main></body></html>",
+        encoding="utf-8",
+    )
+
+
+def test_pagefind_skips_the_plugins_own_folders_and_indexes_every_other_page(tmp_path):
+    site = tmp_path / "site"
+    _marked(site / "index.html", "Home page")
+    _marked(site / "first-aid" / "cpr" / "index.html", "Chest compressions")
+    _marked(site / "cy" / "first-aid" / "cpr" / "index.html", "Cywasgiadau")
+    _marked(site / "_desk" / "cpr" / "index.html", "Deskonly")  # marked: read means indexed
+    (site / "og").mkdir()  # a skipped folder with no pages
+    state = tmp_path / "cache" / "state.json"
+    stats = search.run_pagefind(
+        search.find_binary(), site, "pagefind", state_file=state, skip_folders=["_desk/", "og"]
+    )
+    assert stats.pages == 3
+    words = "".join(
+        gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+        for f in (site / "pagefind" / "fragment").iterdir()
+    )
+    assert "Chest compressions" in words and "Cywasgiadau" in words and "Home page" in words
+    assert "Deskonly" not in words
+    # The desk changes on every build: with it skipped, the index is reused, not rebuilt.
+    _marked(site / "_desk" / "cpr" / "index.html", "Deskonly again")
+    again = search.run_pagefind(
+        search.find_binary(), site, "pagefind", state_file=state, skip_folders=["_desk/", "og"]
+    )
+    assert again.pages == 3 and again.seconds == 0  # the kept index: Pagefind did not run
+
+
+def test_the_fingerprint_is_the_same_before_and_after_the_skipped_folders_appear(tmp_path):
+    # A cold build runs Pagefind before the desk is written and the cards are placed.
+    site = tmp_path / "site"
+    _marked(site / "first-aid" / "cpr" / "index.html", "Chest compressions")
+    options = ["--output-subdir", "pagefind", "--skip=_desk"]
+    before = search.index_fingerprint(site, "pagefind", options, "1.5", ["_desk"])
+    assert search.page_glob(site, ["_desk"]) is None  # nothing to leave out yet: every file
+    _marked(site / "_desk" / "cpr" / "index.html", "Desk")
+    (site / "og").mkdir()
+    assert search.index_fingerprint(site, "pagefind", options, "1.5", ["_desk"]) == before
+    assert search.page_glob(site, ["_desk"]) == "{*.html,first-aid/**/*.html,og/**/*.html}"
+
+
+def test_a_folder_named_with_glob_characters_keeps_pagefinds_own_glob(tmp_path):
+    site = tmp_path / "site"
+    for name in ("_desk", "a{b", "c"):
+        (site / name).mkdir(parents=True)
+    assert search.page_glob(site, ["_desk"]) is None
+    assert search.page_glob(tmp_path / "missing", ["_desk"]) is None

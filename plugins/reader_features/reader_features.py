@@ -33,7 +33,13 @@ from typing import Any
 
 from kernel import contents, memos, preview, runs, text
 from kernel.settings import SettingsError
-from kernel.signals import GeneratedOutput, generated_outputs, output_folder, site_written
+from kernel.signals import (
+    GeneratedOutput,
+    collect,
+    generated_outputs,
+    output_folder,
+    site_written,
+)
 from pelican import signals
 
 from reader_features import feeds, reading, related, search, sitemap_dates
@@ -223,6 +229,7 @@ def finalized(pelican: Any) -> None:
                 exclude_selectors=opts["READER_FEATURES_SEARCH_EXCLUDE_SELECTORS"],
                 force_language=opts["READER_FEATURES_SEARCH_LANGUAGE"],
                 state_file=_pagefind_state(pelican.settings),
+                skip_folders=_own_folders(pelican.settings),
             )
         except search.SearchError as error:
             logger.error("reader_features: search index not built: %s", error)
@@ -238,6 +245,19 @@ def finalized(pelican: Any) -> None:
         data = dataclasses.asdict(stats) if stats is not None else None
         report.write_text(json.dumps(data) + "\n", encoding="utf-8")
     logger.info("reader_features: %d feeds carry card images", state.feeds)
+
+
+def _own_folders(settings: Mapping[str, Any]) -> list[str]:
+    """Return the top-level folders plugins write for themselves (no writer's page is there).
+
+    kernel.outputs refuses a page whose save_as would land in one, so search need not read them.
+    """
+    folders = []
+    for output in collect(generated_outputs, settings):
+        path = output.path if isinstance(output, GeneratedOutput) else ""
+        if path.endswith("/") and path.count("/") == 1:
+            folders.append(path.rstrip("/"))
+    return folders
 
 
 def write_enclosure_lengths(pelican: Any) -> None:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +82,44 @@ def pagefind_version(binary: Path) -> str:
     return done.stdout.strip() or "unknown"
 
 
-def index_fingerprint(site: Path, bundle_dir: str, options: list[str], version: str = "") -> str:
+# Characters with a meaning in a Pagefind glob: a folder named with one is not listed by name.
+_GLOB_SPECIAL = frozenset("*?[]{}!,\\")
+
+
+def page_glob(site: Path, skip_folders: Iterable[str] = ()) -> str | None:
+    """Return a Pagefind ``--glob`` for the HTML files outside ``skip_folders`` (None: all).
+
+    The skipped folders are what plugins write for themselves (the desk: a thousand pages on a
+    big site, never searchable, which Pagefind would otherwise read on every rebuild). A glob
+    cannot exclude, so it names the other top-level folders; if one has a glob character in its
+    name, every file is read as before.
+    """
+    skip = {name.strip("/") for name in skip_folders} - {""}
+    folders = sorted(p.name for p in site.iterdir() if p.is_dir()) if site.is_dir() else []
+    if not skip & set(folders):
+        return None
+    kept = [name for name in folders if name not in skip]
+    if any(_GLOB_SPECIAL & set(name) for name in kept):
+        return None
+    return "{" + ",".join(["*.html", *(f"{name}/**/*.html" for name in kept)]) + "}"
+
+
+def index_fingerprint(
+    site: Path,
+    bundle_dir: str,
+    options: list[str],
+    version: str = "",
+    skip_folders: Iterable[str] = (),
+) -> str:
     """Return a hash of what Pagefind would index: the pages it reads, its options and version.
 
     When any page is marked ``data-pagefind-body`` Pagefind indexes only those, so only
     they count (the dev-only desk, which changes every build, then does not). No absolute
-    path goes in, so the same pages give the same fingerprint on every machine.
+    path goes in, so the same pages give the same fingerprint on every machine. Pages in
+    ``skip_folders`` (top level, as ``page_glob`` leaves them out) are not read.
     """
-    pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != bundle_dir)
+    skipped = {bundle_dir.strip("/"), *(name.strip("/") for name in skip_folders)}
+    pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in skipped)
     # One page in memory at a time: the whole output is ~50 KB a page (50 MB at 1,000).
     hashed = []
     for page in pages:
@@ -142,12 +173,14 @@ def run_pagefind(
     force_language: str | None = None,
     timeout: float = 600,
     state_file: Path | None = None,
+    skip_folders: Iterable[str] = (),
 ) -> IndexStats:
     """Index ``site`` into ``site/bundle_dir`` and return what was indexed.
 
     With ``state_file``, an unchanged site is not re-indexed: the bundle still in place, or the
     copy kept beside the state file, is used (so two builds of the same pages are identical).
     The bundle always gets ``SOURCE_FILE`` with the fingerprint of what it indexed.
+    Top-level ``skip_folders`` (plugins' own outputs, never searchable) are not read.
     """
     bundle = site / bundle_dir
     options = ["--output-subdir", bundle_dir]
@@ -155,8 +188,15 @@ def run_pagefind(
         options += ["--exclude-selectors", selector]
     if force_language:
         options += ["--force-language", force_language]
-    command = [str(binary), "--site", str(site), *options]
-    fingerprint = index_fingerprint(site, bundle_dir, options, pagefind_version(binary))
+    skipped = sorted({name.strip("/") for name in skip_folders} - {""})
+    # The skipped names, not the glob, go into the fingerprint: the glob lists the folders
+    # present, and a cold build has not yet written the desk or placed the cards when it runs.
+    fingerprint = index_fingerprint(
+        site, bundle_dir, [*options, *(f"--skip={name}" for name in skipped)],
+        pagefind_version(binary), skipped,
+    )  # fmt: skip
+    glob = page_glob(site, skipped)
+    command = [str(binary), "--site", str(site), *options, *(["--glob", glob] if glob else [])]
     reused = _reuse_previous(state_file, bundle, fingerprint)
     if reused is not None:
         return reused
