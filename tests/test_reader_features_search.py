@@ -154,3 +154,14 @@ def test_a_folder_named_with_glob_characters_keeps_pagefinds_own_glob(tmp_path):
         (site / name).mkdir(parents=True)
     assert search.page_glob(site, ["_desk"]) is None
     assert search.page_glob(tmp_path / "missing", ["_desk"]) is None
+    (site / "a{b").rmdir()
+    (site / 'it\'s "quoted" <x>').mkdir()  # no glob meaning: named as it is (no shell runs it)
+    assert search.page_glob(site, ["_desk"]) == '{*.html,c/**/*.html,it\'s "quoted" <x>/**/*.html}'
+
+
+def test_pagefind_reads_a_folder_with_quotes_in_its_name(tmp_path):
+    site = tmp_path / "site"
+    _marked(site / 'it\'s "quoted"' / "index.html", "Quoted folder")
+    _marked(site / "_desk" / "index.html", "Deskonly")
+    stats = search.run_pagefind(search.find_binary(), site, "pagefind", skip_folders=["_desk"])
+    assert stats.pages == 1

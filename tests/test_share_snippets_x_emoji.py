@@ -54,6 +54,7 @@ def test_texts_without_emoji_count_as_without_the_shortcut():
     rng = random.Random(2026)  # noqa: S311 - repeatable test input, not a secret
     alphabet = (
         "abc XYZ 0123456789 #*@ ŵŷâêîôû ’“”–— ©®™ ↔▶☎⚠ \u20e3\ufe0f\u200d 日本語 éü \u00a0\t\n"
+        "\x00\x1b\u202e\ud800"  # controls, a bidi override, a lone surrogate
     )
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))

@@ -94,7 +94,7 @@ def page_glob(site: Path, skip_folders: Iterable[str] = ()) -> str | None:
     cannot exclude, so it names the other top-level folders; if one has a glob character in its
     name, every file is read as before.
     """
-    skip = {name.strip("/") for name in skip_folders} - {""}
+    skip = set(skip_folders)
     folders = sorted(p.name for p in site.iterdir() if p.is_dir()) if site.is_dir() else []
     if not skip & set(folders):
         return None
@@ -118,7 +118,7 @@ def index_fingerprint(
     path goes in, so the same pages give the same fingerprint on every machine. Pages in
     ``skip_folders`` (top level, as ``page_glob`` leaves them out) are not read.
     """
-    skipped = {bundle_dir.strip("/"), *(name.strip("/") for name in skip_folders)}
+    skipped = {bundle_dir.strip("/"), *skip_folders}
     pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in skipped)
     # One page in memory at a time: the whole output is ~50 KB a page (50 MB at 1,000).
     hashed = []
@@ -180,7 +180,8 @@ def run_pagefind(
     With ``state_file``, an unchanged site is not re-indexed: the bundle still in place, or the
     copy kept beside the state file, is used (so two builds of the same pages are identical).
     The bundle always gets ``SOURCE_FILE`` with the fingerprint of what it indexed.
-    Top-level ``skip_folders`` (plugins' own outputs, never searchable) are not read.
+    Top-level ``skip_folders`` (plugins' own outputs, never searchable) are not read; the
+    names may end with ``/``, as the kernel's declared outputs do.
     """
     bundle = site / bundle_dir
     options = ["--output-subdir", bundle_dir]

@@ -19,28 +19,23 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-try:  # Python 3.11 names it re._parser; sre_parse is the older, deprecated alias
+try:  # re's own parser: private, so a Python without it just counts without the shortcut
     from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-
-_LITERAL = _sre_parse.LITERAL
-_IN = _sre_parse.IN
-_RANGE = _sre_parse.RANGE
-_BRANCH = _sre_parse.BRANCH
+except ImportError:  # pragma: no cover - not in any Python this project supports today
+    _sre_parse = None
 
 
 def _item_chars(op: Any, arg: Any) -> frozenset[str] | None:
     """Return the characters one pattern item matches, or None if it is not a plain set."""
-    if op == _LITERAL:
+    if op == _sre_parse.LITERAL:
         return frozenset(chr(arg))
-    if op != _IN:
+    if op != _sre_parse.IN:
         return None
     chars: set[str] = set()
     for inner_op, inner_arg in arg:
-        if inner_op == _LITERAL:
+        if inner_op == _sre_parse.LITERAL:
             chars.add(chr(inner_arg))
-        elif inner_op == _RANGE:
+        elif inner_op == _sre_parse.RANGE:
             low, high = inner_arg
             chars.update(map(chr, range(low, high + 1)))
         else:  # NEGATE, CATEGORY: not a finite set
@@ -54,10 +49,10 @@ def required_characters(pattern: str, flags: int = 0) -> frozenset[str] | None:
     None when the pattern is not an alternation of fixed sequences of literals and classes, or
     when an alternative could be matched by ASCII alone: then no such set is known.
     """
-    if flags & (re.IGNORECASE | re.VERBOSE):
+    if _sre_parse is None or flags & (re.IGNORECASE | re.VERBOSE):
         return None
     tree = list(_sre_parse.parse(pattern, flags))
-    if len(tree) == 1 and tree[0][0] == _BRANCH:
+    if len(tree) == 1 and tree[0][0] == _sre_parse.BRANCH:
         alternatives: Iterable[Any] = tree[0][1][1]
     else:
         alternatives = [tree]
