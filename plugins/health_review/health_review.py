@@ -82,7 +82,9 @@ class ReviewRun:
 
     config: dict[str, Any]
     today: dt.date
-    pages: list[tuple[str, str, str, str]] = field(default_factory=list)
+    pages: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # display, url, body, source
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> ReviewRun:
@@ -308,11 +310,9 @@ def _finish(content: Any, settings: Mapping[str, Any], state: ReviewRun) -> list
                 sentence_max=config["HEALTH_REVIEW_SENTENCE_MAX"],
             )
     if config["HEALTH_REVIEW_CHECK_LINKS"] and preview.wants(settings, content.source_path):
-        try:
-            text = Path(content.source_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        state.pages.append((display, content.url, body, text))
+        # The source is read when its links are checked (finalized), not kept for every page
+        # until then: the body is Pelican's own memoised string, the source would be a copy.
+        state.pages.append((display, content.url, body, content.source_path))
     return found
 
 
@@ -384,7 +384,11 @@ def finalized(pelican: Any) -> None:
     RUN.drop()
     if state is None or not state.config["HEALTH_REVIEW_CHECK_LINKS"]:
         return
-    for display, url, body, text in state.pages:
+    for display, url, body, source_path in state.pages:
+        try:
+            text = Path(source_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""  # the problem names the page without a line
         found = check_links(
             body,
             display,

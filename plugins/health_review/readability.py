@@ -5,7 +5,8 @@ textstat takes ~10 ms a page, more than Pelican spends on it. So:
 - while Pelican reads, ``prefetch`` hands the page's HTML to the kernel's worker pool (another
   core); the HTML as read (``content._content``) has the same text as the finished page;
 - ``page_scores`` returns the page's scores: kept from an earlier build (by a hash of its HTML,
-  so no text is even extracted), scored by a worker, or scored here;
+  so no text is even extracted) or scored by a worker (waited for: Pelican's process scores
+  only when there is no pool, so textstat's dictionary never loads there);
 - ``save`` keeps the scores this build used under ``CACHE_PATH/health_review/`` (the file
   name carries the textstat version: an upgrade scores everything again) and reports the
   counts in ``last-build.json`` (``scored``: textstat runs in this build, ``reused``).
@@ -115,14 +116,17 @@ class PageScores:
         if hit is None and key in self.kept:
             hit = self.kept[key]
             self.reused += 1
-        if hit is None and key in self.pending:
-            future = self.pending.pop(key)
-            # Never wait for work a low-priority worker has not started: score it here.
-            # Started work is waited for (one page's scoring) rather than done twice.
-            if not future.cancel() and future.exception() is None:
-                hit = future.result()
-                self.scored += 1
         if hit is None:
+            # With a pool, Pelican's process waits for a worker's score, even one not started,
+            # and never scores itself: textstat's dictionary (about 75 MB resident, kept for
+            # the rest of the build) would otherwise load there for the first page it scores.
+            future = self.pending.pop(key, None) or workers.submit(
+                self.settings, score_page, body_html, min_words
+            )
+            if future is not None and future.exception() is None:
+                hit = future.result()
+                self.scored += bool(hit)  # [] is a page too short to score
+        if hit is None:  # no pool, or its worker failed: score here
             hit = score_page(body_html, min_words)  # scores() counts textstat's runs
         self.used[key] = hit
         return hit
