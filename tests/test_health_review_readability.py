@@ -65,10 +65,9 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     path = readability.cache_file(tmp_path)
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
     readability.load(tmp_path)  # no exception
-    assert (
-        readability.page_scores({"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}, PAGE)[0] > 0
-    )
+    assert readability.page_scores(settings, PAGE)[0] > 0
     readability.save()
 
 

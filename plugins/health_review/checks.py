@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from kernel.clock import format_date
@@ -127,6 +128,15 @@ def internal_targets(body_html: str, page_url: str, siteurl: str) -> list[tuple[
             path = unquote(urlsplit(absolute[len(base) :]).path)
             found.append((raw, path))
     return found
+
+
+def output_exists(output_path: str, path: str) -> bool:
+    """Return whether a site-relative URL path was written to ``output_path``."""
+    root = Path(output_path)
+    target = root / path.lstrip("/")
+    if path in ("", "/") or path.endswith("/"):
+        return (target / "index.html").is_file()
+    return target.is_file() or (target / "index.html").is_file()
 
 
 def check_links(

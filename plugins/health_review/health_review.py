@@ -46,6 +46,7 @@ from .checks import (
     check_links,
     check_review_dates,
     not_measured,
+    output_exists,
     plain_text,
     readability_problems,
 )
@@ -82,9 +83,8 @@ class ReviewRun:
 
     config: dict[str, Any]
     today: dt.date
-    pages: list[tuple[str, str, str, str]] = field(
-        default_factory=list
-    )  # display, url, body, source
+    # Per page to link-check: its display name, URL, rendered body and source file.
+    pages: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @classmethod
     def start(cls, settings: Mapping[str, Any]) -> ReviewRun:
@@ -366,15 +366,6 @@ def all_generators_finalized(generators: list[Any]) -> None:
     )
     problems.report_all(_advisory(p, config) for p in found)
     logger.info("health_review: %d health article(s) reviewed, %d problem(s)", reviewed, len(found))
-
-
-def output_exists(output_path: str, path: str) -> bool:
-    """Return whether a site-relative URL path was written to ``output_path``."""
-    root = Path(output_path)
-    target = root / path.lstrip("/")
-    if path in ("", "/") or path.endswith("/"):
-        return (target / "index.html").is_file()
-    return target.is_file() or (target / "index.html").is_file()
 
 
 def finalized(pelican: Any) -> None:
