@@ -254,3 +254,30 @@ def test_content_guard_problems_survive_a_rebuild_in_the_same_process(tmp_path):
         out = build(tmp_path / f"out-{n}", content_path=content, settings=SETTINGS)
         problems = problems_of(rows(out)["typo"])
         assert any("sumary" in text.lower() for _, text in problems), (n, problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "pinned"),
+    [
+        ("1764581400", True),
+        (" 1764581400\n", True),
+        ("", False),
+        ("yesterday", False),
+        ("-5", False),
+        ("1.5", False),
+        ("١٢٣", False),  # Arabic-Indic digits: str.isdigit says yes, the variable means ASCII
+        ("9" * 40, False),  # out of range: ignored, not a traceback
+    ],
+)
+def test_the_desk_time_follows_source_date_epoch_when_it_is_valid(monkeypatch, value, pinned):
+    import datetime as dt
+
+    from editors_desk.editors_desk import _now
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    shown = _now({"TIMEZONE": "Europe/London"})
+    if pinned:
+        assert shown == dt.datetime(2025, 12, 1, 9, 30, tzinfo=dt.UTC)
+        assert shown.strftime("%Y-%m-%d %H:%M") == "2025-12-01 09:30"  # GMT in December
+    else:
+        assert abs((shown - dt.datetime.now(dt.UTC)).total_seconds()) < 60

@@ -37,6 +37,30 @@ def test_language_versions_come_in_one_order_whatever_order_pelican_gives():
     assert versions(urdu) == [english, welsh, urdu]
 
 
+def test_pelicans_translation_lists_get_one_order_for_every_reader():
+    """The all-languages feeds read ``translations`` themselves, not through translations_of."""
+    from languages.versions import order_translations
+
+    class ArticlesGenerator:  # the name is what languages.versions recognises
+        pass
+
+    english, welsh, urdu = Version("en-GB", default=True), Version("cy"), Version("ur")
+    hidden_en, hidden_ur = Version("en-GB", default=True), Version("ur")
+    lone = Version("cy")
+    english.translations = [urdu, welsh]  # the order Pelican read them in, one run
+    welsh.translations, urdu.translations = [urdu, english], [welsh, english]
+    hidden_en.translations = [hidden_ur, hidden_en]  # itself listed too: left out
+    generator = ArticlesGenerator()
+    generator.articles, generator.translations = [english, lone], [urdu, welsh]
+    generator.hidden_articles, generator.hidden_translations = [hidden_en], [hidden_ur]
+    order_translations(generator)
+    assert english.translations == [welsh, urdu]
+    assert welsh.translations == [english, urdu] and urdu.translations == [english, welsh]
+    assert hidden_en.translations == [hidden_ur]
+    assert lone.translations == []
+    order_translations(object())  # not a generator it knows: nothing to do
+
+
 def _html(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.html")}
 
@@ -45,7 +69,10 @@ def test_two_processes_with_different_hash_seeds_write_the_same_pages(tmp_path: 
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"out-{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "plugins")}
+        env = {
+            **os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "plugins"),
+            "SOURCE_DATE_EPOCH": "1764581400",  # the desk shows the build's minute
+        }  # fmt: skip
         subprocess.run(
             [sys.executable, "-c", BUILD, str(out), str(tmp_path / f"cache-{seed}"),
              str(ROOT / "content")],

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -159,7 +160,19 @@ def _desk_slugs(contents: list[tuple[str, Any]]) -> list[str]:
 
 
 def _now(settings: Mapping[str, Any]) -> dt.datetime:
-    return dt.datetime.now(clock.zone(settings.get("TIMEZONE")))
+    """Return the build's time for the desk header: ``SOURCE_DATE_EPOCH`` if set, else now.
+
+    The reproducible-builds variable lets two builds of the same pages give the same bytes;
+    a value that is not a whole number of seconds in range is ignored.
+    """
+    zone = clock.zone(settings.get("TIMEZONE"))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isascii() and epoch.isdigit():
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), zone)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return dt.datetime.now(zone)
 
 
 def _environment() -> Environment:

@@ -79,11 +79,13 @@ def take_slug(generator: Any, metadata: dict) -> None:
 def pair_versions(generator: Any) -> None:
     """Pair listed and hidden versions of one page (before sections and topics are made)."""
     versions.pair_listed_with_hidden(generator)
+    versions.order_translations(generator)
 
 
 def clean_urls(generator: Any) -> None:
     """Give pages that exist only in another language their plain URL."""
     versions.pair_listed_with_hidden(generator)  # pages have no earlier signal; idempotent
+    versions.order_translations(generator)
     for name in ("articles", "hidden_articles", "pages", "hidden_pages", contents.SCHEDULED_ATTR):
         for content in getattr(generator, name, None) or []:
             versions.give_clean_url(content)

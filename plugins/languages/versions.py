@@ -75,6 +75,19 @@ def pair_listed_with_hidden(generator: Any) -> None:
             getattr(generator, translations).extend(moved)
 
 
+def order_translations(generator: Any) -> None:
+    """Give every content's ``translations`` one order (the default language first, then by tag).
+
+    Pelican keeps the order it read the files in, and it reads them from a set of paths, so
+    the order changes with string hashing; whatever reads the list itself (the all-languages
+    feeds) would then differ between two builds of the same pages.
+    """
+    for name in _lists_of(generator) or ():
+        for content in getattr(generator, name, None) or []:
+            if getattr(content, "translations", None):
+                content.translations = lang.translations_of(content)
+
+
 def give_clean_url(content: Any) -> None:
     """Give a page that exists only in another language the plain URL (no ``/ur/``).
 
