@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from kernel.settings import SettingsError
 from share_snippets import get_settings
-from share_snippets.compose import Post
+from share_snippets.compose import Post, fit
 from share_snippets.data import ShareData
 from share_snippets.networks import NETWORKS, Prepared, add_params, build_mastodon, query
 from share_snippets.share_snippets import DEFAULTS, KEYS, schedule_start
@@ -252,3 +252,36 @@ def test_translations_get_their_own_kit_page():
     share = ShareData(fake_article(in_default_lang=False, lang="cy"), get_settings({}), SITE)
     assert share.kit_url == "share-kit/first-aid/burns/cy/"
     assert share.kit_save_as == "share-kit/first-aid/burns/cy/index.html"
+
+
+@pytest.mark.parametrize(
+    ("settings", "metadata"),
+    [
+        ({"SHARE_SNIPPETS_X_VIA": "SharewellUK"}, None),
+        ({"SHARE_SNIPPETS_UTM": False}, None),
+        ({}, {"share_text": '<script>alert("x")</script> & "quotes" / slash', "hashtags": "CPR"}),
+        ({}, {"summary": "<p>" + "Press hard and fast in the centre of the chest. " * 250}),
+        ({}, {}),
+    ],
+    ids=["via", "no-utm", "hostile-override", "2000-words", "no-summary"],
+)
+def test_each_snippets_text_is_the_fitted_post_and_its_count(settings, metadata):
+    # The text is made from the body and the link when asked (not stored): it must still be
+    # exactly what fitting produced, counted by the network's own rule, in every link.
+    kwargs = {} if metadata is None else {"metadata": metadata}
+    share = ShareData(fake_article(**kwargs), get_settings(settings), SITE)
+    for key, snippet in share.networks.items():
+        job = share.fit_job(key)
+        post = fit(*job)
+        assert snippet.text == post.text and snippet.body == post.body, key
+        assert snippet.length == job[4].counter(snippet.text), key
+        assert job[4].fits(snippet.text), key
+        assert "<script>" not in snippet.href
+        if key in ("whatsapp", "bluesky"):
+            assert params(snippet.href)[1]["text"] == snippet.text
+        if key == "email":
+            assert params(snippet.href)[1]["body"] == snippet.text.replace("\n", "\r\n")
+        if key == "x":
+            assert params(snippet.href)[1]["text"] == snippet.body
+            via = settings.get("SHARE_SNIPPETS_X_VIA")
+            assert snippet.text.endswith(f"{snippet.url} via @{via}" if via else snippet.url)

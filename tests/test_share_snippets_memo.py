@@ -125,6 +125,40 @@ def test_a_change_of_settings_or_a_damaged_memo_assembles_everything_again(
     assert json.loads(memo.read_text(encoding="utf-8"))["results"]
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "dicts",  # the layout before rows: one dict of fields a snippet
+        "short-rows",  # rows of an older field list
+        "long-rows",
+        "null-rows",
+    ],
+)
+def test_a_memo_of_an_older_layout_is_made_again_and_exports_as_cold(
+    build_site, tmp_path: Path, assembled: list[str], layout: str
+):
+    content, output = _first_build(build_site, tmp_path)
+    cold = _exports(output)
+    count = len(assembled)
+    memo = _cache(tmp_path) / "snippets.json"
+    stored = json.loads(memo.read_text(encoding="utf-8"))
+    fields = data._SNIPPET_FIELDS
+    for entry in stored["results"].values():
+        rows = entry["snippets"]
+        assert all(isinstance(row, list) and len(row) == len(fields) for row in rows)
+        entry["snippets"] = {
+            "dicts": [dict(zip(fields, row, strict=True)) | {"text": "old"} for row in rows],
+            "short-rows": [row[:-1] for row in rows],
+            "long-rows": [[*row, "extra"] for row in rows],
+            "null-rows": [None for _ in rows],
+        }[layout]
+    memo.write_text(json.dumps(stored), encoding="utf-8")
+    assembled.clear()
+    build_site(content_path=content, settings=SETTINGS, output=output)
+    assert len(assembled) == count
+    assert _exports(output) == cold
+
+
 def test_an_article_whose_record_breaks_costs_only_its_own_export_row(
     build_site, tmp_path: Path, monkeypatch, caplog
 ):

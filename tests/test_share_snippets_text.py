@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from share_snippets import fitting
 from share_snippets.compose import (
     ELLIPSIS,
     Rule,
@@ -208,3 +210,28 @@ def test_composed_text_always_fits_and_contains_the_url(title, summary, tags, ur
     assert rule.fits(post.text)
     assert post.text.endswith(url)
     assert url in post.text
+
+
+def test_a_kept_fit_shares_the_articles_own_strings_when_they_are_equal(tmp_path):
+    # A fit read from the cache file (or a worker) holds equal but separate strings; the
+    # build keeps the article's own ones, so twelve posts an article do not copy them.
+    title, summary = "Burns & scalds <script>", "Cool the burn under running water."
+    short = (title, summary, ("FirstAid",), URL, NETWORKS["x"].rule)
+    long_summary = "word " * 400
+    cut = (title, long_summary, ("FirstAid",), URL, NETWORKS["x"].rule)
+    fits = fitting.Fits(None)
+    fits.kept = {fitting.job_key(job): json_copy(fitting.fit_one(job)) for job in (short, cut)}
+    post, length = fits.get(short)
+    assert post.text == fit(*short).text and length == NETWORKS["x"].rule.counter(post.text)
+    entry = fits.done[fitting.job_key(short)]
+    assert entry[0] is title and entry[1] is summary and entry[2] is short[2]
+    trimmed, _ = fits.get(cut)
+    kept = fits.done[fitting.job_key(cut)]
+    assert trimmed.trimmed and kept[0] is title and kept[1] is not long_summary
+    assert trimmed.text == fit(*cut).text
+    assert fits.reused == 2 and fits.fitted == 0
+
+
+def json_copy(value):
+    """Return value as the cache file gives it back: equal, never the same objects."""
+    return json.loads(json.dumps(value))

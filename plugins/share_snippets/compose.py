@@ -100,8 +100,12 @@ def join_post(title: str, summary: str, tags: Iterable[str], url: str) -> tuple[
     """Return (body, text) where text is the body followed by the URL."""
     hashtag_line = " ".join("#" + t for t in tags)
     body = "\n\n".join(p for p in (title, summary, hashtag_line) if p)
-    text = f"{body}\n\n{url}" if body and url else (body or url)
-    return body, text
+    return body, post_text(body, url)
+
+
+def post_text(body: str, url: str) -> str:
+    """Return the posted text: the body, a blank line, then the URL (either may be empty)."""
+    return f"{body}\n\n{url}" if body and url else (body or url)
 
 
 def _trim_words(text: str, keep: int) -> str:

@@ -17,7 +17,7 @@ from kernel import memos, urls
 from kernel.i18n import plugin_translator
 
 from . import fitting
-from .compose import Rule, clean, first_sentence, hashtags_from, strip_markup
+from .compose import Rule, clean, first_sentence, hashtags_from, post_text, strip_markup
 from .counting import bluesky_facets, mastodon_length
 from .networks import (
     NETWORKS,
@@ -41,13 +41,22 @@ class Snippet:
     label: str
     name: str
     kind: str
-    text: str
     body: str
     url: str
     href: str
     length: int
     limit: int | None
     trimmed: bool
+    via: str = ""  # X's " via @handle", posted after the link
+
+    @property
+    def text(self) -> str:
+        """Return the text the network posts: the body, then the link (and X's via).
+
+        Made when asked rather than kept: it repeats the body and the URL, and twelve
+        snippets an article are kept for the whole build.
+        """
+        return post_text(self.body, f"{self.url} via @{self.via}" if self.via else self.url)
 
     @property
     def prefix(self) -> str:
@@ -248,9 +257,8 @@ class ShareData:
         href = build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
         return Snippet(
             key=key, label=self._words(net.label) if key in TRANSLATED_LABELS else net.label,
-            name=self._words(net.name), kind=net.kind, text=post.text,
-            body=post.body, url=url, href=href, length=length,
-            limit=net.rule.limit, trimmed=post.trimmed,
+            name=self._words(net.name), kind=net.kind, body=post.body, url=url, href=href,
+            length=length, limit=net.rule.limit, trimmed=post.trimmed, via=via,
         )  # fmt: skip
 
     def _override(self, key: str) -> bool:
@@ -296,7 +304,7 @@ class ShareData:
         """Return the snippets as plain data, with the keys of the fitted texts they used."""
         keys = self._settings["SHARE_SNIPPETS_NETWORKS"]
         return {
-            "snippets": [_plain(self._snippet(key)) for key in keys],
+            "snippets": [_row(self._snippet(key)) for key in keys],
             "fits": [fitting.job_key(self.fit_job(key)) for key in keys],
         }
 
@@ -327,18 +335,24 @@ class ShareData:
         }
 
 
-def _plain(snippet: Snippet) -> dict[str, Any]:
-    """Return a snippet's fields (every one a str, int, bool or None: no deep copy needed)."""
-    return {name: getattr(snippet, name) for name in _SNIPPET_FIELDS}
+def _row(snippet: Snippet) -> list[Any]:
+    """Return a snippet's fields in order (a list: a memo of 3,000 articles keeps 36,000)."""
+    return [getattr(snippet, name) for name in _SNIPPET_FIELDS]
 
 
 _SNIPPET_FIELDS = tuple(f.name for f in fields(Snippet))
 
 
 def _snippets_of(stored: Any, keys: list[str]) -> dict[str, Snippet] | None:
-    """Return the snippets a memo entry holds, in ``keys`` order (None: not a whole entry)."""
+    """Return the snippets a memo entry holds, in ``keys`` order (None: not a whole entry).
+
+    An entry of another layout (dicts, or rows of another length) is not a whole entry.
+    """
     try:
-        snippets = {entry["key"]: Snippet(**entry) for entry in stored["snippets"]}
+        rows = stored["snippets"]
+        if not all(isinstance(row, list) and len(row) == len(_SNIPPET_FIELDS) for row in rows):
+            return None
+        snippets = {row[0]: Snippet(*row) for row in rows}
         if list(snippets) != list(keys) or not isinstance(stored["fits"], list):
             return None
     except (KeyError, TypeError, AttributeError):
@@ -348,10 +362,11 @@ def _snippets_of(stored: Any, keys: list[str]) -> dict[str, Snippet] | None:
 
 def _export(sn: Snippet) -> dict:
     """Return one network's export entry; Bluesky also gets the facets of its text."""
-    entry = {"text": sn.text, "url": sn.url, "share_link": sn.href, "length": sn.length,
+    text = sn.text
+    entry = {"text": text, "url": sn.url, "share_link": sn.href, "length": sn.length,
              "limit": sn.limit}  # fmt: skip
     if sn.key == "bluesky":
         # app.bsky.richtext.facet records (UTF-8 byte offsets into `text`): a posting tool needs
         # them to make links and tags clickable, and to shorten a link's display text.
-        entry["facets"] = bluesky_facets(sn.text)
+        entry["facets"] = bluesky_facets(text)
     return entry

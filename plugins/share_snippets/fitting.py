@@ -83,6 +83,22 @@ def _post(entry: Sequence[Any], url: str) -> tuple[Post, int]:
     return Post(title, summary, tuple(tags), body, text, bool(trimmed)), int(length)
 
 
+def _sharing(entry: list[Any], job: Job) -> list[Any]:
+    """Return a fitted entry that holds the job's own strings where they are equal.
+
+    A post that kept the whole title, summary or hashtags would otherwise hold a second copy
+    of each (from the worker, or from the cache file) for the whole build: twelve an article.
+    """
+    title, summary, tags, trimmed, length = entry
+    return [
+        job[0] if title == job[0] else title,
+        job[1] if summary == job[1] else summary,
+        job[2] if tuple(tags) == job[2] else tags,
+        trimmed,
+        length,
+    ]
+
+
 @dataclass
 class Fits:
     """One build's fitted posts: kept ones, ones a worker is fitting, and the counts."""
@@ -142,7 +158,7 @@ class Fits:
         if entry is None:
             entry = fit_one(job)
             self.fitted += 1
-        self.done[key] = entry
+        entry = self.done[key] = _sharing(entry, job)
         return _post(entry, job[3])
 
     def keep(self, keys: Iterable[str]) -> None:
