@@ -212,24 +212,51 @@ def test_composed_text_always_fits_and_contains_the_url(title, summary, tags, ur
     assert url in post.text
 
 
-def test_a_kept_fit_shares_the_articles_own_strings_when_they_are_equal(tmp_path):
-    # A fit read from the cache file (or a worker) holds equal but separate strings; the
-    # build keeps the article's own ones, so twelve posts an article do not copy them.
-    title, summary = "Burns & scalds <script>", "Cool the burn under running water."
+def test_a_fit_keeps_only_what_it_changed_and_its_post_shares_the_articles_strings():
+    # An entry (from a worker or the cache file) holds None for each part kept whole, so
+    # twelve posts an article neither copy its title nor differ from fitting it here.
+    title, summary = 'Burns & scalds <script>"/', "Cool the burn under running water."
     short = (title, summary, ("FirstAid",), URL, NETWORKS["x"].rule)
     long_summary = "word " * 400
     cut = (title, long_summary, ("FirstAid",), URL, NETWORKS["x"].rule)
+    assert fitting.fit_one(short)[:3] == [None, None, None]
+    assert fitting.fit_one(cut)[0] is None and fitting.fit_one(cut)[1] != long_summary
     fits = fitting.Fits(None)
     fits.kept = {fitting.job_key(job): json_copy(fitting.fit_one(job)) for job in (short, cut)}
     post, length = fits.get(short)
-    assert post.text == fit(*short).text and length == NETWORKS["x"].rule.counter(post.text)
-    entry = fits.done[fitting.job_key(short)]
-    assert entry[0] is title and entry[1] is summary and entry[2] is short[2]
+    assert post == fit(*short) and length == NETWORKS["x"].rule.counter(post.text)
+    assert post.title is title and post.summary is summary
     trimmed, _ = fits.get(cut)
-    kept = fits.done[fitting.job_key(cut)]
-    assert trimmed.trimmed and kept[0] is title and kept[1] is not long_summary
-    assert trimmed.text == fit(*cut).text
+    assert trimmed == fit(*cut) and trimmed.trimmed and trimmed.title is title
     assert fits.reused == 2 and fits.fitted == 0
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        [None, None, None, False],  # too short
+        [5, None, None, False, 10],
+        [None, None, "FirstAid", False, 10],  # a string, not a list of tags
+        [None, None, [1], False, 10],
+        [None, None, None, "no", 10],
+        [None, None, None, False, "10"],
+        [None, None, None, False, True],
+        {"title": None},
+        None,
+    ],
+)
+def test_a_damaged_kept_fit_is_fitted_again(tmp_path, entry):
+    job = ("Burns", "Cool the burn.", ("FirstAid",), URL, NETWORKS["bluesky"].rule)
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 0}
+    first = fitting.Fits.start(settings)
+    first.get(job)
+    first.save()
+    [file] = (tmp_path / "share_snippets").glob("fits-*.json")
+    file.write_text(json.dumps({fitting.job_key(job): entry}), encoding="utf-8")
+    again = fitting.Fits.start(settings)
+    post, length = again.get(job)
+    assert post == fit(*job) and again.fitted == 1 and again.reused == 0
+    assert length == NETWORKS["bluesky"].rule.counter(post.text)
 
 
 def json_copy(value):

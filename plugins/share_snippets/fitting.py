@@ -66,10 +66,10 @@ def job_key(job: Job) -> str:
 
 
 def fit_one(job: Job) -> list[Any]:
-    """Fit one post and count it; return [title, summary, hashtags, trimmed, length]."""
+    """Fit one post and count it; return its entry (see ``entry_of``)."""
     title, summary, tags, url, rule = job
     post = fit(title, summary, tags, url, rule)
-    return [post.title, post.summary, list(post.hashtags), post.trimmed, rule.counter(post.text)]
+    return entry_of(post, rule.counter(post.text), job)
 
 
 def fit_many(jobs: Sequence[Job]) -> list[list[Any]]:
@@ -77,26 +77,43 @@ def fit_many(jobs: Sequence[Job]) -> list[list[Any]]:
     return [fit_one(job) for job in jobs]
 
 
-def _post(entry: Sequence[Any], url: str) -> tuple[Post, int]:
-    title, summary, tags, trimmed, length = entry
-    body, text = join_post(title, summary, tags, url)
-    return Post(title, summary, tuple(tags), body, text, bool(trimmed)), int(length)
+def entry_of(post: Post, length: int, job: Job) -> list[Any]:
+    """Return [title, summary, hashtags, trimmed, length], None where the job's is kept whole.
 
-
-def _sharing(entry: list[Any], job: Job) -> list[Any]:
-    """Return a fitted entry that holds the job's own strings where they are equal.
-
-    A post that kept the whole title, summary or hashtags would otherwise hold a second copy
-    of each (from the worker, or from the cache file) for the whole build: twelve an article.
+    Most posts keep the whole title, many the summary and tags too: an entry (sent back by a
+    worker, kept all build, twelve an article, and written to the cache file) need not copy
+    them, and the post made from it shares the article's own strings.
     """
-    title, summary, tags, trimmed, length = entry
     return [
-        job[0] if title == job[0] else title,
-        job[1] if summary == job[1] else summary,
-        job[2] if tuple(tags) == job[2] else tags,
-        trimmed,
+        None if post.title == job[0] else post.title,
+        None if post.summary == job[1] else post.summary,
+        None if tuple(post.hashtags) == tuple(job[2]) else list(post.hashtags),
+        post.trimmed,
         length,
     ]
+
+
+def _well_formed(entry: Any) -> bool:
+    """Return True for an entry as ``entry_of`` makes it (anything else is fitted again)."""
+    if not isinstance(entry, list) or len(entry) != 5:
+        return False
+    title, summary, tags, trimmed, length = entry
+    return (
+        all(part is None or isinstance(part, str) for part in (title, summary))
+        and (tags is None or (isinstance(tags, list) and all(isinstance(t, str) for t in tags)))
+        and isinstance(trimmed, bool)
+        and isinstance(length, int)
+        and not isinstance(length, bool)
+    )
+
+
+def _post(entry: Sequence[Any], job: Job) -> tuple[Post, int]:
+    title, summary, tags, trimmed, length = entry
+    title = job[0] if title is None else title
+    summary = job[1] if summary is None else summary
+    tags = tuple(job[2] if tags is None else tags)
+    body, text = join_post(title, summary, tags, job[3])
+    return Post(title, summary, tags, body, text, bool(trimmed)), int(length)
 
 
 @dataclass
@@ -120,9 +137,7 @@ class Fits:
             with contextlib.suppress(OSError, ValueError):
                 data = json.loads(file.read_text(encoding="utf-8"))
                 if isinstance(data, dict):  # anything else: a damaged file, fit everything
-                    fits.kept = {
-                        k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5
-                    }
+                    fits.kept = {k: v for k, v in data.items() if _well_formed(v)}
         return fits
 
     def prefetch(self, jobs: Iterable[Job]) -> None:
@@ -158,8 +173,8 @@ class Fits:
         if entry is None:
             entry = fit_one(job)
             self.fitted += 1
-        entry = self.done[key] = _sharing(entry, job)
-        return _post(entry, job[3])
+        self.done[key] = entry
+        return _post(entry, job)
 
     def keep(self, keys: Iterable[str]) -> None:
         """Keep these posts for the next build though nobody asked for them (memoized)."""
@@ -203,6 +218,5 @@ def fitted(job: Job) -> tuple[Post, int]:
     """Return one fitted post and its length (through this build's cache when there is one)."""
     fits = RUN.peek()
     if fits is None:
-        entry = fit_one(job)
-        return _post(entry, job[3])
+        return _post(fit_one(job), job)
     return fits.get(job)
