@@ -281,3 +281,36 @@ def test_the_desk_time_follows_source_date_epoch_when_it_is_valid(monkeypatch, v
         assert shown.strftime("%Y-%m-%d %H:%M") == "2025-12-01 09:30"  # GMT in December
     else:
         assert abs((shown - dt.datetime.now(dt.UTC)).total_seconds()) < 60
+
+
+class _Row(dict):
+    """A desk row that can be watched (a plain dict has no weak references)."""
+
+
+def test_rows_are_made_one_at_a_time_and_the_dashboard_is_as_from_whole_rows(tmp_path, monkeypatch):
+    # All rows at once were the largest peak of a development build: each is dropped once
+    # its page is written, and the dashboard, made from index_row alone, shows the same.
+    import weakref
+
+    from editors_desk import rows as desk_rows
+
+    real = desk_rows.build_row
+    made: list[weakref.ref] = []
+    alive: list[int] = []
+
+    def watched(content, **options):
+        alive.append(sum(bool(ref()) for ref in made))  # rows that still hold their data
+        row = _Row(real(content, **options))
+        made.append(weakref.ref(row))
+        return row
+
+    monkeypatch.setattr("editors_desk.editors_desk.build_row", watched)
+    streamed = build(tmp_path / "streamed", content_path=FIXTURE, settings=SETTINGS)
+    assert len(made) >= 5 and max(alive) <= 1, alive
+    monkeypatch.setattr("editors_desk.editors_desk.index_row", dict)  # the whole row
+    whole = build(tmp_path / "whole", content_path=FIXTURE, settings=SETTINGS)
+    index = (streamed / "_desk" / "index.html").read_text(encoding="utf-8")
+    assert index == (whole / "_desk" / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (streamed / "_desk").iterdir()) == sorted(
+        p.name for p in (whole / "_desk").iterdir()
+    )

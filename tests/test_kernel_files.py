@@ -9,11 +9,12 @@ import stat
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from kernel import files
-from share_snippets.export import write_csv, write_json
+from share_snippets.export import write_all, write_scheduler
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -33,17 +34,26 @@ def test_a_file_is_written_whole_and_replaces_the_old_one(tmp_path: Path):
 def test_an_error_while_writing_keeps_the_old_file_and_no_temporary_one(tmp_path: Path):
     target = tmp_path / "schedule-x.csv"
     files.write_text(target, "date,time_24hr,message_text\nold,row,kept\n")
+    files.write_text(tmp_path / "snippets.json", "{}\n")
+    when = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
-    def rows():
-        yield {"date": "01/12/2026", "time_24hr": "09:00", "message_text": "new"}
+    def messages():
+        yield when, "new"
         raise RuntimeError("a record could not be made")
 
     with pytest.raises(RuntimeError):
-        write_csv(target, ["date", "time_24hr", "message_text"], rows())
+        write_scheduler(tmp_path, "x", messages(), 350)
     assert target.read_text(encoding="utf-8").endswith("old,row,kept\n")
+
+    def records():
+        yield {"slug": "a", "networks": {}, "bad": object()}
+
     with pytest.raises(TypeError):
-        write_json(tmp_path / "snippets.json", {"bad": object()})
-    assert not (tmp_path / "snippets.json").exists()
+        write_all(tmp_path, {"version": 1, "articles": records()}, count=1, start=when,
+                  spacing_minutes=10, scheduler_networks=["x"])  # fmt: skip
+    assert (tmp_path / "snippets.json").read_text(encoding="utf-8") == "{}\n"
+    assert not (tmp_path / "snippets.csv").exists()
+    assert target.read_text(encoding="utf-8").endswith("old,row,kept\n")
     assert _leftovers(tmp_path) == []
 
 

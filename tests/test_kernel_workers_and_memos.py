@@ -191,10 +191,38 @@ def test_the_desk_memo_survives_damaged_entries(tmp_path: Path):
     assert DeskMemo(tmp_path / "cache", "templates-2").unchanged("a", {"row": 1}, page) is False
     memo_file = tmp_path / "cache" / "editors_desk" / "memo.json"
     data = json.loads(memo_file.read_text(encoding="utf-8"))
-    data["heads"] = {key: [["too", "many", "fields", "here", "x", "y"]] for key in data["heads"]}
-    memo_file.write_text(json.dumps(data), encoding="utf-8")
-    assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
+    assert all(isinstance(text, str) for text in data["heads"].values())  # one text a head
+    for damaged in (
+        [["too", "many", "fields", "here", "x", "y"]],  # version 1's lists
+        json.dumps([["too", "many", "fields", "here", "x", "y"]]),
+        json.dumps([["meta", "property", "og:title", 5]]),
+        json.dumps("meta"),
+        "{not json",
+        None,
+    ):
+        data["heads"] = dict.fromkeys(data["heads"], damaged)
+        memo_file.write_text(json.dumps(data), encoding="utf-8")
+        assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags, damaged
     memo_file.write_text("[]", encoding="utf-8")
+    assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
+
+
+def test_the_desk_memo_gives_a_kept_head_without_parsing_it_again(tmp_path: Path, monkeypatch):
+    page = tmp_path / "output" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<html><head><title>A "B" — ail</title><meta name="description" content="<b>x</b>">'
+        '<link rel="canonical" href="https://www.sharewell.org.uk/a/"></head></html>',
+        encoding="utf-8",
+    )
+    memo = DeskMemo(tmp_path / "cache", "templates-1")
+    tags = memo.head(page)
+    memo.save()
+
+    def parse_again(text):
+        raise AssertionError("a kept head was parsed again")
+
+    monkeypatch.setattr(crawl, "read_head", parse_again)
     assert DeskMemo(tmp_path / "cache", "templates-1").head(page) == tags
 
 

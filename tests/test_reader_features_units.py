@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
@@ -279,3 +280,34 @@ def test_media_class_is_cached_and_idempotent():
     cls = feeds.media_class(Rss201rev2Feed)
     assert feeds.media_class(Rss201rev2Feed) is cls
     assert feeds.media_class(cls) is cls
+
+
+def test_enclosure_lengths_are_the_cards_sizes_and_the_rest_of_the_feed_is_untouched(tmp_path):
+    site = "https://www.sharewell.org.uk"
+    (tmp_path / "og").mkdir()
+    (tmp_path / "og" / "a&b.png").write_bytes(b"x" * 1234)
+    (tmp_path / "og" / "c.png").write_bytes(b"y" * 99)
+    (tmp_path.parent / "outside.png").write_bytes(b"z" * 7)
+    feed = tmp_path / "feeds" / "all.rss.xml"
+    feed.parent.mkdir()
+    head = '<?xml version="1.0" encoding="utf-8"?>\r\n<rss><channel><title>Cymorth 🚑 اول</title>'
+    items = [
+        f'<item><enclosure url="{site}/og/a&amp;b.png" length="0" type="image/png"/></item>',
+        f'<item><enclosure url="{site}/og/c.png" length="55" type="image/png"/></item>',
+        '<item><enclosure url="https://cdn.example/og/c.png" length="0" type="image/png"/></item>',
+        f'<item><enclosure url="{site}/../outside.png" length="0" type="image/png"/></item>',
+        f'<item><enclosure url="{site}/og/missing.png" length="0" type="image/png"/></item>',
+        f'<entry><link rel="enclosure" href="{site}/og/c.png" length="0" type="x"/></entry>',
+    ]
+    original = head + "\r\n".join(items) + "</channel></rss>\r\n"
+    feed.write_bytes(original.encode("utf-8"))
+    twin = feed.with_name("all.rss.xml.gz")
+    twin.write_bytes(b"old")
+    assert feeds.fix_enclosure_lengths(tmp_path, site, [feed]) == 2
+    expected = (
+        original.replace('a&amp;b.png" length="0"', 'a&amp;b.png" length="1234"')
+        .replace('og/c.png" length="0" type="x"', 'og/c.png" length="99" type="x"')
+    ).encode("utf-8")  # fmt: skip
+    assert feed.read_bytes() == expected  # CR LF, emoji and Arabic kept byte for byte
+    assert gzip.decompress(twin.read_bytes()) == expected
+    assert feeds.fix_enclosure_lengths(tmp_path, site, [feed]) == 0  # nothing left to fix

@@ -6,6 +6,8 @@ import csv
 import itertools
 import json
 import re
+import weakref
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +15,6 @@ import pytest
 from share_snippets.export import (
     SCHEDULER_COLUMNS,
     SNIPPET_COLUMNS,
-    chunked,
     schedule_times,
     write_all,
     write_scheduler,
@@ -111,6 +112,48 @@ def test_row_limit_is_bounded(tmp_path):
     assert read_csv(tmp_path / "schedule-x.csv") == []
 
 
-def test_chunked():
-    assert chunked([1, 2, 3], 2) == [[1, 2], [3]]
-    assert chunked([], 2) == [[]]
+def _records(count: int, alive: list) -> Iterator[dict]:
+    """Yield records one at a time, noting which earlier ones are still held by anyone."""
+    made = []
+    for n in range(count):
+        alive.append(sum(ref() is not None for ref in made))
+        record = Record(article(n))
+        made.append(weakref.ref(record))
+        yield record
+        del record
+
+
+class Record(dict):
+    """A record that can be watched (a plain dict has no weak references)."""
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 401])
+def test_records_are_written_one_at_a_time_and_the_json_is_as_json_dump_writes_it(tmp_path, count):
+    alive: list[int] = []
+    head = {"version": 1, "site_url": "https://www.sharewell.org.uk", "networks": ["x", "email"]}
+    paths = write_all(tmp_path / "streamed", {**head, "articles": _records(count, alive)},
+                      count=count, start=START, spacing_minutes=10,
+                      scheduler_networks=["x", "bluesky"])  # fmt: skip
+    assert max(alive, default=0) <= 1, "records were kept while later ones were made"
+    whole = [article(n) for n in range(count)]
+    write_all(tmp_path / "whole", {**head, "articles": whole}, start=START,
+              spacing_minutes=10, scheduler_networks=["x", "bluesky"])  # fmt: skip
+    expected = json.dumps({**head, "articles": whole}, ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "streamed" / "snippets.json").read_text(encoding="utf-8") == expected
+    assert (tmp_path / "whole" / "snippets.json").read_text(encoding="utf-8") == expected
+    for path in paths:
+        assert path.read_bytes() == (tmp_path / "whole" / path.name).read_bytes(), path.name
+    names = sorted(p.name for p in paths)
+    more = ["schedule-bluesky-2.csv", "schedule-x-2.csv"] if count > 350 else []
+    assert names == sorted(["schedule-bluesky.csv", "schedule-x.csv", "snippets.csv",
+                            "snippets.json", *more])  # fmt: skip
+    assert len(read_csv(tmp_path / "streamed" / "snippets.csv")) == 3 * count
+
+
+def test_more_records_than_announced_is_an_error_that_keeps_the_old_files(tmp_path):
+    (tmp_path / "snippets.json").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="more than the 1 records"):
+        write_all(tmp_path, {"version": 1, "articles": iter([article(1), article(2)])},
+                  count=1, start=START, spacing_minutes=10, scheduler_networks=["x"])  # fmt: skip
+    assert (tmp_path / "snippets.json").read_text(encoding="utf-8") == "{}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snippets.json"]

@@ -32,7 +32,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from pelican import signals
 from .memo import DeskMemo, folder_digest
 from .previews import rules_from_settings
 from .problems import group_by_file
-from .rows import build_row, error_row, sort_key
+from .rows import build_row, error_row, index_row, sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -185,21 +185,23 @@ def _environment() -> Environment:
     )
 
 
-def build_rows(
+def desk_rows(
     state: DeskRun, settings: Mapping[str, Any], memo: DeskMemo | None = None
-) -> list[dict[str, Any]]:
-    """Return one row per collected article and page, worst problems first."""
+) -> Iterator[dict[str, Any]]:
+    """Yield one row per collected article and page, in collection order, one at a time.
+
+    All rows at once were ~35 KB an article (previews, share texts, head tags), the largest
+    peak of a development build; the dashboard keeps only ``index_row`` of each.
+    """
     config = state.config
     items = state.contents
     grouped = group_by_file(problems.current_store())
     now = _now(settings)
-    rows = []
-    slugs = {
-        id(content): slug for (_, content), slug in zip(items, _desk_slugs(items), strict=True)
-    }
-    for (kind, content), slug in zip(items, _desk_slugs(items), strict=True):
+    desk_slugs = _desk_slugs(items)
+    slugs = {id(content): slug for (_, content), slug in zip(items, desk_slugs, strict=True)}
+    for (kind, content), slug in zip(items, desk_slugs, strict=True):
         try:
-            row = build_row(
+            yield build_row(
                 content, kind=kind, desk_slug=slug, settings=settings, config=config,
                 rules=config["rules"], now=now,
                 problems=grouped.get(contents.source_display(content, settings), []),
@@ -209,32 +211,27 @@ def build_rows(
             )  # fmt: skip
         except Exception as error:  # a desk bug must never hide the other articles
             logger.debug("editors_desk: %s", content.source_path, exc_info=True)
-            row = error_row(content, kind=kind, desk_slug=slug, error=error)
-        rows.append(row)
-    return sorted(rows, key=sort_key)
+            yield error_row(content, kind=kind, desk_slug=slug, error=error)
 
 
-def _place_private_cards(
-    rows: list[dict[str, Any]], settings: dict[str, Any], desk: Path, desk_path: str
+def _place_private_card(
+    row: dict[str, Any], settings: Mapping[str, Any], desk: Path, desk_path: str
 ) -> None:
-    """Copy cards that are not in the site (scheduled articles, drafts) into the desk folder.
+    """Copy a card that is not in the site (scheduled article, draft) into the desk folder.
 
     Runs at the kernel's ``site_written``: og_cards has placed every card by then.
     """
-    output = Path(settings["OUTPUT_PATH"])
-    private = contents.private_folder(settings)
-    for row in rows:
-        path = row["image"]["path"]
-        if not path or (output / path).is_file():
-            continue
-        name = Path(path).name
-        source = private / "og" / name
-        if source.is_file():
-            (desk / "_cards").mkdir(exist_ok=True)
-            shutil.copyfile(source, desk / "_cards" / name)
-            row["image"]["path"] = f"{desk_path}/_cards/{name}"
-        else:
-            row["image"]["path"] = None  # do not show a broken image
+    path = row["image"]["path"]
+    if not path or (Path(settings["OUTPUT_PATH"]) / path).is_file():
+        return
+    name = Path(path).name
+    source = contents.private_folder(settings) / "og" / name
+    if source.is_file():
+        (desk / "_cards").mkdir(exist_ok=True)
+        shutil.copyfile(source, desk / "_cards" / name)
+        row["image"]["path"] = f"{desk_path}/_cards/{name}"
+    else:
+        row["image"]["path"] = None  # do not show a broken image
 
 
 def _remove_stale(desk: Path, slugs: set[str]) -> None:
@@ -259,14 +256,12 @@ def write_desk(pelican: Any) -> None:
     env = _environment()
     index, detail = env.get_template("desk/index.html"), env.get_template("desk/article.html")
     memo = DeskMemo(pelican_settings.get("CACHE_PATH"), folder_digest(TEMPLATES, STATIC))
-    rows = build_rows(state, pelican_settings, memo)
     output = Path(pelican_settings["OUTPUT_PATH"])
     desk = output / config["EDITORS_DESK_PATH"]
     desk.mkdir(parents=True, exist_ok=True)
-    _remove_stale(desk, {row["slug"] for row in rows})
+    _remove_stale(desk, set(_desk_slugs(state.contents)))
     for asset in ("desk.css", "desk.js"):
         shutil.copyfile(STATIC / asset, desk / asset)
-    _place_private_cards(rows, pelican_settings, desk, config["EDITORS_DESK_PATH"])
     common = {
         "SITENAME": pelican_settings.get("SITENAME", ""),
         "DEFAULT_LANG": pelican_settings.get("DEFAULT_LANG", "en"),
@@ -277,26 +272,34 @@ def write_desk(pelican: Any) -> None:
             for name in ("og_cards", "share_snippets", "health_review", "content_guard")
         },
     }
-    # Not Pelican's Writer: the site is finished, and its content_written signal would queue
-    # these pages into pelican-sitemap's next run (it resets its queue only when it writes).
-    (desk / "index.html").write_text(
-        index.render(rows=rows, root="../", desk_root="", **common), encoding="utf-8"
-    )
+    shown_common = {k: v for k, v in common.items() if k != "generated"}
     rendered = 0
-    for row in rows:
+    listed = []
+    for row in desk_rows(state, pelican_settings, memo):
+        _place_private_card(row, pelican_settings, desk, config["EDITORS_DESK_PATH"])
+        listed.append(index_row(row))
         page = desk / row["slug"] / "index.html"
-        shown = {"row": row, **{k: v for k, v in common.items() if k != "generated"}}
-        if memo.unchanged(row["slug"], shown, page):
-            continue  # the page already shows this row (it keeps its build time)
-        page.parent.mkdir(exist_ok=True)
-        page.write_text(
-            detail.render(row=row, root="../../", desk_root="../", **common), encoding="utf-8"
-        )
-        rendered += 1
+        # An unchanged page already shows this row (and keeps its build time).
+        if not memo.unchanged(row["slug"], {"row": row, **shown_common}, page):
+            page.parent.mkdir(exist_ok=True)
+            # Not Pelican's Writer: the site is finished, and its content_written signal
+            # would queue these pages into pelican-sitemap's next run.
+            page.write_text(
+                detail.render(row=row, root="../../", desk_root="../", **common),
+                encoding="utf-8",
+            )
+            rendered += 1
+        # Jinja's context outlives the render in a cycle (its macros refer back to it), so
+        # the row would wait for the garbage collector: empty it now, its page is written.
+        row.clear()
+    listed.sort(key=sort_key)
+    # Written as it is made: render() would hold every piece of a 1,000-row table at once.
+    with (desk / "index.html").open("w", encoding="utf-8") as handle:
+        handle.writelines(index.generate(rows=listed, root="../", desk_root="", **common))
     memo.save()
     logger.info(
         "editors_desk: %d article(s) and page(s) at %s/ (%d page(s) changed)",
-        len(rows),
+        len(listed),
         config["EDITORS_DESK_PATH"],
         rendered,
     )

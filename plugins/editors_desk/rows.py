@@ -303,6 +303,17 @@ def error_row(content: Any, *, kind: str, desk_slug: str, error: Exception) -> d
     }  # fmt: skip
 
 
+# What the dashboard (templates/desk/index.html) and sort_key read of a row.
+INDEX_FIELDS = ("slug", "kind", "title", "source", "category", "status", "scheduled_for",
+                "review", "readability", "summary_length", "image", "languages", "problems",
+                "counts")  # fmt: skip
+
+
+def index_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the part of a row the dashboard shows (a fraction of the whole row)."""
+    return {key: row[key] for key in INDEX_FIELDS if key in row}
+
+
 def sort_key(row: dict[str, Any]) -> tuple:
     """Order rows worst first: errors, then warnings, then advice, then overdue reviews."""
     c = row["counts"]

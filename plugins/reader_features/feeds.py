@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from feedgenerator import Atom1Feed, Enclosure
+from kernel import files
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 UNKNOWN_LENGTH = "0"  # RSS Best Practices: 0 when the size is not known
@@ -158,8 +159,9 @@ def enrich(feed: Any, articles: dict[str, Any], siteurl: str, description: str =
 
 
 # feedgenerator writes attributes in sorted order: find the element, then its attributes.
-_ENCLOSURE = re.compile(r'<enclosure\s[^>]*>|<link\s[^>]*\brel="enclosure"[^>]*>')
-_ATTRIBUTE = re.compile(r'\s(url|href|length)="([^"]*)"')
+# On the feed's bytes: a feed's text with one emoji is four bytes a character in memory.
+_ENCLOSURE = re.compile(rb'<enclosure\s[^>]*>|<link\s[^>]*\brel="enclosure"[^>]*>')
+_ATTRIBUTE = re.compile(rb'\s(url|href|length)="([^"]*)"')
 
 
 def local_file(url: str, siteurl: str, output: Path) -> Path | None:
@@ -198,10 +200,10 @@ def fix_enclosure_lengths(output: Path, siteurl: str, feed_paths: list[Path]) ->
     """Write the real byte size into every unknown enclosure length of the feeds; return count."""
     fixed = 0
 
-    def size(match: re.Match) -> str:
+    def size(match: re.Match) -> bytes:
         nonlocal fixed
         element = match.group(0)
-        attrs = dict(_ATTRIBUTE.findall(element))
+        attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTRIBUTE.findall(element)}
         if attrs.get("length") != UNKNOWN_LENGTH:
             return element
         path = local_file(html.unescape(attrs.get("url") or attrs.get("href") or ""), siteurl,
@@ -209,14 +211,14 @@ def fix_enclosure_lengths(output: Path, siteurl: str, feed_paths: list[Path]) ->
         if path is None:
             return element  # another host: the size stays unknown (0)
         fixed += 1
-        return element.replace(' length="0"', f' length="{path.stat().st_size}"', 1)
+        return element.replace(b' length="0"', b' length="%d"' % path.stat().st_size, 1)
 
     for feed in feed_paths:
-        text = feed.read_text(encoding="utf-8")
-        new = _ENCLOSURE.sub(size, text)
-        if new != text:
-            feed.write_text(new, encoding="utf-8")
+        data = feed.read_bytes()
+        new = _ENCLOSURE.sub(size, data)
+        if new != data:
+            files.write_bytes(feed, new)
             twin = feed.with_name(feed.name + ".gz")
             if twin.is_file():  # precompressed already (publishconf): keep the twin identical
-                twin.write_bytes(gzip.compress(new.encode("utf-8"), compresslevel=9, mtime=0))
+                files.write_bytes(twin, gzip.compress(new, compresslevel=9, mtime=0))
     return fixed
