@@ -112,3 +112,27 @@ def test_any_string_round_trips_and_cannot_close_script(title):
 def test_rtl_and_emoji_survive():
     title = "حروق 🔥 Llosgiadau"
     assert json.loads(script_json(graph(advice(), title=title)))["@graph"][0]["name"] == title
+
+
+class _Document(dict):
+    """A JSON-LD document that can be watched (a plain dict has no weak references)."""
+
+
+def test_lazy_json_ld_is_made_when_rendered_and_not_kept_after():
+    import weakref
+
+    from health_review.jsonld import LazyJsonLd
+
+    made: list[weakref.ref] = []
+
+    def build():
+        document = _Document({"@type": "MedicalWebPage", "name": "</script><script>x"})
+        made.append(weakref.ref(document))
+        return document
+
+    lazy = LazyJsonLd(build)
+    assert lazy and made == []  # asking whether there is one builds nothing
+    text = str(lazy)
+    assert "</script>" not in text and "\\u003c/script\\u003e" in text
+    assert len(made) == 1 and made[0]() is None  # a page renders it once: not kept after
+    assert str(lazy) == text

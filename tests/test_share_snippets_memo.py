@@ -62,7 +62,8 @@ def test_a_rebuild_reuses_every_snippet_and_gives_the_same_exports(
     kept_fits = json.loads(fits[0].read_text(encoding="utf-8")).keys()
 
     share = output.with_name("site-private") / "share"
-    for path in share.iterdir():
+    memo = _cache(tmp_path) / "snippets.json"
+    for path in [*share.iterdir(), memo]:
         os.utime(path, ns=(1, 1))  # old, so a rewrite is seen on any clock
 
     assembled.clear()
@@ -70,6 +71,7 @@ def test_a_rebuild_reuses_every_snippet_and_gives_the_same_exports(
     assert assembled == []
     assert _exports(output) == cold
     assert {p.stat().st_mtime_ns for p in share.iterdir()} == {1}, "unchanged exports rewritten"
+    assert memo.stat().st_mtime_ns == 1, "an unchanged snippets memo was written again"
     report = json.loads((_cache(tmp_path) / "last-build.json").read_text(encoding="utf-8"))
     assert report["fitted"] == 0
     # The fitted texts behind reused snippets stay kept: a later miss need not fit them again.
@@ -132,6 +134,7 @@ def test_a_change_of_settings_or_a_damaged_memo_assembles_everything_again(
         "short-rows",  # rows of an older field list
         "long-rows",
         "null-rows",
+        "fits-as-a-list",  # the fitted posts' keys as twelve texts, not one
     ],
 )
 def test_a_memo_of_an_older_layout_is_made_again_and_exports_as_cold(
@@ -142,7 +145,7 @@ def test_a_memo_of_an_older_layout_is_made_again_and_exports_as_cold(
     count = len(assembled)
     memo = _cache(tmp_path) / "snippets.json"
     stored = json.loads(memo.read_text(encoding="utf-8"))
-    fields = data._SNIPPET_FIELDS
+    fields = data.Snippet._fields
     for entry in stored["results"].values():
         rows = entry["snippets"]
         assert all(isinstance(row, list) and len(row) == len(fields) for row in rows)
@@ -151,7 +154,10 @@ def test_a_memo_of_an_older_layout_is_made_again_and_exports_as_cold(
             "short-rows": [row[:-1] for row in rows],
             "long-rows": [[*row, "extra"] for row in rows],
             "null-rows": [None for _ in rows],
+            "fits-as-a-list": rows,
         }[layout]
+        if layout == "fits-as-a-list":
+            entry["fits"] = entry["fits"].split()
     memo.write_text(json.dumps(stored), encoding="utf-8")
     assembled.clear()
     build_site(content_path=content, settings=SETTINGS, output=output)

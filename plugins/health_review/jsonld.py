@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
 from typing import Any
 
 from kernel import urls
@@ -46,9 +45,12 @@ class LazyJsonLd:
     def __init__(self, build: Callable[[], dict[str, Any]]) -> None:
         self._build = build
 
-    @cached_property
+    @property
     def data(self) -> dict[str, Any]:
-        """Return the JSON-LD document as plain data."""
+        """Return the JSON-LD document as plain data (made again when asked again).
+
+        Not kept: a page renders it once, and kept it was ~3 KB an article for the whole build.
+        """
         return self._build()
 
     def __html__(self) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kernel import memos, urls
 from kernel.i18n import plugin_translator
@@ -33,9 +33,12 @@ logger = logging.getLogger(__name__)
 TRANSLATE = plugin_translator(Path(__file__).parent / "share_snippets.py", "share_snippets")
 
 
-@dataclass(frozen=True, slots=True)  # 12 an article, all kept for the whole build
-class Snippet:
-    """One network's share data for one article."""
+class Snippet(NamedTuple):
+    """One network's share data for one article.
+
+    A tuple (twelve an article, all kept for the whole build): the snippets memo keeps these
+    very tuples (JSON writes them as lists), so a snippet costs one object, not two.
+    """
 
     key: str
     label: str
@@ -282,7 +285,9 @@ class ShareData:
             stored = self._stored()
             self._memo.put(inputs, stored)
             snippets = _snippets_of(stored, keys)
-        fitting.keep(stored["fits"])
+        # The memo keeps the snippets themselves from now on, not the rows it read.
+        stored["snippets"] = list(snippets.values())
+        fitting.keep(stored["fits"].split())
         for key in keys:  # asked again so an untranslated label is reported on every build
             self._words(NETWORKS[key].name)
             if key in TRANSLATED_LABELS:
@@ -304,8 +309,9 @@ class ShareData:
         """Return the snippets as plain data, with the keys of the fitted texts they used."""
         keys = self._settings["SHARE_SNIPPETS_NETWORKS"]
         return {
-            "snippets": [_row(self._snippet(key)) for key in keys],
-            "fits": [fitting.job_key(self.fit_job(key)) for key in keys],
+            "snippets": [self._snippet(key) for key in keys],
+            # One text, not twelve: the keys of the fitted posts, kept for the next build.
+            "fits": " ".join(fitting.job_key(self.fit_job(key)) for key in keys),
         }
 
     @property
@@ -335,25 +341,19 @@ class ShareData:
         }
 
 
-def _row(snippet: Snippet) -> list[Any]:
-    """Return a snippet's fields in order (a list: a memo of 3,000 articles keeps 36,000)."""
-    return [getattr(snippet, name) for name in _SNIPPET_FIELDS]
-
-
-_SNIPPET_FIELDS = tuple(f.name for f in fields(Snippet))
-
-
 def _snippets_of(stored: Any, keys: list[str]) -> dict[str, Snippet] | None:
     """Return the snippets a memo entry holds, in ``keys`` order (None: not a whole entry).
 
-    An entry of another layout (dicts, or rows of another length) is not a whole entry.
+    An entry of another layout (dicts, rows of another length, fit keys as a list) is not
+    a whole entry.
     """
     try:
         rows = stored["snippets"]
-        if not all(isinstance(row, list) and len(row) == len(_SNIPPET_FIELDS) for row in rows):
+        width = len(Snippet._fields)
+        if not all(isinstance(row, Snippet | list) and len(row) == width for row in rows):
             return None
-        snippets = {row[0]: Snippet(*row) for row in rows}
-        if list(snippets) != list(keys) or not isinstance(stored["fits"], list):
+        snippets = {row[0]: row if isinstance(row, Snippet) else Snippet(*row) for row in rows}
+        if list(snippets) != list(keys) or not isinstance(stored["fits"], str):
             return None
     except (KeyError, TypeError, AttributeError):
         return None
