@@ -91,12 +91,12 @@ def test_started_work_is_waited_for_not_done_twice(tmp_path: Path):
     assert running.set_running_or_notify_cancel()
     worker_answer = ["From the worker", "", [], False, 42]
     threading.Timer(0.2, running.set_result, [[worker_answer]]).start()
-    fits.pending[fitting.job_key(job)] = (running, 0)
+    fits.pending.watch(running, [fitting.job_key(job)])
     post, length = fits.get(job)
     assert (post.title, length) == ("From the worker", 42)  # the worker's, not a second fit
     queued: Future = Future()  # not started: cancelled and fitted here
     other = _job("Nobody started this one")
-    fits.pending[fitting.job_key(other)] = (queued, 0)
+    fits.pending.watch(queued, [fitting.job_key(other)])
     assert fits.get(other)[0] == fit(*other) and queued.cancelled()
 
 
@@ -239,3 +239,79 @@ def test_check_answers_are_asked_again_when_the_content_folder_gains_a_file(tmp_
     one = cache.CheckMemo(tmp_path / "cache", "f", tree=before).key(source, "article", "d")
     two = cache.CheckMemo(tmp_path / "cache", "f", tree=after).key(source, "article", "d")
     assert one != two
+
+
+def test_an_inbox_keeps_results_as_they_arrive_and_drops_their_futures():
+    import gc
+    import weakref
+
+    inbox: workers.Inbox[str, str] = workers.Inbox()
+    future: Future = Future()
+    assert future.set_running_or_notify_cancel()
+    inbox.watch(future, ["a", "b"])
+    watched = weakref.ref(future)
+    future.set_result(["for a", "for b"])
+    del future
+    gc.collect()
+    assert watched() is None, "a finished future was kept"
+    assert "a" in inbox and len(inbox) == 2
+    assert inbox.take("a") == (True, "for a") and inbox.take("a") == (False, None)
+    assert inbox.take("b") == (True, "for b") and len(inbox) == 0
+    assert inbox.take("never submitted") == (False, None)
+
+
+def test_an_inbox_cancels_unstarted_work_and_reports_failed_work_as_not_done():
+    inbox: workers.Inbox[str, int] = workers.Inbox()
+    queued: Future = Future()  # no worker has started it
+    inbox.watch(queued, ["x", "y"])
+    assert inbox.take("x") == (False, None) and queued.cancelled()
+    assert inbox.take("y") == (False, None)  # the same task: do it here too
+    failed: Future = Future()
+    assert failed.set_running_or_notify_cancel()
+    inbox.watch(failed, "z", many=False)
+    failed.set_exception(RuntimeError("the worker died"))
+    assert inbox.take("z") == (False, None)
+    waited: Future = Future()
+    inbox.watch(waited, "w", many=False)
+
+    def start_then_finish():
+        waited.set_running_or_notify_cancel()
+        waited.set_result(7)
+
+    threading.Timer(0.2, start_then_finish).start()
+    assert inbox.take("w", wait_unstarted=True) == (True, 7)
+    late: Future = Future()
+    inbox.watch(late, "v", many=False)
+    inbox.cancel()
+    assert late.cancelled() and len(inbox) == 0
+
+
+def test_an_inbox_takes_results_while_they_arrive_on_another_thread():
+    inbox: workers.Inbox[int, int] = workers.Inbox()
+    futures = [Future() for _ in range(2000)]
+    for number, future in enumerate(futures):
+        assert future.set_running_or_notify_cancel()
+        inbox.watch(future, number, many=False)
+
+    def finish():
+        for number, future in enumerate(futures):
+            future.set_result(number * 3)
+
+    thread = threading.Thread(target=finish)
+    thread.start()
+    taken = [inbox.take(number) for number in range(2000)]
+    thread.join()
+    assert taken == [(True, number * 3) for number in range(2000)] and len(inbox) == 0
+
+
+def test_an_inbox_with_a_real_pool_gives_each_key_its_own_result(tmp_path: Path):
+    settings = {"CACHE_PATH": str(tmp_path), "SHAREWELL_WORKERS": 1}
+    inbox: workers.Inbox[str, list] = workers.Inbox()
+    jobs = [_job("First <b>aid</b> & CPR"), _job('Second: 🚑 "quoted" / slash')]
+    try:
+        assert inbox.submit(settings, ["one", "two"], fitting.fit_many, jobs)
+        assert inbox.take("two", wait_unstarted=True) == (True, fitting.fit_one(jobs[1]))
+        assert inbox.take("one", wait_unstarted=True) == (True, fitting.fit_one(jobs[0]))
+    finally:
+        workers.stop()
+    assert workers.Inbox().submit({"SHAREWELL_WORKERS": 0}, "k", len, "x", many=False) is False

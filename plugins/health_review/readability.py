@@ -22,7 +22,6 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,7 +82,7 @@ class PageScores:
     settings: Mapping[str, Any] = field(default_factory=dict)
     kept: dict[str, list[float]] = field(default_factory=dict)
     used: dict[str, list[float]] = field(default_factory=dict)
-    pending: dict[str, Future] = field(default_factory=dict)
+    pending: workers.Inbox[str, list[float]] = field(default_factory=workers.Inbox)
     scored: int = 0
     reused: int = 0
 
@@ -105,9 +104,7 @@ class PageScores:
         key = f"{min_words}:{_key(body_html)}"
         if key in self.kept or key in self.used or key in self.pending:
             return
-        future = workers.submit(self.settings, score_page, body_html, min_words)
-        if future is not None:
-            self.pending[key] = future
+        self.pending.submit(self.settings, key, score_page, body_html, min_words, many=False)
 
     def page(self, body_html: str, min_words: int) -> list[float]:
         """Return [ease, words per sentence] of a page ([] when too short)."""
@@ -120,11 +117,11 @@ class PageScores:
             # With a pool, Pelican's process waits for a worker's score, even one not started,
             # and never scores itself: textstat's dictionary (about 75 MB resident, kept for
             # the rest of the build) would otherwise load there for the first page it scores.
-            future = self.pending.pop(key, None) or workers.submit(
-                self.settings, score_page, body_html, min_words
-            )
-            if future is not None and future.exception() is None:
-                hit = future.result()
+            if key not in self.pending:
+                self.pending.submit(self.settings, key, score_page, body_html, min_words,
+                                    many=False)  # fmt: skip
+            found, hit = self.pending.take(key, wait_unstarted=True)
+            if found:
                 self.scored += bool(hit)  # [] is a page too short to score
         if hit is None:  # no pool, or its worker failed: score here
             hit = score_page(body_html, min_words)  # scores() counts textstat's runs
@@ -134,8 +131,7 @@ class PageScores:
     def save(self) -> dict[str, int]:
         """Keep the scores this build used (temp file, then rename); return the counts."""
         counts = {"scored": self.scored, "reused": self.reused}
-        for future in self.pending.values():
-            future.cancel()
+        self.pending.cancel()
         if preview.is_preview(self.settings):
             self.used = {**self.kept, **self.used}  # a preview may not ask for every page
         if self.file is None:

@@ -30,18 +30,20 @@ Settings:
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, InvalidStateError, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from . import settings as kernel_settings
 from .runs import RunSlot
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 SETTINGS = (
     kernel_settings.Setting(
@@ -185,3 +187,83 @@ def stop(*_: Any) -> None:
     if current is not None:
         current.shutdown()
     POOL.drop()
+
+
+class Inbox(Generic[K, T]):
+    """Results of work handed to the pool, by key; a future is kept only while it runs.
+
+    A future holds a lock, a condition and the pool's work item (~1.8 KB), and a build
+    hands out thousands (a score and the share texts of every article) before it asks for
+    the first: each result is kept as plain data when it arrives, and its future dropped.
+
+        inbox.submit(settings, keys, fit_many, jobs)   # one task, one result per key
+        found, result = inbox.take(key)                # (False, None): do it yourself
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # results arrive on the pool's own thread
+        self._running: dict[K, tuple[Future, int | None]] = {}
+        self._arrived: dict[K, T] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._running or key in self._arrived
+
+    def __len__(self) -> int:
+        return len(self._running) + len(self._arrived)
+
+    def submit(self, settings: Mapping[str, Any], keys: Sequence[K] | K,
+               fn: Callable[..., Any], *args: Any, many: bool = True) -> bool:  # fmt: skip
+        """Start ``fn(*args)``: with ``many``, its result is a list, one item per key of
+        ``keys``; without, the whole result is ``keys``' (one key). False: no pool."""
+        future = submit(settings, fn, *args)
+        if future is None:
+            return False
+        self.watch(future, keys, many=many)
+        return True
+
+    def watch(self, future: Future, keys: Sequence[K] | K, *, many: bool = True) -> None:
+        """Keep a future's result(s) by key (``submit`` without the pool's part)."""
+        named = list(keys) if many else [keys]  # type: ignore[list-item]
+        with self._lock:
+            for index, key in enumerate(named):
+                self._running[key] = (future, index if many else None)
+        future.add_done_callback(functools.partial(self._arrive, named))
+
+    def _arrive(self, keys: list[K], future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return  # take() sees it through the future: the caller does the work itself
+        result = future.result()
+        with self._lock:
+            for key in keys:
+                running = self._running.get(key)
+                if running is not None and running[0] is future:
+                    del self._running[key]
+                    self._arrived[key] = result if running[1] is None else result[running[1]]
+
+    def take(self, key: K, *, wait_unstarted: bool = False) -> tuple[bool, T | None]:
+        """Return (True, result) for a key's finished work, and forget it.
+
+        Work no worker has started is cancelled, (False, None), so the caller does it now,
+        unless ``wait_unstarted``; started work is waited for. (False, None) also for a key
+        never submitted and for work that failed.
+        """
+        with self._lock:
+            if key in self._arrived:
+                return True, self._arrived.pop(key)
+            running = self._running.pop(key, None)
+        if running is None:
+            return False, None
+        future, index = running
+        if not wait_unstarted and future.cancel():
+            return False, None
+        if future.cancelled() or future.exception() is not None:  # waits for it
+            return False, None
+        result = future.result()
+        return True, result if index is None else result[index]
+
+    def cancel(self) -> None:
+        """Cancel the work not started yet and forget every result (the build is over)."""
+        with self._lock:
+            running, self._running, self._arrived = self._running, {}, {}
+        for future, _ in running.values():
+            future.cancel()

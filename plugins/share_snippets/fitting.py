@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -123,7 +122,7 @@ class Fits:
     file: Path | None
     kept: dict[str, list[Any]] = field(default_factory=dict)
     done: dict[str, list[Any]] = field(default_factory=dict)
-    pending: dict[str, tuple[Future, int]] = field(default_factory=dict)
+    pending: workers.Inbox[str, list[Any]] = field(default_factory=workers.Inbox)
     settings: Mapping[str, Any] = field(default_factory=dict)
     fitted: int = 0
     reused: int = 0
@@ -150,10 +149,7 @@ class Fits:
                 keys.append(key)
         if not todo:
             return
-        future = workers.submit(self.settings, fit_many, todo)
-        if future is not None:
-            for index, key in enumerate(keys):
-                self.pending[key] = (future, index)
+        self.pending.submit(self.settings, keys, fit_many, todo)
 
     def get(self, job: Job) -> tuple[Post, int]:
         """Return the fitted post and its length for these exact inputs."""
@@ -162,14 +158,12 @@ class Fits:
         if entry is None and key in self.kept:
             entry = self.done[key] = self.kept[key]
             self.reused += 1
-        if entry is None and key in self.pending:
-            future, index = self.pending.pop(key)
+        if entry is None:
             # Never wait for work a worker has not started (on a busy machine a low-priority
-            # worker may not get to it soon): cancel it and fit here. Started work is waited
-            # for: it ends within one article's fitting, and fitting it twice wastes a core.
-            if not future.cancel() and future.exception() is None:
-                entry = future.result()[index]
-                self.fitted += 1
+            # worker may not get to it soon): it is cancelled and fitted here. Started work
+            # is waited for: it ends within one article's fitting.
+            found, entry = self.pending.take(key)
+            self.fitted += found
         if entry is None:
             entry = fit_one(job)
             self.fitted += 1
@@ -185,8 +179,7 @@ class Fits:
     def save(self) -> dict[str, int]:
         """Keep this build's posts for the next build; return the counts."""
         counts = {"fitted": self.fitted, "reused": self.reused}
-        for future, _ in self.pending.values():
-            future.cancel()
+        self.pending.cancel()
         if preview.is_preview(self.settings):
             # A preview asks for the saved pages' texts only: keep everyone else's too.
             self.done = {**self.kept, **self.done}
