@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import SimpleNamespace
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from kernel.settings import SettingsError
 from share_snippets import get_settings
 from share_snippets.compose import Post, fit
 from share_snippets.data import ShareData
-from share_snippets.networks import NETWORKS, Prepared, add_params, build_mastodon, query
+from share_snippets.networks import (
+    FROM_TEXT,
+    NETWORKS,
+    Prepared,
+    add_params,
+    build_mastodon,
+    link_from_text,
+    percent_encode,
+    query,
+    share_link,
+)
 from share_snippets.share_snippets import DEFAULTS, KEYS, schedule_start
 
 TITLE = 'Fish & chips: "100%" #1 <script>x</script> 🔥 مرحبا'
@@ -277,6 +289,10 @@ def test_each_snippets_text_is_the_fitted_post_and_its_count(settings, metadata)
         assert snippet.length == job[4].counter(snippet.text), key
         assert job[4].fits(snippet.text), key
         assert "<script>" not in snippet.href
+        # Kept or made when asked, the link is the one the network's builder makes.
+        whole = Prepared(post=post, url=snippet.url, title=share.title, via=snippet.via)
+        assert snippet.href == share_link(key, whole), key
+        assert (snippet.link is None) == (key in FROM_TEXT), key
         if key in ("whatsapp", "bluesky"):
             assert params(snippet.href)[1]["text"] == snippet.text
         if key == "email":
@@ -285,3 +301,57 @@ def test_each_snippets_text_is_the_fitted_post_and_its_count(settings, metadata)
             assert params(snippet.href)[1]["text"] == snippet.body
             via = settings.get("SHARE_SNIPPETS_X_VIA")
             assert snippet.text.endswith(f"{snippet.url} via @{via}" if via else snippet.url)
+
+
+HOSTILE_POSTS = [
+    Post(TITLE, "Summary line.", ("FirstAid", "NHS"), BODY, f"{BODY}\n\n{URL}", False),
+    Post("", "", (), "", URL, False),
+    Post('a "b" / c', "x" * 10_000, ("T" * 60,), "y" * 10_000, "y" * 10_000 + " " + URL, True),
+    Post("\u202eabc\u200d", "tab\tline\r\nbreak", ("Ⅻ",), "é&%20+#?", "é&%20+#? " + URL, False),
+]
+
+
+@pytest.mark.parametrize("post", HOSTILE_POSTS)
+@pytest.mark.parametrize("key", sorted(FROM_TEXT))
+def test_a_link_made_from_the_text_alone_is_the_builders_own(key, post):
+    for via in ("", "SharewellUK"):
+        whole = Prepared(post=post, url=URL, title=post.title or "Fallback title", via=via)
+        assert link_from_text(key, post.body, post.text, URL, via) == share_link(key, whole)
+
+
+@pytest.mark.parametrize("key", sorted(set(NETWORKS) - FROM_TEXT))
+def test_a_link_that_needs_the_title_or_tags_is_never_made_from_the_text(key):
+    with pytest.raises(ValueError, match=key):
+        link_from_text(key, BODY, POST.text, URL)
+    assert share_link(key, PREPARED) != share_link(
+        key, Prepared(post=Post("", "", (), BODY, POST.text, False), url=URL, title="", via="")
+    )
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400))
+def test_percent_encoding_is_urllibs_quote_with_nothing_safe(text):
+    assert percent_encode(text) == quote(text, safe="")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "a b&c=d#e?f/g+h%20",
+        "\r\n\t\x00\x7f",
+        "é🚑 مرحبا Ⅻ \u200d\ufe0f",
+        "~_.-AZaz09",
+        "x" * 10_000,
+    ],
+)
+def test_percent_encoding_of_hostile_texts_is_urllibs(text):
+    assert percent_encode(text) == quote(text, safe="")
+    assert unquote(percent_encode(text)) == text
+
+
+def test_percent_encoding_refuses_a_lone_surrogate_as_urllib_does():
+    with pytest.raises(UnicodeEncodeError):
+        quote("\ud800", safe="")
+    with pytest.raises(UnicodeEncodeError):
+        percent_encode("\ud800")

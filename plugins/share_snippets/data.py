@@ -20,12 +20,14 @@ from . import fitting
 from .compose import Rule, clean, first_sentence, hashtags_from, post_text, strip_markup
 from .counting import bluesky_facets, mastodon_length
 from .networks import (
+    FROM_TEXT,
     NETWORKS,
     TRANSLATED_LABELS,
     Network,
     Prepared,
     add_params,
-    build_mastodon,
+    link_from_text,
+    share_link,
 )
 
 logger = logging.getLogger(__name__)
@@ -46,11 +48,18 @@ class Snippet(NamedTuple):
     kind: str
     body: str
     url: str
-    href: str
+    link: str | None  # the share link; None: made from the text when asked (FROM_TEXT)
     length: int
     limit: int | None
     trimmed: bool
     via: str = ""  # X's " via @handle", posted after the link
+
+    @property
+    def href(self) -> str:
+        """Return the share link (most are the text in the network's address: not kept)."""
+        if self.link is not None:
+            return self.link
+        return link_from_text(self.key, self.body, self.text, self.url, self.via)
 
     @property
     def text(self) -> str:
@@ -256,11 +265,12 @@ class ShareData:
                 key,
                 net.rule.limit,
             )
-        prepared = Prepared(post=post, url=url, title=self.title, via=via)
-        href = build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
+        link = None
+        if key not in FROM_TEXT:
+            link = share_link(key, Prepared(post=post, url=url, title=self.title, via=via))
         return Snippet(
             key=key, label=self._words(net.label) if key in TRANSLATED_LABELS else net.label,
-            name=self._words(net.name), kind=net.kind, body=post.body, url=url, href=href,
+            name=self._words(net.name), kind=net.kind, body=post.body, url=url, link=link,
             length=length, limit=net.rule.limit, trimmed=post.trimmed, via=via,
         )  # fmt: skip
 

@@ -62,9 +62,23 @@ class Network:
     build: Callable[[Prepared], str] | None = None
 
 
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+# Each byte as itself or %XX, indexed by the byte (str.translate's table, read by code point).
+_PERCENT = {byte: chr(byte) if byte in _UNRESERVED else f"%{byte:02X}" for byte in range(256)}
+
+
+def percent_encode(value: str) -> str:
+    """Return ``quote(value, safe="")``: UTF-8, every byte but A-Z a-z 0-9 _ . - ~ as %XX.
+
+    urllib's quote looks up every byte in Python; a share text is hundreds of them and a
+    build makes twelve links an article, so the bytes go through one ``str.translate``.
+    """
+    return value.encode("utf-8").decode("latin-1").translate(_PERCENT)
+
+
 def query(params: list[tuple[str, str]]) -> str:
     """Join non-empty parameters, each value percent-encoded exactly once."""
-    return "&".join(f"{k}={quote(v, safe='')}" for k, v in params if v)
+    return "&".join(f"{k}={percent_encode(v)}" for k, v in params if v)
 
 
 def add_params(url: str, params: list[tuple[str, str]]) -> str:
@@ -182,3 +196,25 @@ NETWORKS: dict[str, Network] = {
 DEFAULT_NETWORKS = tuple(NETWORKS)
 # Labels that are words, translated on pages in other languages (the others are brand names).
 TRANSLATED_LABELS = frozenset(("email", "copy_link", "native_share"))
+
+# Networks whose link is made from the post's body or text, the URL and X's via alone: a
+# snippet keeps those, not the link, and makes it when asked (``link_from_text``). The others
+# need the title or the hashtags apart (Threads, Reddit, e-mail): their links are kept.
+FROM_TEXT = frozenset(
+    ("x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky", "mastodon", "copy_link",
+     "native_share")
+)  # fmt: skip
+
+
+def share_link(key: str, prepared: Prepared) -> str:
+    """Return a network's share link (Mastodon's with the instance placeholder)."""
+    net = NETWORKS[key]
+    return build_mastodon(prepared) if net.kind == "mastodon" else net.build(prepared)
+
+
+def link_from_text(key: str, body: str, text: str, url: str, via: str = "") -> str:
+    """Return the share link of a network in ``FROM_TEXT`` from what its snippet keeps."""
+    if key not in FROM_TEXT:
+        raise ValueError(f"the {key} link needs more than the text: keep it")
+    post = Post("", "", (), body, text, False)
+    return share_link(key, Prepared(post=post, url=url, title="", via=via))
