@@ -185,6 +185,9 @@ def preview(c, host=None, port=None):
         c, CONFIG["settings_publish"], output=CONFIG["preview_path"], warn=True
     ).exited:
         sys.exit("preview: the live-site build failed (problems above): it would not be published")
+    from tools.deploy.build import ensure_gzip
+
+    ensure_gzip(CONFIG["preview_path"])  # the .gz twins a publish adds (nginx gzip_static)
     run(server, "the live site's build (publishconf.py, in preview/)")
 
 

@@ -1,7 +1,7 @@
 """Lighthouse (mobile) on the built site: `invoke lighthouse` or `python -m tools.lighthouse`.
 
-Builds the site with the live-site settings (publishconf.py: precompressed `.gz` twins) for a
-local address, serves it the way the shipped nginx config does (gzip twins, the same
+Builds the site with the live-site settings (publishconf.py, plus the `.gz` twins a publish
+adds) for a local address, serves it the way the shipped nginx config does (gzip twins, the same
 Cache-Control and Content-Type policy as `tools.deploy.plan`), then runs npm's `lighthouse`
 (`npm ci` installs the pinned version from package.json) against Debian's Chromium
 (`CHROME_PATH`, default /usr/bin/chromium; nothing downloads a browser). Each page is measured
@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tools.build import run_build
+from tools.deploy.build import ensure_gzip
 from tools.deploy.plan import cache_control, content_type
 
 PAGES = {
@@ -95,6 +96,7 @@ def build(root: Path, site: Path, siteurl: str) -> None:
     result = run_build(root / "publishconf.py", output=site, override=override, quiet=True)
     if result.code:
         sys.exit(f"lighthouse: the build failed ({len(result.problems)} problem(s))")
+    ensure_gzip(site)  # the .gz twins a publish adds, served as nginx's gzip_static does
 
 
 def lighthouse(root: Path, url: str, report: Path) -> dict:
