@@ -314,3 +314,34 @@ def test_rows_are_made_one_at_a_time_and_the_dashboard_is_as_from_whole_rows(tmp
     assert sorted(p.name for p in (streamed / "_desk").iterdir()) == sorted(
         p.name for p in (whole / "_desk").iterdir()
     )
+
+
+class _BreaksInTheTable(dict):
+    """A dashboard row whose category cannot be read: the table fails after its first rows."""
+
+    def __getitem__(self, key):
+        if key == "category":
+            raise RuntimeError("boom")
+        return super().__getitem__(key)
+
+
+def test_a_dashboard_that_fails_half_way_leaves_the_last_whole_one(tmp_path, monkeypatch):
+    out = build(tmp_path / "out", content_path=FIXTURE, settings=SETTINGS)
+    index = out / "_desk" / "index.html"
+    whole = index.read_text(encoding="utf-8")
+    from editors_desk import editors_desk
+
+    real = editors_desk.index_row
+    made: list[dict] = []
+
+    def breaks_late(row):
+        made.append(row)
+        listed = real(row)
+        return _BreaksInTheTable(listed) if len(made) == 4 else listed
+
+    monkeypatch.setattr(editors_desk, "index_row", breaks_late)
+    with pytest.raises(RuntimeError, match="boom"):
+        build(tmp_path / "out", content_path=FIXTURE, settings=SETTINGS)
+    assert len(made) >= 4
+    assert index.read_text(encoding="utf-8") == whole
+    assert not [p for p in index.parent.iterdir() if p.name.startswith(".index.html")]

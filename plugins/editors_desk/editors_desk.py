@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from kernel import clock, contents, preview, problems, runs, settings
+from kernel import clock, contents, files, preview, problems, runs, settings
 from kernel.signals import GeneratedOutput, generated_outputs, output_folder, site_written
 from pelican import signals
 
@@ -293,8 +293,9 @@ def write_desk(pelican: Any) -> None:
         # the row would wait for the garbage collector: empty it now, its page is written.
         row.clear()
     listed.sort(key=sort_key)
-    # Written as it is made: render() would hold every piece of a 1,000-row table at once.
-    with (desk / "index.html").open("w", encoding="utf-8") as handle:
+    # Written as it is made (render() would hold every piece of a 1,000-row table at once),
+    # into a temporary file that becomes index.html only when the table is whole.
+    with files.replaced(desk / "index.html") as handle:
         handle.writelines(index.generate(rows=listed, root="../", desk_root="", **common))
     memo.save()
     logger.info(
